@@ -1,0 +1,5 @@
+/** JMH benchmarks. */
+@NullMarked
+package io.coderunner.benchmarks;
+
+import org.jspecify.annotations.NullMarked;

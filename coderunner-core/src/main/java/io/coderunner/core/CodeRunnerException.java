@@ -1,0 +1,17 @@
+package io.coderunner.core;
+
+/**
+ * Root of every exception CodeRunner throws on purpose. Unchecked: each transport has one mapper
+ * that turns a subtype into its answer (problem+json, an {@code error} frame or a close code).
+ */
+public class CodeRunnerException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public CodeRunnerException(String message) {
+    super(message);
+  }
+
+  public CodeRunnerException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

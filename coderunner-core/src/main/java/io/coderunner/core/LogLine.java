@@ -1,0 +1,43 @@
+package io.coderunner.core;
+
+import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One stored line of a deployment's log.
+ *
+ * @param seq its position in the log: strictly increasing from 1, without holes at append time
+ * @param timestamp when it was produced (UTC on the wire)
+ * @param stream the output it came from
+ * @param level its severity
+ * @param message its text, possibly truncated by the log's line-length limit
+ * @param status for a {@link StreamKind#SYSTEM} line that records a status change, the new status;
+ *     {@code null} for every other line
+ */
+public record LogLine(
+    long seq,
+    Instant timestamp,
+    StreamKind stream,
+    LogLevel level,
+    String message,
+    @Nullable DeploymentStatus status) {
+
+  public LogLine {
+    if (seq < 1) {
+      throw new IllegalArgumentException("seq must be >= 1, was " + seq);
+    }
+    Objects.requireNonNull(timestamp, "timestamp");
+    Objects.requireNonNull(stream, "stream");
+    Objects.requireNonNull(level, "level");
+    Objects.requireNonNull(message, "message");
+    if (status != null && stream != StreamKind.SYSTEM) {
+      throw new IllegalArgumentException("only system lines carry a status");
+    }
+  }
+
+  /** A line that is not a status change. */
+  public LogLine(long seq, Instant timestamp, StreamKind stream, LogLevel level, String message) {
+    this(seq, timestamp, stream, level, message, null);
+  }
+}

@@ -1,0 +1,43 @@
+package io.coderunner.core;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who is calling: an authenticated user or service.
+ *
+ * @param id stable user id (the JWT {@code sub}); non-blank
+ * @param username display name; non-blank
+ * @param roles role names such as {@code deployer} or {@code admin}; copied, unmodifiable
+ */
+public record Principal(String id, String username, Set<String> roles) {
+  /** The role that may see and manage every deployment. */
+  public static final String ADMIN = "admin";
+
+  public Principal {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(username, "username");
+    if (id.isBlank()) {
+      throw new IllegalArgumentException("principal id must not be blank");
+    }
+    if (username.isBlank()) {
+      throw new IllegalArgumentException("principal username must not be blank");
+    }
+    roles = Set.copyOf(roles);
+    for (String role : roles) {
+      if (role.isBlank()) {
+        throw new IllegalArgumentException("role names must not be blank");
+      }
+    }
+  }
+
+  /** Whether this principal has {@code role}. */
+  public boolean hasRole(String role) {
+    return roles.contains(role);
+  }
+
+  /** Whether this principal has the {@link #ADMIN} role. */
+  public boolean isAdmin() {
+    return roles.contains(ADMIN);
+  }
+}
