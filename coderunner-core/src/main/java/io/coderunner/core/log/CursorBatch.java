@@ -1,0 +1,29 @@
+package io.coderunner.core.log;
+
+import io.coderunner.core.LogLine;
+import java.util.List;
+
+/** What one {@link LogCursor#poll} found. */
+public sealed interface CursorBatch {
+
+  /**
+   * Lines in seq order. With a filter the list may be empty while the cursor still advanced; poll
+   * again.
+   *
+   * @param lines the lines that passed the cursor's filter
+   * @param next the seq the cursor reads next
+   */
+  record Lines(List<LogLine> lines, long next) implements CursorBatch {}
+
+  /**
+   * Retention dropped lines {@code from..to} (inclusive) before the cursor read them; it has moved
+   * on to {@code to + 1}.
+   */
+  record Gap(long from, long to) implements CursorBatch {}
+
+  /** Nothing new. The cursor's listener will be signalled when there is. */
+  record Idle(long next) implements CursorBatch {}
+
+  /** The cursor ended and will return nothing more. */
+  record Ended(EndReason reason) implements CursorBatch {}
+}

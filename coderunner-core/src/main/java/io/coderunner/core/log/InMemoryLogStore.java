@@ -1,0 +1,268 @@
+package io.coderunner.core.log;
+
+import io.coderunner.core.DeploymentId;
+import io.coderunner.core.DeploymentNotFoundException;
+import io.coderunner.core.DeploymentStatus;
+import io.coderunner.core.LogEntry;
+import io.coderunner.core.LogLevel;
+import io.coderunner.core.LogLine;
+import io.coderunner.core.StreamKind;
+import io.coderunner.core.log.internal.LogBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link LogStore} that keeps every log in this JVM's heap, within a {@link RetentionConfig}.
+ *
+ * <p>Create one per application with {@link #create(RetentionConfig, Clock)} and share it; it is
+ * thread-safe and starts no threads. Lines older than {@link RetentionConfig#maxAge()} are dropped
+ * as appends pass chunk boundaries (every 1,024 lines of a log) and whenever the host calls {@link
+ * #evictExpired()}, which it should schedule (say, once a second). When all logs together exceed
+ * {@link RetentionConfig#globalMaxBytes()}, the oldest lines anywhere are dropped until they are
+ * about 1/64 under it, so that a store at its budget does not search for the oldest line on every
+ * append.
+ *
+ * <p>A log's epoch is random and new each time the log is created: a restarted process or a deleted
+ * and re-created deployment never hands out positions that could be confused with old ones. {@link
+ * #close()} ends every cursor with {@link EndReason#STORE_CLOSED}; later calls throw {@link
+ * IllegalStateException}.
+ */
+public final class InMemoryLogStore implements LogStore {
+  private static final int GLOBAL_EVICTION_BATCH = 1024;
+
+  private final RetentionConfig config;
+  private final Clock clock;
+  private final ConcurrentHashMap<DeploymentId, LogBuffer> logs = new ConcurrentHashMap<>();
+  private final AtomicLong globalBytes = new AtomicLong();
+  private final ReentrantLock globalEviction = new ReentrantLock();
+  private final LongAdder gapsServed = new LongAdder();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final SecureRandom random = new SecureRandom();
+  private final LogBuffer.SizeListener sizeListener = this::retainedBytesChanged;
+
+  // Totals of deleted logs, so that stats stay monotonic.
+  private final LongAdder deletedAppendedLines = new LongAdder();
+  private final LongAdder deletedAppendedBytes = new LongAdder();
+  private final LongAdder deletedEvictedLines = new LongAdder();
+
+  private InMemoryLogStore(RetentionConfig config, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A store with {@code config}, stamping lines with {@code clock}. */
+  public static InMemoryLogStore create(RetentionConfig config, Clock clock) {
+    return new InMemoryLogStore(config, clock);
+  }
+
+  /** A store with {@link RetentionConfig#defaults()} and the UTC system clock. */
+  public static InMemoryLogStore create() {
+    return new InMemoryLogStore(RetentionConfig.defaults(), Clock.systemUTC());
+  }
+
+  public RetentionConfig config() {
+    return config;
+  }
+
+  @Override
+  public LogInfo create(DeploymentId id) {
+    ensureOpen();
+    LogBuffer buffer =
+        logs.computeIfAbsent(
+            id, key -> new LogBuffer(key, newEpoch(), config, clock, sizeListener));
+    return buffer.info();
+  }
+
+  private String newEpoch() {
+    byte[] bytes = new byte[12];
+    random.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  @Override
+  public Optional<LogInfo> info(DeploymentId id) {
+    LogBuffer buffer = logs.get(id);
+    return buffer == null ? Optional.empty() : Optional.of(buffer.info());
+  }
+
+  @Override
+  public LogLine append(DeploymentId id, LogEntry entry) {
+    return buffer(id).append(entry, null);
+  }
+
+  @Override
+  public AppendResult append(DeploymentId id, List<LogEntry> entries) {
+    return buffer(id).append(entries);
+  }
+
+  @Override
+  public LogLine appendStatus(DeploymentId id, DeploymentStatus status, String message) {
+    LogLevel level = status == DeploymentStatus.FAILED ? LogLevel.ERROR : LogLevel.INFO;
+    return buffer(id).append(new LogEntry(null, StreamKind.SYSTEM, level, message), status);
+  }
+
+  @Override
+  public LogPage read(DeploymentId id, long after, int limit, LogFilter filter) {
+    if (after < 0) {
+      throw new IllegalArgumentException("after must be >= 0, was " + after);
+    }
+    if (limit < 1 || limit > 10_000) {
+      throw new IllegalArgumentException("limit must be between 1 and 10000, was " + limit);
+    }
+    return buffer(id).read(after, limit, filter);
+  }
+
+  @Override
+  public LogPage tail(DeploymentId id, int n, LogFilter filter) {
+    if (n < 0 || n > 10_000) {
+      throw new IllegalArgumentException("n must be between 0 and 10000, was " + n);
+    }
+    return buffer(id).tail(n, filter);
+  }
+
+  @Override
+  public LogCursor subscribe(
+      DeploymentId id, StartPosition start, LogFilter filter, CursorListener listener) {
+    Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(filter, "filter");
+    Objects.requireNonNull(listener, "listener");
+    return buffer(id).subscribe(start, filter, listener, gapsServed);
+  }
+
+  @Override
+  public boolean delete(DeploymentId id) {
+    LogBuffer buffer = logs.remove(id);
+    if (buffer == null) {
+      return false;
+    }
+    retire(buffer, EndReason.DELETED);
+    return true;
+  }
+
+  private void retire(LogBuffer buffer, EndReason reason) {
+    LogInfo info = buffer.info();
+    long[] totals = buffer.stats();
+    long freed = buffer.close(reason);
+    globalBytes.addAndGet(-freed);
+    deletedAppendedLines.add(info.lastSeq());
+    deletedAppendedBytes.add(totals[0]);
+    deletedEvictedLines.add(info.firstAvailable() - 1);
+  }
+
+  /** Drops lines older than the maximum age from every log. Returns the bytes freed. */
+  public long evictExpired() {
+    long freed = 0;
+    for (LogBuffer buffer : logs.values()) {
+      freed += buffer.evictExpired();
+    }
+    return freed;
+  }
+
+  /** Current totals. */
+  public LogStoreStats stats() {
+    long cursors = 0;
+    long retainedLines = 0;
+    long retainedBytes = 0;
+    long appendedLines = deletedAppendedLines.sum();
+    long appendedBytes = deletedAppendedBytes.sum();
+    long evicted = deletedEvictedLines.sum();
+    long count = 0;
+    for (LogBuffer buffer : logs.values()) {
+      LogInfo info = buffer.info();
+      long[] totals = buffer.stats();
+      count++;
+      cursors += buffer.cursorCount();
+      retainedLines += info.retainedLines();
+      retainedBytes += info.retainedBytes();
+      appendedLines += info.lastSeq();
+      appendedBytes += totals[0];
+      evicted += info.firstAvailable() - 1;
+    }
+    return new LogStoreStats(
+        count,
+        cursors,
+        retainedLines,
+        retainedBytes,
+        appendedLines,
+        appendedBytes,
+        evicted,
+        gapsServed.sum());
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (DeploymentId id : List.copyOf(logs.keySet())) {
+      LogBuffer buffer = logs.remove(id);
+      if (buffer != null) {
+        retire(buffer, EndReason.STORE_CLOSED);
+      }
+    }
+  }
+
+  private LogBuffer buffer(DeploymentId id) {
+    Objects.requireNonNull(id, "id");
+    ensureOpen();
+    LogBuffer buffer = logs.get(id);
+    if (buffer == null) {
+      throw new DeploymentNotFoundException(id);
+    }
+    return buffer;
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("log store is closed");
+    }
+  }
+
+  private void retainedBytesChanged(long delta) {
+    long total = globalBytes.addAndGet(delta);
+    if (delta > 0 && total > config.globalMaxBytes()) {
+      enforceGlobalBudget();
+    }
+  }
+
+  /**
+   * Drops the oldest lines across all logs until the total is under the budget by a margin. Runs on
+   * an appending thread after it released its log's lock, so it never holds two log locks.
+   */
+  private void enforceGlobalBudget() {
+    long max = config.globalMaxBytes();
+    long target = max - max / 64;
+    globalEviction.lock();
+    try {
+      while (globalBytes.get() > target) {
+        LogBuffer oldest = null;
+        long oldestTime = Long.MAX_VALUE;
+        for (LogBuffer buffer : logs.values()) {
+          long t = buffer.oldestAppendTime();
+          if (t < oldestTime) {
+            oldestTime = t;
+            oldest = buffer;
+          }
+        }
+        if (oldest == null) {
+          return;
+        }
+        // evictOldest reports the freed bytes back through the size listener (negative delta).
+        if (oldest.evictOldest(globalBytes.get() - target, GLOBAL_EVICTION_BATCH) == 0) {
+          return;
+        }
+      }
+    } finally {
+      globalEviction.unlock();
+    }
+  }
+}

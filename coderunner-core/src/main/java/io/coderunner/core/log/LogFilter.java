@@ -1,0 +1,260 @@
+package io.coderunner.core.log;
+
+import io.coderunner.core.LogLevel;
+import io.coderunner.core.LogLine;
+import io.coderunner.core.StreamKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which lines a reader wants: by level, by stream, by case-insensitive substring of the message and
+ * by earliest timestamp. Immutable and thread-safe. Filters compose with {@link #and}: a line must
+ * pass both. It is applied where lines are read, so a filtered reader still moves through the log
+ * in seq order and lines it skips cost it nothing but the test.
+ */
+public final class LogFilter implements Predicate<LogLine> {
+  /** Longest substring query accepted, in characters. */
+  public static final int MAX_QUERY_LENGTH = 256;
+
+  private static final Set<LogLevel> ALL_LEVELS =
+      Collections.unmodifiableSet(EnumSet.allOf(LogLevel.class));
+  private static final Set<StreamKind> ALL_STREAMS =
+      Collections.unmodifiableSet(EnumSet.allOf(StreamKind.class));
+  private static final LogFilter ALL = new LogFilter(ALL_LEVELS, ALL_STREAMS, List.of(), null);
+
+  private final Set<LogLevel> levels;
+  private final Set<StreamKind> streams;
+  private final List<String> queries;
+  private final @Nullable Instant since;
+  private final boolean all;
+
+  private LogFilter(
+      Set<LogLevel> levels,
+      Set<StreamKind> streams,
+      List<String> queries,
+      @Nullable Instant since) {
+    this.levels = levels;
+    this.streams = streams;
+    this.queries = queries;
+    this.since = since;
+    this.all =
+        levels.size() == ALL_LEVELS.size()
+            && streams.size() == ALL_STREAMS.size()
+            && queries.isEmpty()
+            && since == null;
+  }
+
+  /** The filter that passes every line. */
+  public static LogFilter all() {
+    return ALL;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Whether this filter passes every line (readers may then share one encoding of a batch). */
+  public boolean isAll() {
+    return all;
+  }
+
+  /** Levels that pass; all levels when the filter does not restrict them. */
+  public Set<LogLevel> levels() {
+    return levels;
+  }
+
+  /** Streams that pass; all streams when the filter does not restrict them. */
+  public Set<StreamKind> streams() {
+    return streams;
+  }
+
+  /** Lower-cased substrings that must all occur in the message. */
+  public List<String> queries() {
+    return queries;
+  }
+
+  /** Earliest timestamp that passes, or {@code null}. */
+  public @Nullable Instant since() {
+    return since;
+  }
+
+  /** A filter that passes a line only when this one and {@code other} both do. */
+  public LogFilter and(LogFilter other) {
+    if (other.all) {
+      return this;
+    }
+    if (all) {
+      return other;
+    }
+    EnumSet<LogLevel> l = EnumSet.noneOf(LogLevel.class);
+    l.addAll(levels);
+    l.retainAll(other.levels);
+    EnumSet<StreamKind> s = EnumSet.noneOf(StreamKind.class);
+    s.addAll(streams);
+    s.retainAll(other.streams);
+    List<String> q = new ArrayList<>(queries);
+    for (String query : other.queries) {
+      if (!q.contains(query)) {
+        q.add(query);
+      }
+    }
+    Instant a = since;
+    Instant b = other.since;
+    Instant later = a == null ? b : (b == null || a.isAfter(b) ? a : b);
+    return new LogFilter(
+        Collections.unmodifiableSet(l), Collections.unmodifiableSet(s), List.copyOf(q), later);
+  }
+
+  @Override
+  public boolean test(LogLine line) {
+    if (all) {
+      return true;
+    }
+    if (!levels.contains(line.level()) || !streams.contains(line.stream())) {
+      return false;
+    }
+    Instant s = since;
+    if (s != null && line.timestamp().isBefore(s)) {
+      return false;
+    }
+    for (int i = 0; i < queries.size(); i++) {
+      if (!containsIgnoreCase(line.message(), queries.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Case-insensitive substring search that allocates nothing. */
+  static boolean containsIgnoreCase(String haystack, String lowerNeedle) {
+    int n = lowerNeedle.length();
+    if (n == 0) {
+      return true;
+    }
+    int last = haystack.length() - n;
+    for (int i = 0; i <= last; i++) {
+      if (haystack.regionMatches(true, i, lowerNeedle, 0, n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LogFilter that
+        && levels.equals(that.levels)
+        && streams.equals(that.streams)
+        && queries.equals(that.queries)
+        && Objects.equals(since, that.since);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(levels, streams, queries, since);
+  }
+
+  @Override
+  public String toString() {
+    return all
+        ? "LogFilter{all}"
+        : "LogFilter{levels="
+            + levels
+            + ", streams="
+            + streams
+            + ", queries="
+            + queries
+            + ", since="
+            + since
+            + '}';
+  }
+
+  /** Builds a {@link LogFilter}; an option left unset does not restrict. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable EnumSet<LogLevel> levels;
+    private @Nullable EnumSet<StreamKind> streams;
+    private final List<String> queries = new ArrayList<>();
+    private @Nullable Instant since;
+
+    private Builder() {}
+
+    /** Only these levels pass. An empty collection means every level. */
+    public Builder levels(Collection<LogLevel> levels) {
+      this.levels = levels.isEmpty() ? null : EnumSet.copyOf(levels);
+      return this;
+    }
+
+    /** Only these levels pass. */
+    public Builder levels(LogLevel first, LogLevel... rest) {
+      this.levels = EnumSet.of(first, rest);
+      return this;
+    }
+
+    /** Only {@code minimum} and more severe levels pass. */
+    public Builder minLevel(LogLevel minimum) {
+      this.levels = EnumSet.range(minimum, LogLevel.ERROR);
+      return this;
+    }
+
+    /** Only these streams pass. An empty collection means every stream. */
+    public Builder streams(Collection<StreamKind> streams) {
+      this.streams = streams.isEmpty() ? null : EnumSet.copyOf(streams);
+      return this;
+    }
+
+    /** Only these streams pass. */
+    public Builder streams(StreamKind first, StreamKind... rest) {
+      this.streams = EnumSet.of(first, rest);
+      return this;
+    }
+
+    /**
+     * Only messages containing {@code text}, ignoring case, pass. Blank or {@code null} text does
+     * not restrict; calling it again adds a second substring that must also occur.
+     *
+     * @throws IllegalArgumentException if longer than {@value LogFilter#MAX_QUERY_LENGTH}
+     */
+    public Builder query(@Nullable String text) {
+      if (text == null || text.isEmpty()) {
+        return this;
+      }
+      if (text.length() > MAX_QUERY_LENGTH) {
+        throw new IllegalArgumentException(
+            "query must be at most " + MAX_QUERY_LENGTH + " characters");
+      }
+      String lower = text.toLowerCase(Locale.ROOT);
+      if (!queries.contains(lower)) {
+        queries.add(lower);
+      }
+      return this;
+    }
+
+    /** Only lines stamped at or after {@code since} pass; {@code null} does not restrict. */
+    public Builder since(@Nullable Instant since) {
+      this.since = since;
+      return this;
+    }
+
+    public LogFilter build() {
+      EnumSet<LogLevel> l = levels;
+      EnumSet<StreamKind> s = streams;
+      if (l == null && s == null && queries.isEmpty() && since == null) {
+        return ALL;
+      }
+      return new LogFilter(
+          l == null ? ALL_LEVELS : Collections.unmodifiableSet(EnumSet.copyOf(l)),
+          s == null ? ALL_STREAMS : Collections.unmodifiableSet(EnumSet.copyOf(s)),
+          List.copyOf(queries),
+          since);
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package io.coderunner.core.log;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How much of each deployment's log is kept, and how long a line may be. Immutable; build one with
+ * {@link #builder()}, start from {@link #defaults()}, derive with {@link #toBuilder()}. Each setter
+ * rejects a bad value at once, naming it.
+ *
+ * <p>Sizes count the approximate heap a line holds: {@value #LINE_OVERHEAD_BYTES} bytes of
+ * bookkeeping plus one byte per UTF-16 character of its message.
+ */
+public final class RetentionConfig {
+  /** Heap bytes counted for a line on top of its message characters. */
+  public static final int LINE_OVERHEAD_BYTES = 64;
+
+  private static final RetentionConfig DEFAULTS = new Builder().build();
+
+  private final long maxLines;
+  private final long maxBytes;
+  private final Duration maxAge;
+  private final long globalMaxBytes;
+  private final int maxLineBytes;
+
+  private RetentionConfig(Builder b) {
+    this.maxLines = b.maxLines;
+    this.maxBytes = b.maxBytes;
+    this.maxAge = b.maxAge;
+    this.globalMaxBytes = b.globalMaxBytes;
+    this.maxLineBytes = b.maxLineBytes;
+  }
+
+  /** The defaults: 100,000 lines, 64 MiB and 24 h per deployment, 512 MiB in all, 64 KiB lines. */
+  public static RetentionConfig defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Most lines kept per deployment; older lines are dropped first. */
+  public long maxLines() {
+    return maxLines;
+  }
+
+  /** Most bytes kept per deployment. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** Lines older than this are dropped. */
+  public Duration maxAge() {
+    return maxAge;
+  }
+
+  /** Most bytes kept across all deployments; the oldest lines anywhere are dropped first. */
+  public long globalMaxBytes() {
+    return globalMaxBytes;
+  }
+
+  /** Longest message kept, in UTF-8 bytes; a longer one is truncated with a visible marker. */
+  public int maxLineBytes() {
+    return maxLineBytes;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RetentionConfig that
+        && maxLines == that.maxLines
+        && maxBytes == that.maxBytes
+        && maxAge.equals(that.maxAge)
+        && globalMaxBytes == that.globalMaxBytes
+        && maxLineBytes == that.maxLineBytes;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxLines, maxBytes, maxAge, globalMaxBytes, maxLineBytes);
+  }
+
+  @Override
+  public String toString() {
+    return "RetentionConfig{maxLines="
+        + maxLines
+        + ", maxBytes="
+        + maxBytes
+        + ", maxAge="
+        + maxAge
+        + ", globalMaxBytes="
+        + globalMaxBytes
+        + ", maxLineBytes="
+        + maxLineBytes
+        + '}';
+  }
+
+  /** Builds a {@link RetentionConfig}. Not thread-safe. */
+  public static final class Builder {
+    /** Smallest accepted {@link #maxLineBytes(int)}. */
+    public static final int MIN_LINE_BYTES = 256;
+
+    /** Largest accepted {@link #maxLineBytes(int)}: 1 MiB. */
+    public static final int MAX_LINE_BYTES = 1 << 20;
+
+    private long maxLines = 100_000;
+    private long maxBytes = 64L << 20;
+    private Duration maxAge = Duration.ofHours(24);
+    private long globalMaxBytes = 512L << 20;
+    private int maxLineBytes = 64 << 10;
+
+    private Builder() {}
+
+    private Builder(RetentionConfig c) {
+      this.maxLines = c.maxLines;
+      this.maxBytes = c.maxBytes;
+      this.maxAge = c.maxAge;
+      this.globalMaxBytes = c.globalMaxBytes;
+      this.maxLineBytes = c.maxLineBytes;
+    }
+
+    /** Lines kept per deployment. Default 100,000; range 1 to 1,000,000,000. */
+    public Builder maxLines(long maxLines) {
+      if (maxLines < 1 || maxLines > 1_000_000_000L) {
+        throw new IllegalArgumentException(
+            "maxLines must be between 1 and 1000000000, was " + maxLines);
+      }
+      this.maxLines = maxLines;
+      return this;
+    }
+
+    /** Bytes kept per deployment. Default 64 MiB; at least 1 KiB. */
+    public Builder maxBytes(long maxBytes) {
+      if (maxBytes < 1024) {
+        throw new IllegalArgumentException("maxBytes must be at least 1024, was " + maxBytes);
+      }
+      this.maxBytes = maxBytes;
+      return this;
+    }
+
+    /** Age after which a line is dropped. Default 24 h; at least 1 s. */
+    public Builder maxAge(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("maxAge must be at least 1s, was " + maxAge);
+      }
+      this.maxAge = maxAge;
+      return this;
+    }
+
+    /** Bytes kept across all deployments. Default 512 MiB; at least 1 KiB. */
+    public Builder globalMaxBytes(long globalMaxBytes) {
+      if (globalMaxBytes < 1024) {
+        throw new IllegalArgumentException(
+            "globalMaxBytes must be at least 1024, was " + globalMaxBytes);
+      }
+      this.globalMaxBytes = globalMaxBytes;
+      return this;
+    }
+
+    /** Longest message in UTF-8 bytes. Default 64 KiB; range 256 B to 1 MiB. */
+    public Builder maxLineBytes(int maxLineBytes) {
+      if (maxLineBytes < MIN_LINE_BYTES || maxLineBytes > MAX_LINE_BYTES) {
+        throw new IllegalArgumentException(
+            "maxLineBytes must be between "
+                + MIN_LINE_BYTES
+                + " and "
+                + MAX_LINE_BYTES
+                + ", was "
+                + maxLineBytes);
+      }
+      this.maxLineBytes = maxLineBytes;
+      return this;
+    }
+
+    /**
+     * Builds the config.
+     *
+     * @throws IllegalArgumentException if one longest line would not fit in {@code maxBytes} or
+     *     {@code globalMaxBytes}
+     */
+    public RetentionConfig build() {
+      long largestLine = (long) maxLineBytes + LINE_OVERHEAD_BYTES + 64;
+      if (largestLine > maxBytes) {
+        throw new IllegalArgumentException(
+            "maxBytes ("
+                + maxBytes
+                + ") must hold one line of maxLineBytes ("
+                + maxLineBytes
+                + ")");
+      }
+      if (largestLine > globalMaxBytes) {
+        throw new IllegalArgumentException(
+            "globalMaxBytes ("
+                + globalMaxBytes
+                + ") must hold one line of maxLineBytes ("
+                + maxLineBytes
+                + ")");
+      }
+      return new RetentionConfig(this);
+    }
+  }
+}

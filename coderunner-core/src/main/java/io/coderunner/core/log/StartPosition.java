@@ -1,0 +1,59 @@
+package io.coderunner.core.log;
+
+import org.jspecify.annotations.Nullable;
+
+/** Where a new cursor starts reading. */
+public sealed interface StartPosition {
+
+  /**
+   * Every retained line with {@code seq > after}, then live lines. With an {@code epoch} that is
+   * not the log's current one the position is meaningless, so the cursor starts at the first
+   * retained line instead and reports {@link CursorOpening#reset()}.
+   *
+   * @param after the last seq the reader already has; 0 for "from the beginning"
+   * @param epoch the epoch {@code after} belongs to, or {@code null} when unknown
+   */
+  record After(long after, @Nullable String epoch) implements StartPosition {
+    public After {
+      if (after < 0) {
+        throw new IllegalArgumentException("after must be >= 0, was " + after);
+      }
+    }
+  }
+
+  /**
+   * The last {@code lines} retained lines, then live lines.
+   *
+   * @param lines how many lines of history, 0 to {@value #MAX_TAIL}
+   */
+  record Tail(int lines) implements StartPosition {
+    /** Most lines of history a tail may ask for. */
+    public static final int MAX_TAIL = 10_000;
+
+    public Tail {
+      if (lines < 0 || lines > MAX_TAIL) {
+        throw new IllegalArgumentException(
+            "tail must be between 0 and " + MAX_TAIL + ", was " + lines);
+      }
+    }
+  }
+
+  /** Only lines appended after the cursor opens. */
+  record Live() implements StartPosition {}
+
+  static StartPosition after(long after) {
+    return new After(after, null);
+  }
+
+  static StartPosition after(String epoch, long after) {
+    return new After(after, epoch);
+  }
+
+  static StartPosition tail(int lines) {
+    return new Tail(lines);
+  }
+
+  static StartPosition live() {
+    return new Live();
+  }
+}

@@ -1,0 +1,581 @@
+package io.coderunner.core.log.internal;
+
+import io.coderunner.core.DeploymentId;
+import io.coderunner.core.DeploymentNotFoundException;
+import io.coderunner.core.DeploymentStatus;
+import io.coderunner.core.LogEntry;
+import io.coderunner.core.LogLine;
+import io.coderunner.core.log.AppendResult;
+import io.coderunner.core.log.CursorListener;
+import io.coderunner.core.log.CursorOpening;
+import io.coderunner.core.log.EndReason;
+import io.coderunner.core.log.LogFilter;
+import io.coderunner.core.log.LogInfo;
+import io.coderunner.core.log.LogPage;
+import io.coderunner.core.log.RetentionConfig;
+import io.coderunner.core.log.StartPosition;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One deployment's log: an append-only run of lines indexed by seq, kept in fixed-size chunks so
+ * that {@code seq -> line} is two array loads and retention frees whole chunks.
+ *
+ * <h2>Concurrency</h2>
+ *
+ * <ul>
+ *   <li>Writers (append, evict, subscribe, close) take {@link #lock}. An append assigns the seq,
+ *       stores the line, evicts what retention no longer allows and publishes the new {@link
+ *       #lastSeq} with a release store; it then leaves the lock and signals cursors. No subscriber
+ *       code and no I/O runs under the lock.
+ *   <li>Readers take no lock. They read {@link #lastSeq} first (acquire), then {@link #directory},
+ *       then {@link #firstSeq}. A new chunk is published in the directory before any line in it, so
+ *       every seq up to the {@code lastSeq} a reader saw is reachable through the directory it
+ *       reads next. Eviction may clear a slot a reader is about to load: a {@code null} line means
+ *       "already dropped", and the reader reports a gap instead.
+ * </ul>
+ */
+public final class LogBuffer {
+  static final int CHUNK_SHIFT = 10;
+  static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
+  static final int CHUNK_MASK = CHUNK_SIZE - 1;
+
+  /** Maximum lines a filtered history read scans before it returns a (possibly short) page. */
+  static final int MAX_SCAN = 1 << 17;
+
+  private static final VarHandle LAST_SEQ;
+  private static final VarHandle FIRST_SEQ;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      LAST_SEQ = lookup.findVarHandle(LogBuffer.class, "lastSeq", long.class);
+      FIRST_SEQ = lookup.findVarHandle(LogBuffer.class, "firstSeq", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Lines and running byte totals of {@link #CHUNK_SIZE} consecutive seqs. */
+  static final class Chunk {
+    final @Nullable LogLine[] lines = new LogLine[CHUNK_SIZE];
+
+    /** Bytes appended to the log up to and including each line. */
+    final long[] endBytes = new long[CHUNK_SIZE];
+
+    /** When each line was appended, in epoch milliseconds of the store's clock. */
+    final long[] appendedAt = new long[CHUNK_SIZE];
+  }
+
+  /** Immutable list of live chunks; {@code chunks[0]} holds chunk number {@code base}. */
+  static final class Directory {
+    static final Directory EMPTY = new Directory(new Chunk[0], 0);
+
+    final Chunk[] chunks;
+    final long base;
+
+    Directory(Chunk[] chunks, long base) {
+      this.chunks = chunks;
+      this.base = base;
+    }
+
+    @Nullable Chunk chunkOf(long seq) {
+      long index = ((seq - 1) >>> CHUNK_SHIFT) - base;
+      return index < 0 || index >= chunks.length ? null : chunks[(int) index];
+    }
+
+    @Nullable LogLine line(long seq) {
+      Chunk c = chunkOf(seq);
+      return c == null ? null : c.lines[(int) ((seq - 1) & CHUNK_MASK)];
+    }
+  }
+
+  /** Told how many bytes this log's retained size changed by. */
+  public interface SizeListener {
+    void retainedBytesChanged(long delta);
+  }
+
+  private static final CursorImpl[] NO_CURSORS = new CursorImpl[0];
+
+  private final DeploymentId id;
+  private final String epoch;
+  private final RetentionConfig config;
+  private final Clock clock;
+  private final SizeListener sizeListener;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private long retainedBytes; // guarded by lock
+  private long appendedBytes; // guarded by lock
+  private @Nullable EndReason closed; // guarded by lock
+
+  @SuppressWarnings("UnusedVariable") // accessed through LAST_SEQ
+  private volatile long lastSeq; // written under lock; 0 before the first append
+
+  @SuppressWarnings("UnusedVariable") // accessed through FIRST_SEQ
+  private volatile long firstSeq = 1; // written under lock; lastSeq + 1 when nothing is retained
+
+  private volatile Directory directory = Directory.EMPTY; // replaced under lock
+  private volatile CursorImpl[] cursors = NO_CURSORS; // replaced under lock
+
+  public LogBuffer(
+      DeploymentId id,
+      String epoch,
+      RetentionConfig config,
+      Clock clock,
+      SizeListener sizeListener) {
+    this.id = id;
+    this.epoch = epoch;
+    this.config = config;
+    this.clock = clock;
+    this.sizeListener = sizeListener;
+  }
+
+  public DeploymentId id() {
+    return id;
+  }
+
+  public String epoch() {
+    return epoch;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Approximate heap a line holds, as {@link RetentionConfig} counts it. */
+  static long sizeOf(LogLine line) {
+    return (long) RetentionConfig.LINE_OVERHEAD_BYTES + line.message().length();
+  }
+
+  long lastSeq() {
+    return (long) LAST_SEQ.getAcquire(this);
+  }
+
+  long firstSeq() {
+    return (long) FIRST_SEQ.getAcquire(this);
+  }
+
+  Directory directory() {
+    return directory;
+  }
+
+  // ---------------------------------------------------------------- appending
+
+  public LogLine append(LogEntry entry, @Nullable DeploymentStatus status) {
+    String message = Truncation.truncate(entry.message(), config.maxLineBytes());
+    Instant given = entry.timestamp();
+    long now;
+    Instant ts;
+    if (given == null) {
+      ts = clock.instant();
+      now = ts.toEpochMilli();
+    } else {
+      ts = given;
+      now = clock.millis();
+    }
+    LogLine line;
+    long delta;
+    lock.lock();
+    try {
+      ensureOpen();
+      long seq = (long) LAST_SEQ.get(this) + 1;
+      line = new LogLine(seq, ts, entry.stream(), entry.level(), message, status);
+      delta = store(line, now);
+      delta -= evictForRetention(seq);
+      LAST_SEQ.setRelease(this, seq);
+    } finally {
+      lock.unlock();
+    }
+    sizeListener.retainedBytesChanged(delta);
+    signalCursors();
+    return line;
+  }
+
+  public AppendResult append(List<LogEntry> entries) {
+    int n = entries.size();
+    if (n == 0) {
+      throw new IllegalArgumentException("entries must not be empty");
+    }
+    // Everything that can be done without the lock is done before it.
+    String[] messages = new String[n];
+    Instant[] stamps = new Instant[n];
+    Instant stampNow = clock.instant();
+    long now = stampNow.toEpochMilli();
+    for (int i = 0; i < n; i++) {
+      LogEntry e = Objects.requireNonNull(entries.get(i), "entry");
+      messages[i] = Truncation.truncate(e.message(), config.maxLineBytes());
+      Instant given = e.timestamp();
+      stamps[i] = given == null ? stampNow : given;
+    }
+    long first;
+    long last;
+    long delta = 0;
+    lock.lock();
+    try {
+      ensureOpen();
+      first = (long) LAST_SEQ.get(this) + 1;
+      last = first + n - 1;
+      for (int i = 0; i < n; i++) {
+        LogEntry e = entries.get(i);
+        delta += store(new LogLine(first + i, stamps[i], e.stream(), e.level(), messages[i]), now);
+      }
+      delta -= evictForRetention(last);
+      LAST_SEQ.setRelease(this, last);
+    } finally {
+      lock.unlock();
+    }
+    sizeListener.retainedBytesChanged(delta);
+    signalCursors();
+    return new AppendResult(first, last);
+  }
+
+  /** Stores a line at its seq; guarded by lock. Returns the bytes it added. */
+  private long store(LogLine line, long now) {
+    long seq = line.seq();
+    int offset = (int) ((seq - 1) & CHUNK_MASK);
+    Directory dir = directory;
+    Chunk chunk;
+    if (offset == 0) {
+      chunk = new Chunk();
+      Chunk[] grown = Arrays.copyOf(dir.chunks, dir.chunks.length + 1);
+      grown[grown.length - 1] = chunk;
+      long base = dir.chunks.length == 0 ? (seq - 1) >>> CHUNK_SHIFT : dir.base;
+      directory = new Directory(grown, base); // published before any line in the chunk
+      if (seq > 1) {
+        evictExpiredLocked(seq - 1, now); // age is checked once per chunk on the append path
+      }
+    } else {
+      chunk = dir.chunks[dir.chunks.length - 1];
+    }
+    long size = sizeOf(line);
+    appendedBytes += size;
+    retainedBytes += size;
+    chunk.endBytes[offset] = appendedBytes;
+    chunk.appendedAt[offset] = now;
+    chunk.lines[offset] = line;
+    return size;
+  }
+
+  /** Drops the oldest lines until the log is within its line and byte limits; guarded by lock. */
+  private long evictForRetention(long last) {
+    long freed = 0;
+    long first = (long) FIRST_SEQ.get(this);
+    long maxLines = config.maxLines();
+    long maxBytes = config.maxBytes();
+    while (last - first + 1 > maxLines || retainedBytes > maxBytes) {
+      freed += evictFirst(first);
+      first++;
+    }
+    return freed;
+  }
+
+  /** Removes line {@code seq}, which must be the first retained one; guarded by lock. */
+  private long evictFirst(long seq) {
+    Directory dir = directory;
+    Chunk chunk = dir.chunks[0];
+    int offset = (int) ((seq - 1) & CHUNK_MASK);
+    LogLine line = Objects.requireNonNull(chunk.lines[offset]);
+    long size = sizeOf(line);
+    chunk.lines[offset] = null;
+    retainedBytes -= size;
+    FIRST_SEQ.setRelease(this, seq + 1);
+    if (offset == CHUNK_MASK) {
+      directory = new Directory(Arrays.copyOfRange(dir.chunks, 1, dir.chunks.length), dir.base + 1);
+    }
+    return size;
+  }
+
+  /** Drops lines appended before {@code now - maxAge}, up to {@code last}; guarded by lock. */
+  private long evictExpiredLocked(long last, long now) {
+    long cutoff = now - config.maxAge().toMillis();
+    long first = (long) FIRST_SEQ.get(this);
+    long freed = 0;
+    while (first <= last) {
+      Chunk chunk = directory.chunks[0];
+      if (chunk.appendedAt[(int) ((first - 1) & CHUNK_MASK)] >= cutoff) {
+        break;
+      }
+      freed += evictFirst(first);
+      first++;
+    }
+    return freed;
+  }
+
+  /** Drops lines older than the maximum age. Returns the bytes freed. */
+  public long evictExpired() {
+    long freed;
+    lock.lock();
+    try {
+      if (closed != null) {
+        return 0;
+      }
+      freed = evictExpiredLocked((long) LAST_SEQ.get(this), clock.millis());
+    } finally {
+      lock.unlock();
+    }
+    if (freed > 0) {
+      sizeListener.retainedBytesChanged(-freed);
+      signalCursors();
+    }
+    return freed;
+  }
+
+  /**
+   * Drops up to {@code maxLines} of the oldest lines, stopping once {@code bytesToFree} are freed.
+   * Used to keep the store within its global budget. Returns the bytes freed.
+   */
+  public long evictOldest(long bytesToFree, int maxLines) {
+    long freed = 0;
+    lock.lock();
+    try {
+      if (closed != null) {
+        return 0;
+      }
+      long first = (long) FIRST_SEQ.get(this);
+      long last = (long) LAST_SEQ.get(this);
+      for (int i = 0; i < maxLines && first <= last && freed < bytesToFree; i++) {
+        freed += evictFirst(first);
+        first++;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (freed > 0) {
+      sizeListener.retainedBytesChanged(-freed);
+      signalCursors();
+    }
+    return freed;
+  }
+
+  /** Append time (epoch ms) of the first retained line, or {@link Long#MAX_VALUE} if none. */
+  public long oldestAppendTime() {
+    long last = lastSeq();
+    Directory dir = directory;
+    long first = firstSeq();
+    if (first > last) {
+      return Long.MAX_VALUE;
+    }
+    Chunk chunk = dir.chunkOf(first);
+    return chunk == null ? Long.MIN_VALUE : chunk.appendedAt[(int) ((first - 1) & CHUNK_MASK)];
+  }
+
+  private void ensureOpen() {
+    if (closed != null) {
+      throw new DeploymentNotFoundException(id);
+    }
+  }
+
+  private void signalCursors() {
+    CursorImpl[] current = cursors;
+    if (current.length == 0) {
+      return;
+    }
+    // Pairs with the fence in CursorImpl.poll: either this thread sees the cursor waiting, or the
+    // cursor sees the new lastSeq. No wake-up is lost.
+    VarHandle.fullFence();
+    for (CursorImpl cursor : current) {
+      cursor.signal();
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  public LogInfo info() {
+    lock.lock();
+    try {
+      long first = (long) FIRST_SEQ.get(this);
+      long last = (long) LAST_SEQ.get(this);
+      return new LogInfo(id, epoch, first, last, last - first + 1, retainedBytes);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {appended bytes, retained bytes}, read together under the lock. */
+  public long[] stats() {
+    lock.lock();
+    try {
+      return new long[] {appendedBytes, retainedBytes};
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public LogPage read(long after, int limit, LogFilter filter) {
+    long last = lastSeq();
+    Directory dir = directory;
+    long first = firstSeq();
+    long from = after + 1;
+    long lost = from < first ? first - from : 0;
+    long seq = Math.max(from, first);
+    List<LogLine> lines = new ArrayList<>(Math.min(limit, 256));
+    long scanned = 0;
+    while (seq <= last && lines.size() < limit && scanned < MAX_SCAN) {
+      LogLine line = dir.line(seq);
+      if (line == null) {
+        // Dropped while we read; eviction is in seq order, so everything up to seq is gone too.
+        if (!lines.isEmpty()) {
+          break; // the page ends here; the next read reports the loss
+        }
+        long newFirst = Math.max(firstSeq(), seq + 1);
+        lost += newFirst - seq;
+        first = newFirst;
+        seq = newFirst;
+        dir = directory;
+        continue;
+      }
+      if (filter.test(line)) {
+        lines.add(line);
+      }
+      scanned++;
+      seq++;
+    }
+    return new LogPage(lines, first, seq, lost);
+  }
+
+  public LogPage tail(int n, LogFilter filter) {
+    long last = lastSeq();
+    Directory dir = directory;
+    long first = firstSeq();
+    LogLine[] found = new LogLine[n];
+    int count = 0;
+    long scanned = 0;
+    for (long seq = last; seq >= first && count < n && scanned < MAX_SCAN; seq--, scanned++) {
+      LogLine line = dir.line(seq);
+      if (line == null) {
+        break; // everything older is being dropped
+      }
+      if (filter.test(line)) {
+        found[n - 1 - count] = line;
+        count++;
+      }
+    }
+    List<LogLine> lines = new ArrayList<>(count);
+    for (int i = n - count; i < n; i++) {
+      lines.add(Objects.requireNonNull(found[i]));
+    }
+    return new LogPage(lines, first, last + 1, 0);
+  }
+
+  /** Seq at which a tail of {@code n} lines passing {@code filter} starts. */
+  private long tailStart(int n, LogFilter filter) {
+    long last = lastSeq();
+    Directory dir = directory;
+    long first = firstSeq();
+    if (n == 0) {
+      return last + 1;
+    }
+    if (filter.isAll()) {
+      return Math.max(first, last - n + 1);
+    }
+    int count = 0;
+    long seq = last;
+    long scanned = 0;
+    for (; seq >= first && scanned < MAX_SCAN; seq--, scanned++) {
+      LogLine line = dir.line(seq);
+      if (line == null) {
+        return seq + 1;
+      }
+      if (filter.test(line) && ++count == n) {
+        return seq;
+      }
+    }
+    return seq + 1;
+  }
+
+  // ---------------------------------------------------------------- cursors
+
+  public CursorImpl subscribe(
+      StartPosition start,
+      LogFilter filter,
+      CursorListener listener,
+      @Nullable LongAdder gapCounter) {
+    // The position is only a number: the cursor reads every line from it on, including lines
+    // appended while it is being registered, so it needs no lock to be exact.
+    boolean reset = false;
+    long position;
+    if (start instanceof StartPosition.After after) {
+      String wanted = after.epoch();
+      if (wanted != null && !wanted.equals(epoch)) {
+        reset = true;
+        position = firstSeq();
+      } else {
+        position = after.after() + 1;
+      }
+    } else if (start instanceof StartPosition.Tail tail) {
+      position = tailStart(tail.lines(), filter);
+    } else {
+      position = lastSeq() + 1;
+    }
+    CursorOpening opening = new CursorOpening(epoch, firstSeq(), position, reset);
+    CursorImpl cursor = new CursorImpl(this, filter, listener, position, opening, gapCounter);
+    lock.lock();
+    try {
+      ensureOpen();
+      CursorImpl[] current = cursors;
+      CursorImpl[] grown = Arrays.copyOf(current, current.length + 1);
+      grown[current.length] = cursor;
+      cursors = grown;
+    } finally {
+      lock.unlock();
+    }
+    return cursor;
+  }
+
+  void detach(CursorImpl cursor) {
+    lock.lock();
+    try {
+      CursorImpl[] current = cursors;
+      for (int i = 0; i < current.length; i++) {
+        if (current[i] == cursor) {
+          CursorImpl[] shrunk = new CursorImpl[current.length - 1];
+          System.arraycopy(current, 0, shrunk, 0, i);
+          System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
+          cursors = shrunk;
+          return;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public int cursorCount() {
+    return cursors.length;
+  }
+
+  /**
+   * Closes the log: later appends fail, its cursors end with {@code reason}. Returns the bytes it
+   * held.
+   */
+  public long close(EndReason reason) {
+    CursorImpl[] ended;
+    long freed;
+    lock.lock();
+    try {
+      if (closed != null) {
+        return 0;
+      }
+      closed = reason;
+      ended = cursors;
+      cursors = NO_CURSORS;
+      freed = retainedBytes;
+      retainedBytes = 0;
+    } finally {
+      lock.unlock();
+    }
+    for (CursorImpl cursor : ended) {
+      cursor.end(reason);
+    }
+    return freed;
+  }
+}
