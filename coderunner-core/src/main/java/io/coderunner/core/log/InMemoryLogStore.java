@@ -167,6 +167,11 @@ public final class InMemoryLogStore implements LogStore {
     return freed;
   }
 
+  /** Bytes the store counts against its global budget. */
+  long globalBytes() {
+    return globalBytes.get();
+  }
+
   /** Current totals. */
   public LogStoreStats stats() {
     long cursors = 0;

@@ -191,6 +191,9 @@ public final class LogBuffer {
       line = new LogLine(seq, ts, entry.stream(), entry.level(), message, status);
       delta = store(line, now);
       delta -= evictForRetention(seq);
+      if (((seq - 1) & CHUNK_MASK) == 0) {
+        delta -= evictExpiredLocked(seq, now); // age is checked once per chunk on this path
+      }
       LAST_SEQ.setRelease(this, seq);
     } finally {
       lock.unlock();
@@ -229,6 +232,10 @@ public final class LogBuffer {
         delta += store(new LogLine(first + i, stamps[i], e.stream(), e.level(), messages[i]), now);
       }
       delta -= evictForRetention(last);
+      if (((first - 1) >>> CHUNK_SHIFT) != ((last - 1) >>> CHUNK_SHIFT)
+          || ((first - 1) & CHUNK_MASK) == 0) {
+        delta -= evictExpiredLocked(last, now); // a chunk was opened: check age
+      }
       LAST_SEQ.setRelease(this, last);
     } finally {
       lock.unlock();
@@ -250,9 +257,6 @@ public final class LogBuffer {
       grown[grown.length - 1] = chunk;
       long base = dir.chunks.length == 0 ? (seq - 1) >>> CHUNK_SHIFT : dir.base;
       directory = new Directory(grown, base); // published before any line in the chunk
-      if (seq > 1) {
-        evictExpiredLocked(seq - 1, now); // age is checked once per chunk on the append path
-      }
     } else {
       chunk = dir.chunks[dir.chunks.length - 1];
     }
