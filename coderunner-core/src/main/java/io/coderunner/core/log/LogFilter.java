@@ -218,7 +218,7 @@ public final class LogFilter implements Predicate<LogLine> {
     }
 
     /**
-     * Only messages containing {@code text}, ignoring case, pass. Blank or {@code null} text does
+     * Only messages containing {@code text}, ignoring case, pass. Empty or {@code null} text does
      * not restrict; calling it again adds a second substring that must also occur.
      *
      * @throws IllegalArgumentException if longer than {@value LogFilter#MAX_QUERY_LENGTH}
