@@ -217,7 +217,16 @@ final class FrameReader {
 
   /** The next field's name in the current object, or {@code null} at its end. */
   private @Nullable String nextField() throws IOException {
-    String n = parser().nextFieldName();
+    JsonParser p = parser();
+    String n;
+    try {
+      n = p.nextFieldName();
+    } catch (JsonProcessingException e) {
+      // Jackson reads a scalar value together with its name: if the value is malformed, blame
+      // that field, not the previous one.
+      name = p.currentToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
+      throw e;
+    }
     name = n;
     return n;
   }
@@ -382,7 +391,8 @@ final class FrameReader {
           seen = see(seen, 4);
           q = optionalString();
           if (q != null && q.length() > SubscribeFilter.MAX_QUERY_LENGTH) {
-            throw invalid("q must be at most " + SubscribeFilter.MAX_QUERY_LENGTH + " characters");
+            throw invalid(
+                path() + " must be at most " + SubscribeFilter.MAX_QUERY_LENGTH + " characters");
           }
         }
         default -> otherField();
@@ -793,7 +803,10 @@ final class FrameReader {
       }
     }
     throw invalid(
-        "unknown level \"" + clip(text) + "\"; expected one of trace, debug, info, warn, error");
+        path()
+            + ": unknown level \""
+            + clip(text)
+            + "\"; expected one of trace, debug, info, warn, error");
   }
 
   private StreamKind stream(String text) {
@@ -802,7 +815,8 @@ final class FrameReader {
         return stream;
       }
     }
-    throw invalid("unknown stream \"" + clip(text) + "\"; expected one of stdout, stderr, system");
+    throw invalid(
+        path() + ": unknown stream \"" + clip(text) + "\"; expected one of stdout, stderr, system");
   }
 
   private DeploymentStatus deploymentStatus(String text) {
@@ -812,7 +826,8 @@ final class FrameReader {
       }
     }
     throw invalid(
-        "unknown status \""
+        path()
+            + ": unknown status \""
             + clip(text)
             + "\"; expected one of created, starting, running, stopping, stopped, failed,"
             + " restarting");
