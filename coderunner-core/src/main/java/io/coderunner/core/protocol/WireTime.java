@@ -27,7 +27,7 @@ public final class WireTime {
    *
    * @throws DateTimeParseException if {@code text} is not such an instant
    */
-  public static Instant parse(CharSequence text) {
-    return Instant.parse(text);
+  public static Instant parse(String text) {
+    return Timestamps.parse(text);
   }
 }

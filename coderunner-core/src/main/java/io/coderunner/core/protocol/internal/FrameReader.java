@@ -242,7 +242,7 @@ final class FrameReader {
       throw duplicate();
     }
     throw new ProtocolException(
-        UNKNOWN_FIELD, path(), "unknown field " + path() + " in a " + frameType + " frame");
+        UNKNOWN_FIELD, path(), frameType + " frame: unknown field " + path());
   }
 
   /** Marks a field seen; a second sight is a duplicate. */
@@ -783,7 +783,7 @@ final class FrameReader {
   private Instant instant() throws IOException {
     String text = string();
     try {
-      return Instant.parse(text);
+      return Timestamps.parse(text);
     } catch (DateTimeParseException e) {
       throw new ProtocolException(
           INVALID_VALUE,
@@ -912,12 +912,12 @@ final class FrameReader {
 
   private ProtocolException missing() {
     return new ProtocolException(
-        MISSING_FIELD, path(), "missing field " + path() + " in a " + frameType + " frame");
+        MISSING_FIELD, path(), frameType + " frame: missing field " + path());
   }
 
   private ProtocolException duplicate() {
     return new ProtocolException(
-        DUPLICATE_FIELD, path(), "duplicate field " + path() + " in a " + frameType + " frame");
+        DUPLICATE_FIELD, path(), frameType + " frame: duplicate field " + path());
   }
 
   private ProtocolException invalid(String message) {
@@ -943,7 +943,11 @@ final class FrameReader {
     String message;
     if (e instanceof StreamConstraintsException sce) {
       reason = TOO_LARGE;
-      message = "the frame exceeds a parser limit: " + sce.getOriginalMessage();
+      String detail = sce.getOriginalMessage();
+      message =
+          detail != null && detail.startsWith("Document nesting depth")
+              ? "the frame nests deeper than any frame needs"
+              : "the frame exceeds a parser limit";
     } else if (e instanceof InputCoercionException) {
       reason = INVALID_VALUE;
       message = fieldOrFrame() + " is out of range";
@@ -954,7 +958,7 @@ final class FrameReader {
           "malformed JSON"
               + (at == null ? "" : " at column " + at.getColumnNr())
               + ": "
-              + jpe.getOriginalMessage();
+              + jacksonDetail(jpe.getOriginalMessage());
     } else if (e instanceof IOException) {
       reason = MALFORMED_JSON;
       message = "unreadable frame: " + e.getMessage();
@@ -981,6 +985,21 @@ final class FrameReader {
       case VALUE_NULL -> "null";
       default -> t.toString();
     };
+  }
+
+  /** Jackson's message without its hints about its own configuration and source. */
+  private static String jacksonDetail(@Nullable String message) {
+    if (message == null) {
+      return "unreadable input";
+    }
+    int cut = message.length();
+    for (String tail : new String[] {" (start marker", ": enable `", "\n"}) {
+      int at = message.indexOf(tail);
+      if (at >= 0 && at < cut) {
+        cut = at;
+      }
+    }
+    return message.substring(0, cut);
   }
 
   private static String clip(String text) {

@@ -1,8 +1,6 @@
 package io.coderunner.core.protocol.internal;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 /**
  * Formats instants as the wire's ISO-8601 UTC text with exactly six fractional digits, such as
@@ -11,8 +9,8 @@ import java.time.ZoneOffset;
  * <p>Why not {@code DateTimeFormatter}: it allocates a temporal and a builder per call and prints a
  * varying number of fraction digits. This computes the fields from the epoch second with integer
  * arithmetic into a caller's {@code char[]}, and keeps the date text of the last day it formatted
- * (log lines arrive in time order, so nearly every call hits it). Years outside 0000-9999 take a
- * slower path that prints them the way {@code DateTimeFormatter.ISO_INSTANT} does.
+ * (log lines arrive in time order, so nearly every call hits it). Years outside 0000-9999 are
+ * printed the way {@code DateTimeFormatter.ISO_INSTANT} prints them.
  */
 public final class Timestamps {
   /** Most characters {@link #format(Instant, char[], int)} writes. */
@@ -64,10 +62,7 @@ public final class Timestamps {
       System.arraycopy(day.text, 0, dst, pos, 10);
       pos += 10;
     } else {
-      String date =
-          LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC).toLocalDate().toString();
-      date.getChars(0, date.length(), dst, pos);
-      pos += date.length();
+      pos = writeDate(epochDay, dst, pos);
     }
     dst[pos++] = 'T';
     pos = two(secondOfDay / 3600, dst, pos);
@@ -86,8 +81,102 @@ public final class Timestamps {
     return pos - offset;
   }
 
-  /** "YYYY-MM-DD" of a day in years 0000-9999 (civil-from-days, proleptic Gregorian). */
+  /**
+   * Parses any ISO-8601 instant {@link Instant#parse} accepts. Text of the shape this class writes
+   * ({@code YYYY-MM-DDTHH:MM:SS} with 0 to 9 fraction digits and {@code Z}) is parsed directly;
+   * anything else (offsets, leap seconds, signed years) goes to {@link Instant#parse}.
+   *
+   * @throws java.time.format.DateTimeParseException if it is not such an instant
+   */
+  public static Instant parse(String text) {
+    int n = text.length();
+    if (n >= 20
+        && n <= 30
+        && n != 21
+        && text.charAt(n - 1) == 'Z'
+        && text.charAt(4) == '-'
+        && text.charAt(7) == '-'
+        && text.charAt(10) == 'T'
+        && text.charAt(13) == ':'
+        && text.charAt(16) == ':'
+        && (n == 20 || text.charAt(19) == '.')) {
+      int year = digits(text, 0, 4);
+      int month = digits(text, 5, 2);
+      int day = digits(text, 8, 2);
+      int hour = digits(text, 11, 2);
+      int minute = digits(text, 14, 2);
+      int second = digits(text, 17, 2);
+      int nanos = n == 20 ? 0 : digits(text, 20, n - 21);
+      if (year >= 0
+          && month >= 1
+          && month <= 12
+          && day >= 1
+          && day <= lengthOfMonth(year, month)
+          && hour >= 0
+          && hour <= 23
+          && minute >= 0
+          && minute <= 59
+          && second >= 0
+          && second <= 59
+          && nanos >= 0) {
+        for (int i = n - 21; i < 9; i++) {
+          nanos *= 10;
+        }
+        long seconds =
+            daysFromCivil(year, month, day) * SECONDS_PER_DAY
+                + hour * 3600L
+                + minute * 60L
+                + second;
+        return Instant.ofEpochSecond(seconds, nanos);
+      }
+    }
+    return Instant.parse(text);
+  }
+
+  /** The value of {@code count} decimal digits at {@code from}, or -1 if any is not a digit. */
+  private static int digits(String text, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      int d = text.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      value = value * 10 + d;
+    }
+    return value;
+  }
+
+  private static int lengthOfMonth(int year, int month) {
+    return switch (month) {
+      case 2 -> (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;
+      case 4, 6, 9, 11 -> 30;
+      default -> 31;
+    };
+  }
+
+  /** Days from 1970-01-01 to a date (days-from-civil, proleptic Gregorian). */
+  private static long daysFromCivil(int year, int month, int day) {
+    long y = month <= 2 ? year - 1 : year;
+    long era = Math.floorDiv(y, 400);
+    long yearOfEra = y - era * 400;
+    long dayOfYear = (153L * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    long dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return era * 146_097 + dayOfEra - 719_468;
+  }
+
+  /** "YYYY-MM-DD" of a day in years 0000-9999. */
   private static char[] dateText(long epochDay) {
+    char[] text = new char[10];
+    writeDate(epochDay, text, 0);
+    return text;
+  }
+
+  /**
+   * Writes a day's date as {@code ISO_INSTANT} does: four-digit years, a {@code +} before years
+   * after 9999 and a {@code -} before years before 0000. Civil-from-days on the proleptic Gregorian
+   * calendar, valid for every day an {@link Instant} can hold.
+   */
+  private static int writeDate(long epochDay, char[] dst, int start) {
     long z = epochDay + 719_468;
     long era = Math.floorDiv(z, 146_097);
     long dayOfEra = z - era * 146_097;
@@ -96,17 +185,24 @@ public final class Timestamps {
     long mp = (5 * dayOfYear + 2) / 153;
     int dayOfMonth = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
     int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-    int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
-    char[] text = new char[10];
-    text[0] = (char) ('0' + year / 1000);
-    text[1] = (char) ('0' + year / 100 % 10);
-    text[2] = (char) ('0' + year / 10 % 10);
-    text[3] = (char) ('0' + year % 10);
-    text[4] = '-';
-    two(month, text, 5);
-    text[7] = '-';
-    two(dayOfMonth, text, 8);
-    return text;
+    long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    int pos = start;
+    if (year > 9999) {
+      dst[pos++] = '+';
+    } else if (year < 0) {
+      dst[pos++] = '-';
+      year = -year;
+    }
+    String digits = Long.toString(year);
+    for (int i = digits.length(); i < 4; i++) {
+      dst[pos++] = '0';
+    }
+    digits.getChars(0, digits.length(), dst, pos);
+    pos += digits.length();
+    dst[pos++] = '-';
+    pos = two(month, dst, pos);
+    dst[pos++] = '-';
+    return two(dayOfMonth, dst, pos);
   }
 
   private static int two(int value, char[] dst, int pos) {
