@@ -18,8 +18,8 @@ import java.util.Objects;
  *
  * <p>Encoding goes through one path, UTF-8 bytes, for every output: a {@code String} is decoded
  * from those bytes. So text and shared bytes are always the same frame, surrogate pairs become
- * four-byte UTF-8 and a lone surrogate becomes a {@code \}{@code uXXXX} escape, which keeps the
- * wire valid UTF-8 whatever a log line holds.
+ * four-byte UTF-8 and a lone surrogate becomes a JSON unicode escape, which keeps the wire valid
+ * UTF-8 whatever a log line holds.
  */
 public final class FrameEngine {
   /** Objects nest at most this deep in a valid frame (logs → lines → line) plus one. */
