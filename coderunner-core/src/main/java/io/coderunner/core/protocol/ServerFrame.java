@@ -1,0 +1,177 @@
+package io.coderunner.core.protocol;
+
+import io.coderunner.core.DeploymentId;
+import io.coderunner.core.DeploymentStatus;
+import io.coderunner.core.LogLine;
+import io.coderunner.core.Principal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A frame the server sends to a client. Immutable; every record checks its arguments and throws
+ * {@link IllegalArgumentException} naming the field at fault. {@link FrameCodec} turns a frame into
+ * JSON and back; {@link FrameCodec#encodeShared} encodes one frame once for many connections.
+ */
+public sealed interface ServerFrame
+    permits ServerFrame.Welcome,
+        ServerFrame.Subscribed,
+        ServerFrame.Logs,
+        ServerFrame.Gap,
+        ServerFrame.Status,
+        ServerFrame.Error,
+        ServerFrame.Pong {
+
+  /** The value of this frame's {@code type} field on the wire, such as {@code logs}. */
+  String type();
+
+  /**
+   * The connection is authenticated.
+   *
+   * @param connectionId the server's id for this connection; not blank
+   * @param user who the connection acts as
+   */
+  record Welcome(String connectionId, Principal user) implements ServerFrame {
+    public Welcome {
+      Checks.nonBlank(connectionId, "connectionId");
+      Objects.requireNonNull(user, "user");
+    }
+
+    @Override
+    public String type() {
+      return "welcome";
+    }
+  }
+
+  /**
+   * A subscription is in place; {@code logs} frames follow from {@code next}.
+   *
+   * @param deploymentId the deployment
+   * @param epoch the log's current epoch; not blank, at most {@value ClientFrame#MAX_EPOCH_LENGTH}
+   *     characters
+   * @param firstAvailable the first seq the log still holds; {@code >= 0}
+   * @param next the seq the subscription delivers next; {@code >= 0}
+   * @param reset whether the client's epoch was unknown, so delivery restarts from the first
+   *     retained line instead of the client's position
+   */
+  record Subscribed(
+      DeploymentId deploymentId, String epoch, long firstAvailable, long next, boolean reset)
+      implements ServerFrame {
+    public Subscribed {
+      Objects.requireNonNull(deploymentId, "deploymentId");
+      Objects.requireNonNull(epoch, "epoch");
+      Checks.epoch(epoch, "epoch");
+      Checks.atLeast(firstAvailable, 0, "firstAvailable");
+      Checks.atLeast(next, 0, "next");
+    }
+
+    @Override
+    public String type() {
+      return "subscribed";
+    }
+  }
+
+  /**
+   * One or more lines of a deployment's log, in seq order. A line's {@link LogLine#status()} is not
+   * sent: a decoded line always has a {@code null} status.
+   *
+   * @param deploymentId the deployment
+   * @param lines at least one line; copied, unmodifiable
+   */
+  record Logs(DeploymentId deploymentId, List<LogLine> lines) implements ServerFrame {
+    public Logs {
+      Objects.requireNonNull(deploymentId, "deploymentId");
+      lines = List.copyOf(lines);
+      if (lines.isEmpty()) {
+        throw new IllegalArgumentException("lines must hold at least one line");
+      }
+    }
+
+    @Override
+    public String type() {
+      return "logs";
+    }
+  }
+
+  /**
+   * Lines {@code from} to {@code to} (inclusive) are gone from the log, so the subscriber will
+   * never see them; delivery goes on after {@code to}.
+   *
+   * @param deploymentId the deployment
+   * @param from first missing seq; {@code >= 1}
+   * @param to last missing seq; {@code >= from}
+   */
+  record Gap(DeploymentId deploymentId, long from, long to) implements ServerFrame {
+    public Gap {
+      Objects.requireNonNull(deploymentId, "deploymentId");
+      Checks.atLeast(from, 1, "from");
+      if (to < from) {
+        throw new IllegalArgumentException("to must be >= from (" + from + "), was " + to);
+      }
+    }
+
+    @Override
+    public String type() {
+      return "gap";
+    }
+  }
+
+  /**
+   * A deployment's status changed.
+   *
+   * @param deploymentId the deployment
+   * @param status its new status
+   * @param timestamp when it changed ({@code ts} on the wire, at microsecond precision)
+   */
+  record Status(DeploymentId deploymentId, DeploymentStatus status, Instant timestamp)
+      implements ServerFrame {
+    public Status {
+      Objects.requireNonNull(deploymentId, "deploymentId");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(timestamp, "timestamp");
+    }
+
+    @Override
+    public String type() {
+      return "status";
+    }
+  }
+
+  /**
+   * Something the client sent was refused or failed; the connection stays open.
+   *
+   * @param code a short machine-readable code such as {@code forbidden}; not blank
+   * @param message a human explanation; may be empty
+   * @param ref what the error refers to (for example a deployment id), or {@code null}
+   */
+  @SuppressWarnings("JavaLangClash") // the wire name is "error"; use it as ServerFrame.Error
+  record Error(String code, String message, @Nullable String ref) implements ServerFrame {
+    public Error {
+      Checks.nonBlank(code, "code");
+      Objects.requireNonNull(message, "message");
+    }
+
+    @Override
+    public String type() {
+      return "error";
+    }
+  }
+
+  /**
+   * The answer to a {@link ClientFrame.Ping}.
+   *
+   * @param id the ping's id, at most {@value ClientFrame#MAX_PING_ID_LENGTH} characters, or {@code
+   *     null}
+   */
+  record Pong(@Nullable String id) implements ServerFrame {
+    public Pong {
+      Checks.maxLength(id, ClientFrame.MAX_PING_ID_LENGTH, "id");
+    }
+
+    @Override
+    public String type() {
+      return "pong";
+    }
+  }
+}
