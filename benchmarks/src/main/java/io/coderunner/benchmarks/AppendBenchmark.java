@@ -10,6 +10,7 @@ import io.coderunner.core.log.RetentionConfig;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -83,6 +84,16 @@ public class AppendBenchmark {
     return store.append(ID, entries[thread.next++ & 1023]);
   }
 
+  /**
+   * Two threads, each appending to its own deployment's log: appends to different logs share no
+   * lock.
+   */
+  @Benchmark
+  @Threads(2)
+  public LogLine append2ThreadsOwnLogs(ThreadIndex thread) {
+    return store.append(thread.id, entries[thread.next++ & 1023]);
+  }
+
   @Benchmark
   @Threads(1)
   public LogLine baselineAllocateLine() {
@@ -90,9 +101,18 @@ public class AppendBenchmark {
     return new LogLine(next, Instant.EPOCH, e.stream(), e.level(), e.message());
   }
 
-  /** Per-thread index into the prepared entries. */
+  /** Per-thread index into the prepared entries, and a deployment of the thread's own. */
   @State(Scope.Thread)
   public static class ThreadIndex {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
     int next;
+    DeploymentId id = ID;
+
+    @Setup(Level.Trial)
+    public void setUp(AppendBenchmark benchmark) {
+      id = DeploymentId.of("bench-" + THREADS.incrementAndGet());
+      benchmark.store.create(id);
+    }
   }
 }
