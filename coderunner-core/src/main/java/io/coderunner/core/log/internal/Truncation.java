@@ -1,5 +1,7 @@
 package io.coderunner.core.log.internal;
 
+import io.coderunner.core.internal.Utf8;
+
 /** Cuts over-long messages to a byte budget, leaving a visible marker. */
 public final class Truncation {
   private Truncation() {}
@@ -14,7 +16,7 @@ public final class Truncation {
     if ((long) length * 3 <= maxBytes) {
       return message; // even all three-byte characters would fit
     }
-    long total = utf8Length(message, length);
+    long total = Utf8.length(message, length);
     if (total <= maxBytes) {
       return message;
     }
@@ -51,26 +53,5 @@ public final class Truncation {
   /** The marker appended to a truncated message; ASCII only, so its length is its byte count. */
   static String marker(long cutBytes) {
     return " [...truncated " + cutBytes + " bytes]";
-  }
-
-  /** UTF-8 length of the first {@code length} chars; a lone surrogate counts as three bytes. */
-  static long utf8Length(String s, int length) {
-    long bytes = 0;
-    for (int i = 0; i < length; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < length
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 }

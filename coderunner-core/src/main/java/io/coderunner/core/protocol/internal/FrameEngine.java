@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.coderunner.core.internal.Utf8;
 import io.coderunner.core.protocol.ClientFrame;
 import io.coderunner.core.protocol.ProtocolException;
 import io.coderunner.core.protocol.ServerFrame;
@@ -119,32 +120,12 @@ public final class FrameEngine {
     // A char is 1 to 3 UTF-8 bytes (a surrogate pair is 4 bytes for 2 chars): count exactly only
     // when the quick bounds do not decide.
     if (chars > maxFrameBytes
-        || ((long) chars * 3 > maxFrameBytes && utf8Length(json) > maxFrameBytes)) {
+        || ((long) chars * 3 > maxFrameBytes && Utf8.length(json) > maxFrameBytes)) {
       throw new ProtocolException(
           ProtocolException.Reason.TOO_LARGE,
           null,
           "the frame is larger than " + maxFrameBytes + " bytes");
     }
-  }
-
-  static long utf8Length(String s) {
-    long bytes = 0;
-    for (int i = 0, n = s.length(); i < n; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes++;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < n
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
   }
 
   private static Scratch acquire() {

@@ -41,8 +41,9 @@ class TruncationTest {
 
   @Test
   void utf8LengthCountsEachWidth() {
-    assertThat(Truncation.utf8Length("aé€\uD83D\uDE80", 5)).isEqualTo(1 + 2 + 3 + 4);
-    assertThat(Truncation.utf8Length("\uD83D", 1)).isEqualTo(3); // lone surrogate
+    assertThat(io.coderunner.core.internal.Utf8.length("aé€\uD83D\uDE80", 5))
+        .isEqualTo(1 + 2 + 3 + 4);
+    assertThat(io.coderunner.core.internal.Utf8.length("\uD83D", 1)).isEqualTo(3); // lone surrogate
     String mixed = "x\u07FF\u0800\uD83D\uDE80\uDE80".repeat(200);
     String t = Truncation.truncate(mixed, 300);
     assertThat(utf8(t)).isLessThanOrEqualTo(300);
