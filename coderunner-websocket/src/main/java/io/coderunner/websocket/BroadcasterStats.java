@@ -1,0 +1,37 @@
+package io.coderunner.websocket;
+
+import java.util.Map;
+
+/**
+ * Totals of a {@link LogBroadcaster} since it was created.
+ *
+ * @param connections open connections now
+ * @param authenticated open connections that authenticated
+ * @param subscriptions subscriptions now
+ * @param connectionsAccepted connections ever accepted
+ * @param framesSent frames written
+ * @param bytesSent bytes written
+ * @param linesSent log lines written
+ * @param logsFramesEncoded {@code logs} frames encoded (a frame shared by several connections
+ *     counts once)
+ * @param logsFramesShared {@code logs} frames sent from another connection's encoding
+ * @param closesByCode connections closed by the server, by close code
+ * @param authFailuresByReason failed authentications, by reason
+ */
+public record BroadcasterStats(
+    long connections,
+    long authenticated,
+    long subscriptions,
+    long connectionsAccepted,
+    long framesSent,
+    long bytesSent,
+    long linesSent,
+    long logsFramesEncoded,
+    long logsFramesShared,
+    Map<Integer, Long> closesByCode,
+    Map<String, Long> authFailuresByReason) {
+  public BroadcasterStats {
+    closesByCode = Map.copyOf(closesByCode);
+    authFailuresByReason = Map.copyOf(authFailuresByReason);
+  }
+}

@@ -1,0 +1,172 @@
+package io.coderunner.websocket;
+
+import io.coderunner.core.DeploymentLookup;
+import io.coderunner.core.auth.AccessPolicy;
+import io.coderunner.core.auth.JwtService;
+import io.coderunner.core.log.LogStore;
+import io.coderunner.core.protocol.FrameCodec;
+import io.coderunner.websocket.internal.Broadcaster;
+import io.undertow.server.HttpHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Delivers live log lines over WebSocket, speaking CodeRunner's protocol (see {@code
+ * docs/protocol.md}).
+ *
+ * <p><b>Create</b> one per server with {@link #builder()}, mount {@link #handler()} at any path of
+ * an Undertow server (it performs the upgrade), then call {@link #start()}, which starts the one
+ * housekeeping thread the broadcaster owns (heartbeats, auth timeouts, token expiry, lag checks).
+ * <b>Share</b> it: every connection of the server goes through the same instance. It is
+ * <b>thread-safe</b>. {@link #close()} stops accepting, flushes what is ready to each connection,
+ * closes all of them with 1001 within a deadline, closes their cursors and stops the thread. It
+ * does not close the log store, the Undertow server or anything else it was given.
+ *
+ * <pre>{@code
+ * LogBroadcaster broadcaster = LogBroadcaster.builder()
+ *     .logStore(store).deployments(deployments).jwt(jwt).accessPolicy(AccessPolicy.ownerOrAdmin())
+ *     .build();
+ * Undertow server = Undertow.builder().addHttpListener(8080, "127.0.0.1")
+ *     .setHandler(Handlers.path().addPrefixPath("/ws", broadcaster.handler())).build();
+ * server.start();
+ * broadcaster.start();
+ * }</pre>
+ */
+public final class LogBroadcaster implements AutoCloseable {
+  private final Broadcaster core;
+
+  private LogBroadcaster(Broadcaster core) {
+    this.core = core;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The handler to mount; it answers WebSocket upgrades (and 400 to anything else). */
+  public HttpHandler handler() {
+    return core.handler();
+  }
+
+  /** Starts the housekeeping thread. Idempotent. */
+  public void start() {
+    core.start();
+  }
+
+  /** The limits in force. */
+  public WebSocketConfig config() {
+    return core.config();
+  }
+
+  /** Totals since creation. */
+  public BroadcasterStats stats() {
+    return core.stats();
+  }
+
+  /** Open connections, in no particular order. */
+  public List<ConnectionInfo> connections() {
+    return core.connections();
+  }
+
+  /**
+   * Closes one connection with {@link CloseCodes#POLICY_VIOLATION}.
+   *
+   * @return whether a connection with this id was open
+   */
+  public boolean disconnect(String connectionId) {
+    return core.disconnect(connectionId);
+  }
+
+  /** {@link #close(Duration)} with a 5-second deadline. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+
+  /** Drains and closes every connection with 1001, waiting at most {@code deadline}. */
+  public void close(Duration deadline) {
+    core.close(deadline);
+  }
+
+  /** Builds a {@link LogBroadcaster}. Not thread-safe. */
+  public static final class Builder {
+    private WebSocketConfig config = WebSocketConfig.defaults();
+    private @Nullable LogStore logStore;
+    private @Nullable DeploymentLookup deployments;
+    private @Nullable JwtService jwt;
+    private AccessPolicy accessPolicy = AccessPolicy.ownerOrAdmin();
+    private Clock clock = Clock.systemUTC();
+    private @Nullable FrameCodec codec;
+
+    private Builder() {}
+
+    /** Limits and timings. Default {@link WebSocketConfig#defaults()}. */
+    public Builder config(WebSocketConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** Where the logs live. Required. */
+    public Builder logStore(LogStore logStore) {
+      this.logStore = Objects.requireNonNull(logStore, "logStore");
+      return this;
+    }
+
+    /** Finds deployments for access checks. Required. */
+    public Builder deployments(DeploymentLookup deployments) {
+      this.deployments = Objects.requireNonNull(deployments, "deployments");
+      return this;
+    }
+
+    /** Verifies bearer tokens. Required. */
+    public Builder jwt(JwtService jwt) {
+      this.jwt = Objects.requireNonNull(jwt, "jwt");
+      return this;
+    }
+
+    /** Who may follow which deployment. Default {@link AccessPolicy#ownerOrAdmin()}. */
+    public Builder accessPolicy(AccessPolicy accessPolicy) {
+      this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
+      return this;
+    }
+
+    /** Time for timeouts, token expiry and lag. Default the UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The frame codec. Default a codec whose inbound limit is the config's {@link
+     * WebSocketConfig#maxInboundFrameBytes()}.
+     */
+    public Builder codec(FrameCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Builds the broadcaster; it accepts connections once its handler is mounted.
+     *
+     * @throws IllegalStateException if the log store, deployment lookup or JWT service is missing
+     */
+    public LogBroadcaster build() {
+      if (logStore == null || deployments == null || jwt == null) {
+        throw new IllegalStateException("logStore, deployments and jwt are required");
+      }
+      FrameCodec c = codec;
+      if (c == null) {
+        c =
+            FrameCodec.create(
+                io.coderunner.core.protocol.ProtocolConfig.builder()
+                    .maxFrameBytes(config.maxInboundFrameBytes())
+                    .build());
+      }
+      return new LogBroadcaster(
+          new Broadcaster(config, logStore, deployments, jwt, accessPolicy, clock, c));
+    }
+  }
+}
