@@ -30,6 +30,7 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -93,7 +94,35 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
 
-  private record Subscription(DeploymentId id, LogCursor cursor, boolean shared) {}
+  /**
+   * One followed deployment. {@code caughtUp} is written on the I/O thread, read by housekeeping.
+   */
+  private static final class Subscription {
+    final DeploymentId id;
+    final LogCursor cursor;
+    final boolean shared;
+    final Instant since;
+    volatile boolean caughtUp;
+
+    Subscription(DeploymentId id, LogCursor cursor, boolean shared, Instant since) {
+      this.id = id;
+      this.cursor = cursor;
+      this.shared = shared;
+      this.since = since;
+    }
+
+    DeploymentId id() {
+      return id;
+    }
+
+    LogCursor cursor() {
+      return cursor;
+    }
+
+    boolean shared() {
+      return shared;
+    }
+  }
 
   Connection(Broadcaster b, String id, WebSocketChannel channel, Instant connectedAt) {
     this.b = b;
@@ -373,7 +402,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       forbidden(id);
       return;
     }
-    Subscription subscription = new Subscription(id, cursor, filter.isAll());
+    Subscription subscription = new Subscription(id, cursor, filter.isAll(), b.clock.instant());
     subscriptions.put(id, subscription);
     order.add(subscription);
     CursorOpening o = cursor.opening();
@@ -531,6 +560,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
             new ServerFrame.Error(
                 ErrorCodes.SUBSCRIPTION_ENDED, "the deployment was deleted", s.id().value()));
       }
+      s.caughtUp = true;
       return null; // idle: the cursor signals when there is more
     }
     onSignal(s.cursor()); // only filtered-out lines so far; continue in a later turn
@@ -558,8 +588,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       return;
     }
     for (Subscription s : subscriptions.values()) {
-      CursorLag lag = s.cursor().lag();
-      if (lag.bytes() > b.config.maxLagBytes() || lag.age().compareTo(b.config.maxLagTime()) > 0) {
+      if (isTooFarBehind(s, now)) {
         close(
             CloseCodes.SLOW_CONSUMER,
             "too far behind on " + s.id() + "; resume after seq " + (s.cursor().position() - 1));
@@ -583,6 +612,21 @@ final class Connection extends AbstractReceiveListener implements CursorListener
             }
           });
     }
+  }
+
+  /**
+   * Whether a subscription stays behind past its bound. Replaying history is not lagging: until a
+   * subscription first reaches the head of its log, only the time it has spent replaying counts.
+   * From then on every unread line was appended after it had caught up, so the lag in bytes and the
+   * age of the oldest unread line measure exactly how far behind it fell.
+   */
+  private boolean isTooFarBehind(Subscription s, Instant now) {
+    if (!s.caughtUp) {
+      return Duration.between(s.since, now).compareTo(b.config.maxLagTime()) > 0
+          && s.cursor().lag().isBehind();
+    }
+    CursorLag lag = s.cursor().lag();
+    return lag.bytes() > b.config.maxLagBytes() || lag.age().compareTo(b.config.maxLagTime()) > 0;
   }
 
   // ------------------------------------------------------------------ admin (any thread)
