@@ -30,4 +30,7 @@ public final class ErrorCodes {
 
   /** An {@code unsubscribe} of a deployment the connection does not follow. */
   public static final String NOT_SUBSCRIBED = "not_subscribed";
+
+  /** The deployment was deleted; its subscription ended. {@code ref} is the deployment id. */
+  public static final String SUBSCRIPTION_ENDED = "subscription_ended";
 }

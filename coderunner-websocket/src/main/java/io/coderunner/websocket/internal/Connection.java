@@ -1,0 +1,650 @@
+package io.coderunner.websocket.internal;
+
+import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentId;
+import io.coderunner.core.DeploymentNotFoundException;
+import io.coderunner.core.LogLine;
+import io.coderunner.core.Principal;
+import io.coderunner.core.auth.AuthenticationException;
+import io.coderunner.core.auth.VerifiedToken;
+import io.coderunner.core.log.CursorBatch;
+import io.coderunner.core.log.CursorLag;
+import io.coderunner.core.log.CursorListener;
+import io.coderunner.core.log.CursorOpening;
+import io.coderunner.core.log.LogCursor;
+import io.coderunner.core.log.LogFilter;
+import io.coderunner.core.log.StartPosition;
+import io.coderunner.core.protocol.ClientFrame;
+import io.coderunner.core.protocol.EncodedFrame;
+import io.coderunner.core.protocol.ProtocolException;
+import io.coderunner.core.protocol.ServerFrame;
+import io.coderunner.core.protocol.SubscribeFilter;
+import io.coderunner.websocket.CloseCodes;
+import io.coderunner.websocket.ConnectionInfo;
+import io.coderunner.websocket.ErrorCodes;
+import io.coderunner.websocket.SubscriptionInfo;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.xnio.IoUtils;
+
+/**
+ * One WebSocket connection. Everything not marked volatile is confined to the channel's I/O thread;
+ * other threads hand work over with {@link #onIoThread}.
+ */
+// frames, bytes and lines have one writer, the I/O thread; other threads only read them.
+@SuppressWarnings("NonAtomicVolatileUpdate")
+final class Connection extends AbstractReceiveListener implements CursorListener {
+  /** Polls of one subscription in one drain that may find only filtered-out lines. */
+  private static final int MAX_EMPTY_POLLS = 64;
+
+  /** How long a close handshake may take before the channel is closed without it. */
+  private static final long CLOSE_GRACE_MILLIS = 2_000;
+
+  private final Broadcaster b;
+  final String id;
+  private final WebSocketChannel channel;
+  private final Instant connectedAt;
+  private final String remoteAddress;
+  private final Instant authDeadline;
+
+  /** Subscriptions by deployment; written on the I/O thread, read by admin calls. */
+  private final ConcurrentHashMap<DeploymentId, Subscription> subscriptions =
+      new ConcurrentHashMap<>();
+
+  // I/O thread only
+  private final List<Subscription> order = new ArrayList<>();
+  private final ArrayDeque<EncodedFrame> control = new ArrayDeque<>();
+  private int nextSubscription;
+  private boolean writing;
+  private boolean draining;
+  private boolean drainAgain;
+  private boolean closeSent;
+  private boolean shuttingDown;
+  private boolean admitted;
+  private int malformed;
+  private double tokens;
+  private long tokensAt;
+  private @Nullable Runnable shutdownDone;
+
+  // Read by other threads
+  private volatile @Nullable Principal principal;
+  private volatile @Nullable Instant tokenExpiry;
+  private volatile boolean ended;
+  private volatile long lastReceivedNanos = System.nanoTime();
+  private volatile long pingSentNanos;
+  private volatile long frames;
+  private volatile long bytes;
+  private volatile long lines;
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final AtomicBoolean closeRequested = new AtomicBoolean();
+
+  /**
+   * One followed deployment. {@code caughtUp} is written on the I/O thread, read by housekeeping.
+   */
+  private static final class Subscription {
+    final DeploymentId id;
+    final LogCursor cursor;
+    final boolean shared;
+    final Instant since;
+    volatile boolean caughtUp;
+
+    Subscription(DeploymentId id, LogCursor cursor, boolean shared, Instant since) {
+      this.id = id;
+      this.cursor = cursor;
+      this.shared = shared;
+      this.since = since;
+    }
+
+    DeploymentId id() {
+      return id;
+    }
+
+    LogCursor cursor() {
+      return cursor;
+    }
+
+    boolean shared() {
+      return shared;
+    }
+  }
+
+  Connection(Broadcaster b, String id, WebSocketChannel channel, Instant connectedAt) {
+    this.b = b;
+    this.id = id;
+    this.channel = channel;
+    this.connectedAt = connectedAt;
+    this.remoteAddress = String.valueOf(channel.getPeerAddress());
+    this.authDeadline = connectedAt.plus(b.config.authTimeout());
+    this.tokens = b.config.inboundBurst();
+    this.tokensAt = System.nanoTime();
+  }
+
+  // ------------------------------------------------------------------ lifecycle (I/O thread)
+
+  void start(@Nullable VerifiedToken token) {
+    channel.getReceiveSetter().set(this);
+    channel.resumeReceives();
+    if (token != null) {
+      authenticate(token);
+    }
+  }
+
+  private void authenticate(VerifiedToken token) {
+    Principal p = token.principal();
+    if (!b.admitPrincipal(p.id())) {
+      closeOnIoThread(CloseCodes.TOO_MANY, "too many connections for this principal");
+      return;
+    }
+    admitted = true;
+    principal = p;
+    tokenExpiry = token.expiresAt();
+    send(new ServerFrame.Welcome(id, p));
+  }
+
+  /** Runs when the channel has closed, whoever closed it. */
+  void closed() {
+    ended = true;
+    for (Subscription s : order) {
+      s.cursor().close();
+    }
+    order.clear();
+    subscriptions.clear();
+    control.clear();
+    Principal p = principal;
+    if (admitted && p != null) {
+      b.releasePrincipal(p.id());
+      admitted = false;
+    }
+    b.removed(this);
+    Runnable done = shutdownDone;
+    if (done != null) {
+      shutdownDone = null;
+      done.run();
+    }
+  }
+
+  private void onIoThread(Runnable task) {
+    try {
+      channel.getIoThread().execute(task);
+    } catch (RuntimeException e) {
+      IoUtils.safeClose(channel);
+    }
+  }
+
+  /** Closes with {@code code}; callable from any thread. */
+  void close(int code, String reason) {
+    if (closeRequested.compareAndSet(false, true)) {
+      onIoThread(() -> closeOnIoThread(code, reason));
+    }
+  }
+
+  void closeOnIoThread(int code, String reason) {
+    closeRequested.set(true);
+    if (closeSent || ended) {
+      return;
+    }
+    closeSent = true;
+    b.countClose(code);
+    control.clear();
+    WebSockets.sendClose(code, reason, channel, null);
+    channel
+        .getIoThread()
+        .executeAfter(() -> IoUtils.safeClose(channel), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Drains what is ready, then closes with 1001; {@code done} runs once the channel closed. */
+  void shutdown(Runnable done) {
+    onIoThread(
+        () -> {
+          if (ended) {
+            done.run();
+            return;
+          }
+          shutdownDone = done;
+          shuttingDown = true;
+          drain();
+        });
+  }
+
+  void forceClose() {
+    IoUtils.safeClose(channel);
+  }
+
+  // ------------------------------------------------------------------ receiving (I/O thread)
+
+  @Override
+  protected long getMaxTextBufferSize() {
+    return b.config.maxInboundFrameBytes();
+  }
+
+  @Override
+  protected long getMaxBinaryBufferSize() {
+    return b.config.maxInboundFrameBytes();
+  }
+
+  @Override
+  protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+    lastReceivedNanos = System.nanoTime();
+    if (closeSent || ended) {
+      return;
+    }
+    if (!takeToken()) {
+      closeOnIoThread(CloseCodes.TOO_MANY, "too many messages");
+      return;
+    }
+    ClientFrame frame;
+    try {
+      frame = b.codec.decodeClient(message.getData());
+    } catch (ProtocolException e) {
+      malformed(ErrorCodes.BAD_FRAME, String.valueOf(e.getMessage()), e.field());
+      return;
+    }
+    try {
+      handle(frame);
+    } catch (RuntimeException e) {
+      // No input may escape as an exception; answer generically and keep the connection.
+      send(new ServerFrame.Error("internal_error", "the frame could not be handled", null));
+    }
+  }
+
+  @Override
+  protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+    message.getData().free();
+    lastReceivedNanos = System.nanoTime();
+    closeOnIoThread(CloseCodes.MALFORMED, "binary frames are not accepted");
+  }
+
+  @Override
+  protected void onFullPongMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+    message.getData().free();
+    lastReceivedNanos = System.nanoTime();
+    pingSentNanos = 0;
+  }
+
+  @Override
+  protected void onFullPingMessage(WebSocketChannel ch, BufferedBinaryMessage message)
+      throws java.io.IOException {
+    lastReceivedNanos = System.nanoTime();
+    super.onFullPingMessage(ch, message);
+  }
+
+  @Override
+  protected void onError(WebSocketChannel ch, Throwable error) {
+    String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
+    if (message.contains("too big")
+        || message.contains("too large")
+        || message.contains("ut002014")) {
+      closeOnIoThread(
+          CloseCodes.TOO_LARGE, "frame larger than " + b.config.maxInboundFrameBytes() + " bytes");
+    } else {
+      IoUtils.safeClose(ch);
+    }
+  }
+
+  private boolean takeToken() {
+    long now = System.nanoTime();
+    double rate = b.config.inboundMessagesPerSecond();
+    tokens = Math.min(b.config.inboundBurst(), tokens + (now - tokensAt) * rate / 1e9);
+    tokensAt = now;
+    if (tokens < 1) {
+      return false;
+    }
+    tokens -= 1;
+    return true;
+  }
+
+  private void malformed(String code, String message, @Nullable String ref) {
+    if (malformed >= b.config.maxMalformedFrames()) {
+      closeOnIoThread(CloseCodes.MALFORMED, "too many malformed frames");
+      return;
+    }
+    malformed++;
+    send(new ServerFrame.Error(code, message, ref));
+  }
+
+  private void handle(ClientFrame frame) {
+    Principal p = principal;
+    if (frame instanceof ClientFrame.Auth auth) {
+      if (p != null) {
+        malformed(
+            ErrorCodes.ALREADY_AUTHENTICATED, "the connection is already authenticated", null);
+        return;
+      }
+      try {
+        authenticate(b.jwt.verify(auth.token()));
+      } catch (AuthenticationException e) {
+        b.countAuthFailure(e.reason().name().toLowerCase(Locale.ROOT));
+        closeOnIoThread(CloseCodes.UNAUTHENTICATED, String.valueOf(e.getMessage()));
+      }
+      return;
+    }
+    if (p == null) {
+      malformed(ErrorCodes.NOT_AUTHENTICATED, "send an auth frame first", null);
+      return;
+    }
+    if (frame instanceof ClientFrame.Refresh refresh) {
+      refresh(p, refresh.token());
+    } else if (frame instanceof ClientFrame.Subscribe subscribe) {
+      subscribe(p, subscribe);
+    } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
+      unsubscribe(unsubscribe.deploymentId());
+    } else if (frame instanceof ClientFrame.Ping ping) {
+      send(new ServerFrame.Pong(ping.id()));
+    }
+  }
+
+  private void refresh(Principal current, String token) {
+    VerifiedToken verified;
+    try {
+      verified = b.jwt.verify(token);
+    } catch (AuthenticationException e) {
+      b.countAuthFailure("refresh_" + e.reason().name().toLowerCase(Locale.ROOT));
+      send(new ServerFrame.Error(ErrorCodes.INVALID_TOKEN, String.valueOf(e.getMessage()), null));
+      return;
+    }
+    if (!verified.principal().id().equals(current.id())) {
+      b.countAuthFailure("refresh_subject");
+      closeOnIoThread(CloseCodes.FORBIDDEN, "a connection cannot change its subject");
+      return;
+    }
+    principal = verified.principal();
+    tokenExpiry = verified.expiresAt();
+  }
+
+  private void subscribe(Principal p, ClientFrame.Subscribe s) {
+    DeploymentId id = s.deploymentId();
+    if (subscriptions.containsKey(id)) {
+      send(new ServerFrame.Error(ErrorCodes.ALREADY_SUBSCRIBED, "already subscribed", id.value()));
+      return;
+    }
+    if (subscriptions.size() >= b.config.maxSubscriptionsPerConnection()) {
+      send(
+          new ServerFrame.Error(
+              ErrorCodes.TOO_MANY_SUBSCRIPTIONS,
+              "at most " + b.config.maxSubscriptionsPerConnection() + " subscriptions",
+              id.value()));
+      return;
+    }
+    Optional<Deployment> deployment = b.deployments.find(id);
+    if (deployment.isEmpty() || !b.policy.canRead(p, deployment.get())) {
+      forbidden(id);
+      return;
+    }
+    StartPosition start;
+    if (s.tail() != null) {
+      start = StartPosition.tail(s.tail());
+    } else if (s.after() != null) {
+      start = new StartPosition.After(s.after(), s.epoch());
+    } else {
+      start = StartPosition.live();
+    }
+    LogFilter filter = toFilter(s.filter());
+    LogCursor cursor;
+    try {
+      cursor = b.store.subscribe(id, start, filter, this);
+    } catch (DeploymentNotFoundException e) {
+      forbidden(id);
+      return;
+    }
+    Subscription subscription = new Subscription(id, cursor, filter.isAll(), b.clock.instant());
+    subscriptions.put(id, subscription);
+    order.add(subscription);
+    CursorOpening o = cursor.opening();
+    send(new ServerFrame.Subscribed(id, o.epoch(), o.firstAvailable(), o.next(), o.reset()));
+  }
+
+  private void forbidden(DeploymentId id) {
+    send(
+        new ServerFrame.Error(
+            ErrorCodes.FORBIDDEN, "no such deployment, or not allowed to read it", id.value()));
+  }
+
+  private static LogFilter toFilter(SubscribeFilter f) {
+    if (f.isNone()) {
+      return LogFilter.all();
+    }
+    return LogFilter.builder().levels(f.levels()).streams(f.streams()).query(f.q()).build();
+  }
+
+  private void unsubscribe(DeploymentId id) {
+    Subscription s = subscriptions.remove(id);
+    if (s == null) {
+      send(new ServerFrame.Error(ErrorCodes.NOT_SUBSCRIBED, "not subscribed", id.value()));
+      return;
+    }
+    order.remove(s);
+    s.cursor().close();
+  }
+
+  // ------------------------------------------------------------------ writing (I/O thread)
+
+  /** Cursor signal: called on an appending thread. */
+  @Override
+  public void onSignal(LogCursor cursor) {
+    if (drainScheduled.compareAndSet(false, true)) {
+      onIoThread(
+          () -> {
+            drainScheduled.set(false);
+            drain();
+          });
+    }
+  }
+
+  private void send(ServerFrame frame) {
+    control.add(b.encode(frame));
+    drain();
+  }
+
+  private void drain() {
+    if (draining) {
+      drainAgain = true;
+      return;
+    }
+    draining = true;
+    try {
+      do {
+        drainAgain = false;
+        drainOnce();
+      } while (drainAgain);
+    } finally {
+      draining = false;
+    }
+  }
+
+  private void drainOnce() {
+    if (writing || closeSent || ended) {
+      return;
+    }
+    EncodedFrame next = control.poll();
+    if (next == null) {
+      next = nextLogsFrame();
+    }
+    if (next == null) {
+      if (shuttingDown && !closeSent) {
+        closeOnIoThread(CloseCodes.GOING_AWAY, "server shutting down");
+      }
+      return;
+    }
+    write(next);
+  }
+
+  private void write(EncodedFrame frame) {
+    writing = true;
+    int size = frame.sizeBytes();
+    WebSockets.sendText(
+        frame.asReadOnlyBuffer(),
+        channel,
+        new WebSocketCallback<Void>() {
+          @Override
+          public void complete(WebSocketChannel ch, @Nullable Void context) {
+            writing = false;
+            frames++;
+            bytes += size;
+            b.framesSent.increment();
+            b.bytesSent.add(size);
+            drain();
+          }
+
+          @Override
+          public void onError(WebSocketChannel ch, @Nullable Void context, Throwable throwable) {
+            writing = false;
+            IoUtils.safeClose(ch);
+          }
+        });
+  }
+
+  /** The next frame from the subscriptions, round-robin, or null when all are idle. */
+  private @Nullable EncodedFrame nextLogsFrame() {
+    int n = order.size();
+    for (int i = 0; i < n; i++) {
+      int index = (nextSubscription + i) % n;
+      Subscription s = order.get(index);
+      EncodedFrame frame = poll(s);
+      if (frame != null) {
+        nextSubscription = order.isEmpty() ? 0 : (index + 1) % order.size();
+        return frame;
+      }
+      if (order.size() != n) {
+        return nextLogsFrame(); // a subscription ended while polling; start over
+      }
+    }
+    return null;
+  }
+
+  private @Nullable EncodedFrame poll(Subscription s) {
+    for (int attempt = 0; attempt < MAX_EMPTY_POLLS; attempt++) {
+      CursorBatch batch =
+          s.cursor().poll(b.config.maxBatchLines(), b.config.maxOutboundFrameBytes());
+      if (batch instanceof CursorBatch.Lines l) {
+        List<LogLine> batchLines = l.lines();
+        if (batchLines.isEmpty()) {
+          continue;
+        }
+        lines += batchLines.size();
+        b.linesSent.add(batchLines.size());
+        for (LogLine line : batchLines) {
+          if (line.status() != null) {
+            control.add(b.encode(new ServerFrame.Status(s.id(), line.status(), line.timestamp())));
+          }
+        }
+        return s.shared()
+            ? b.sharedLogsFrame(s.id(), batchLines)
+            : b.encode(new ServerFrame.Logs(s.id(), batchLines));
+      }
+      if (batch instanceof CursorBatch.Gap g) {
+        return b.encode(new ServerFrame.Gap(s.id(), g.from(), g.to()));
+      }
+      if (batch instanceof CursorBatch.Ended) {
+        subscriptions.remove(s.id(), s);
+        order.remove(s);
+        if (b.isClosing()) {
+          return null;
+        }
+        return b.encode(
+            new ServerFrame.Error(
+                ErrorCodes.SUBSCRIPTION_ENDED, "the deployment was deleted", s.id().value()));
+      }
+      s.caughtUp = true;
+      return null; // idle: the cursor signals when there is more
+    }
+    onSignal(s.cursor()); // only filtered-out lines so far; continue in a later turn
+    return null;
+  }
+
+  // ------------------------------------------------------------------ housekeeping thread
+
+  void housekeep(Instant now, long nowNanos) {
+    if (ended || closeRequested.get()) {
+      return;
+    }
+    Principal p = principal;
+    if (p == null) {
+      if (!now.isBefore(authDeadline)) {
+        b.countAuthFailure("timeout");
+        close(CloseCodes.UNAUTHENTICATED, "not authenticated within " + b.config.authTimeout());
+      }
+      return;
+    }
+    Instant expiry = tokenExpiry;
+    if (expiry != null && !now.isBefore(expiry)) {
+      b.countAuthFailure("expired");
+      close(CloseCodes.UNAUTHENTICATED, "token expired");
+      return;
+    }
+    for (Subscription s : subscriptions.values()) {
+      if (isTooFarBehind(s, now)) {
+        close(
+            CloseCodes.SLOW_CONSUMER,
+            "too far behind on " + s.id() + "; resume after seq " + (s.cursor().position() - 1));
+        return;
+      }
+    }
+    long interval = b.config.heartbeatInterval().toNanos();
+    long sent = pingSentNanos;
+    if (sent != 0) {
+      if (nowNanos - sent >= interval) {
+        b.countClose(1006);
+        closeRequested.set(true);
+        onIoThread(this::forceClose); // no answer for two intervals: the peer is gone
+      }
+    } else if (nowNanos - lastReceivedNanos >= interval) {
+      pingSentNanos = nowNanos;
+      onIoThread(
+          () -> {
+            if (!closeSent && !ended) {
+              WebSockets.sendPing(ByteBuffer.allocate(0), channel, null);
+            }
+          });
+    }
+  }
+
+  /**
+   * Whether a subscription stays behind past its bound. Replaying history is not lagging: until a
+   * subscription first reaches the head of its log, only the time it has spent replaying counts.
+   * From then on every unread line was appended after it had caught up, so the lag in bytes and the
+   * age of the oldest unread line measure exactly how far behind it fell.
+   */
+  private boolean isTooFarBehind(Subscription s, Instant now) {
+    if (!s.caughtUp) {
+      return Duration.between(s.since, now).compareTo(b.config.maxLagTime()) > 0
+          && s.cursor().lag().isBehind();
+    }
+    CursorLag lag = s.cursor().lag();
+    return lag.bytes() > b.config.maxLagBytes() || lag.age().compareTo(b.config.maxLagTime()) > 0;
+  }
+
+  // ------------------------------------------------------------------ admin (any thread)
+
+  @Nullable Principal principal() {
+    return principal;
+  }
+
+  int subscriptionCount() {
+    return subscriptions.size();
+  }
+
+  ConnectionInfo info() {
+    List<SubscriptionInfo> subs = new ArrayList<>();
+    for (Subscription s : subscriptions.values()) {
+      subs.add(new SubscriptionInfo(s.id(), s.cursor().position(), s.cursor().lag()));
+    }
+    return new ConnectionInfo(
+        id, principal, remoteAddress, subs, frames, bytes, lines, connectedAt);
+  }
+}
