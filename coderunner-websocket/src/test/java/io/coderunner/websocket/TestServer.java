@@ -230,6 +230,13 @@ final class TestServer implements AutoCloseable {
         .token();
   }
 
+  /** A token for {@code p} valid for {@code ttl} from now. */
+  String tokenValidFor(Principal p, Duration ttl) {
+    return JwtService.create(JwtConfig.builder().signingSecret(SECRET).tokenTtl(ttl).build(), clock)
+        .issue(p)
+        .token();
+  }
+
   /** A token for {@code p} signed with this server's secret that expired an hour ago. */
   String expiredToken(Principal p) {
     Clock past = Clock.fixed(clock.instant().minus(Duration.ofHours(3)), clock.getZone());

@@ -232,6 +232,15 @@ final class WsClient implements AutoCloseable {
     return awaitFrame(ServerFrame.Welcome.class);
   }
 
+  /** The welcome this connection received, without consuming it from {@link #awaitFrame}. */
+  ServerFrame.Welcome welcome() {
+    List<ServerFrame.Welcome> welcomes = framesOf(ServerFrame.Welcome.class);
+    if (welcomes.isEmpty()) {
+      throw new AssertionError("no welcome yet: " + describe());
+    }
+    return welcomes.get(0);
+  }
+
   ServerFrame.Error awaitError() {
     return awaitFrame(ServerFrame.Error.class);
   }
@@ -281,6 +290,25 @@ final class WsClient implements AutoCloseable {
         boolean done = !got.isEmpty() && got.get(got.size() - 1).seq() >= last;
         if (done || closed.isDone() || !waitUntil(deadline)) {
           return seqs(id);
+        }
+      }
+    }
+  }
+
+  /**
+   * Waits until this client holds a line of {@code id} with seq {@code last} or later; fails if it
+   * does not come or the connection ends first. Copies nothing, so it suits tight loops.
+   */
+  void awaitThrough(DeploymentId id, long last) {
+    long deadline = System.nanoTime() + Awaits.PROMPTLY.toNanos();
+    synchronized (lock) {
+      while (true) {
+        List<LogLine> got = linesByDeployment.getOrDefault(id, List.of());
+        if (!got.isEmpty() && got.get(got.size() - 1).seq() >= last) {
+          return;
+        }
+        if (closed.isDone() || !waitUntil(deadline)) {
+          throw new AssertionError("no line " + last + " of " + id + ": " + describe());
         }
       }
     }
