@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.protocol.ClientFrame;
 import io.coderunner.core.protocol.ServerFrame;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -369,6 +372,21 @@ class AuthIT {
               TestServer.headers(server.bearer(U1), Map.of("Origin", "http://localhost:3000")));
 
       assertThat(c.awaitWelcome().user()).isEqualTo(U1);
+    }
+  }
+
+  @Test
+  void aPlainHttpRequestToTheEndpointIsAnswered400() throws Exception {
+    try (TestServer server = TestServer.start(config().build())) {
+      HttpResponse<String> response =
+          server.http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.address.getPort() + "/ws"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(server.broadcaster.connections()).isEmpty();
     }
   }
 }

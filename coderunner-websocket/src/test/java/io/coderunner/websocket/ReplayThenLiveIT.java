@@ -69,6 +69,9 @@ class ReplayThenLiveIT {
     for (int i = 0; i < CLIENTS; i++) {
       clients.add(server.connect(U1));
     }
+    // Appenders wait for this client to receive each batch, so appending lasts as long as
+    // subscribing does and the two interleave at the pace of the network, not of memory.
+    WsClient pacer = server.bystander(d);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<?>> appenders = new ArrayList<>();
     for (int a = 0; a < APPENDERS; a++) {
@@ -84,7 +87,8 @@ class ReplayThenLiveIT {
                   for (int i = 0; i < n; i++) {
                     batch.add(LogEntry.stdout("from appender " + left));
                   }
-                  server.store.append(d, batch);
+                  long appended = server.store.append(d, batch).lastSeq();
+                  pacer.awaitThrough(d, appended);
                   left -= n;
                 }
                 return null;
@@ -94,6 +98,7 @@ class ReplayThenLiveIT {
     go.countDown();
     long total = history + (long) APPENDERS * LINES_PER_APPENDER;
     long[] after = new long[CLIENTS];
+    int overlapped = 0;
     String epoch = server.epoch(d);
     for (int i = 0; i < CLIENTS; i++) {
       // Subscribe at a random moment of the appends, from a random position already written.
@@ -102,6 +107,7 @@ class ReplayThenLiveIT {
         Thread.onSpinWait();
       }
       after[i] = random.nextLong(server.lastSeq(d) + 1);
+      overlapped += server.lastSeq(d) < total ? 1 : 0;
       clients
           .get(i)
           .send(
@@ -114,6 +120,7 @@ class ReplayThenLiveIT {
 
     long last = server.lastSeq(d);
     assertThat(last).isEqualTo(total);
+    server.assertGotEveryLine(pacer, d);
     for (int i = 0; i < CLIENTS; i++) {
       WsClient c = clients.get(i);
       ServerFrame.Subscribed subscribed = c.awaitFrame(ServerFrame.Subscribed.class);
@@ -133,5 +140,7 @@ class ReplayThenLiveIT {
     for (WsClient c : clients) {
       c.close();
     }
+    pacer.close();
+    assertThat(overlapped).as("subscribes that raced with appends").isPositive();
   }
 }

@@ -7,6 +7,7 @@ import io.coderunner.core.DeploymentId;
 import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLine;
 import io.coderunner.core.log.AppendResult;
+import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.core.protocol.ClientFrame;
 import io.coderunner.core.protocol.ServerFrame;
 import io.coderunner.core.protocol.SubscribeFilter;
@@ -153,6 +154,47 @@ class SlowConsumerIT {
       assertThat(subscribed.next()).isEqualTo(lastSeq + 1);
       assertThat(subscribed.reset()).isFalse();
       server.assertGotExactly(resumed, d, lastSeq + 1);
+      server.assertGotEveryLine(good, d);
+    }
+  }
+
+  @Test
+  void aClientThatFallsBehindRetentionGetsAGapThenEveryLaterLine() throws Exception {
+    WebSocketConfig cfg =
+        TestServer.quietConfig().maxLagBytes(1L << 40).maxLagTime(Duration.ofHours(1)).build();
+    RetentionConfig retention = RetentionConfig.builder().maxLines(3_000).build();
+    try (TestServer server = TestServer.builder().config(cfg).retention(retention).start()) {
+      DeploymentId d = server.newDeployment(U1);
+      WsClient good = server.bystander(d);
+      Stalled stalled = stalledSubscriber(server, d);
+
+      appendPacedBy(server, d, good, 30_000);
+      assertThat(server.info(d).firstAvailable()).isGreaterThan(20_000);
+      // Now the stalled client reads again: what it was sent, a gap, then the retained lines.
+      List<long[]> events = new ArrayList<>(); // {seq, seq} per line, {from, to} per gap
+      long target = server.lastSeq(d) + 10;
+      server.append(d, 10);
+      while (events.isEmpty() || events.get(events.size() - 1)[1] < target) {
+        ServerFrame f = WsClient.CODEC.decodeServer(stalled.raw().readText());
+        if (f instanceof ServerFrame.Logs logs) {
+          for (LogLine line : logs.lines()) {
+            events.add(new long[] {line.seq(), line.seq()});
+          }
+        } else if (f instanceof ServerFrame.Gap gap) {
+          events.add(new long[] {gap.from(), gap.to()});
+        }
+      }
+
+      long expected = 1;
+      int gaps = 0;
+      for (long[] e : events) {
+        assertThat(e[0]).as("each line once, in order, or named by a gap").isEqualTo(expected);
+        gaps += e[1] > e[0] ? 1 : 0;
+        expected = e[1] + 1;
+      }
+      assertThat(expected - 1).isEqualTo(target);
+      assertThat(gaps).as("retention dropped lines the client had not read").isEqualTo(1);
+      assertThat(server.closes(CloseCodes.SLOW_CONSUMER)).isZero();
       server.assertGotEveryLine(good, d);
     }
   }
