@@ -26,13 +26,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -58,15 +58,19 @@ class ReplayIsNotLagIT {
     Clock hourAgo = Clock.offset(Clock.systemUTC(), Duration.ofHours(-1));
     WebSocketConfig config =
         WebSocketConfig.builder()
-            .maxLagTime(Duration.ofMillis(300))
-            .heartbeatInterval(Duration.ofMillis(200))
+            // Housekeeping ticks every 250 ms, several times during the replay; the replay
+            // itself must finish within maxLagTime. The heartbeat leaves the client time to work
+            // through its backlog before it answers a ping.
+            .maxLagTime(Duration.ofSeconds(20))
+            .heartbeatInterval(Duration.ofSeconds(5))
             .build();
     // Server frames carry up to maxOutboundFrameBytes of lines: decode with room to spare.
     FrameCodec codec = FrameCodec.create(ProtocolConfig.builder().maxFrameBytes(1 << 20).build());
-    try (InMemoryLogStore store = InMemoryLogStore.create(RetentionConfig.defaults(), hourAgo)) {
+    try (InMemoryLogStore store =
+        InMemoryLogStore.create(RetentionConfig.builder().maxLines(400_000).build(), hourAgo)) {
       store.create(id);
       List<LogEntry> history = new ArrayList<>();
-      for (int i = 0; i < 5000; i++) {
+      for (int i = 0; i < 300_000; i++) {
         history.add(LogEntry.stdout("old line " + i));
       }
       store.append(id, history);
@@ -87,7 +91,7 @@ class ReplayIsNotLagIT {
       try {
         int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
         String token = jwt.issue(new Principal("u1", "ann", Set.of())).token();
-        List<Long> seqs = new CopyOnWriteArrayList<>();
+        List<Long> seqs = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket ws =
             HttpClient.newHttpClient()
@@ -124,23 +128,25 @@ class ReplayIsNotLagIT {
         ws.sendText("{\"type\":\"subscribe\",\"deploymentId\":\"old\",\"after\":0}", true)
             .get(10, TimeUnit.SECONDS);
         try {
-          await().atMost(Duration.ofSeconds(5)).until(() -> seqs.size() == 5000 || closed.isDone());
+          await()
+              .atMost(Duration.ofSeconds(5))
+              .until(() -> seqs.size() == 300_000 || closed.isDone());
         } catch (org.awaitility.core.ConditionTimeoutException e) {
           throw new AssertionError(
               "got " + seqs.size() + " " + broadcaster.stats() + " " + broadcaster.connections(),
               e);
         }
         assertThat(closed).as("closed while replaying").isNotDone();
-        assertThat(seqs).as("%s", broadcaster.stats()).hasSize(5000);
+        assertThat(seqs).as("%s", broadcaster.stats()).hasSize(300_000);
         // Several housekeeping ticks pass while the connection stays open.
         await()
             .during(Duration.ofMillis(800))
             .atMost(Duration.ofSeconds(5))
             .until(() -> !closed.isDone() && broadcaster.connections().size() == 1);
         store.append(id, LogEntry.stdout("live"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> seqs.size() == 5001);
+        await().atMost(Duration.ofSeconds(10)).until(() -> seqs.size() == 300_001);
 
-        assertThat(seqs).containsExactlyElementsOf(seqRange(1, 5001));
+        assertThat(List.copyOf(seqs)).containsExactlyElementsOf(seqRange(1, 300_001));
         assertThat(broadcaster.stats().closesByCode()).doesNotContainKey(CloseCodes.SLOW_CONSUMER);
         ws.abort();
       } finally {

@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.xnio.IoUtils;
+import org.xnio.Options;
 
 /**
  * One WebSocket connection. Everything not marked volatile is confined to the channel's I/O thread;
@@ -88,6 +89,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   private volatile boolean ended;
   private volatile long lastReceivedNanos = System.nanoTime();
   private volatile long pingSentNanos;
+  private volatile long pingWrittenNanos;
   private volatile long frames;
   private volatile long bytes;
   private volatile long lines;
@@ -138,6 +140,12 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   // ------------------------------------------------------------------ lifecycle (I/O thread)
 
   void start(@Nullable VerifiedToken token) {
+    try {
+      // Frames are written whole and latency matters more than packet count: no Nagle delay.
+      channel.setOption(Options.TCP_NODELAY, Boolean.TRUE);
+    } catch (java.io.IOException | RuntimeException e) {
+      // Not a TCP channel (or the option is unsupported): delivery still works, only later.
+    }
     channel.getReceiveSetter().set(this);
     channel.resumeReceives();
     if (token != null) {
@@ -597,21 +605,44 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     }
     long interval = b.config.heartbeatInterval().toNanos();
     long sent = pingSentNanos;
+    if (sent != 0 && lastReceivedNanos - sent >= 0) {
+      pingSentNanos = 0; // the peer spoke after our ping: it is alive
+      sent = 0;
+    }
     if (sent != 0) {
-      if (nowNanos - sent >= interval) {
+      long written = pingWrittenNanos;
+      boolean unanswered = written != 0 && nowNanos - written >= interval;
+      boolean unwritable = written == 0 && nowNanos - sent >= 2 * interval;
+      if (unanswered || unwritable) {
         b.countClose(1006);
         closeRequested.set(true);
-        onIoThread(this::forceClose); // no answer for two intervals: the peer is gone
+        onIoThread(this::forceClose); // the peer is gone, or reads nothing at all
       }
     } else if (nowNanos - lastReceivedNanos >= interval) {
+      pingWrittenNanos = 0;
       pingSentNanos = nowNanos;
-      onIoThread(
-          () -> {
-            if (!closeSent && !ended) {
-              WebSockets.sendPing(ByteBuffer.allocate(0), channel, null);
-            }
-          });
+      onIoThread(this::ping);
     }
+  }
+
+  private void ping() {
+    if (closeSent || ended) {
+      return;
+    }
+    WebSockets.sendPing(
+        ByteBuffer.allocate(0),
+        channel,
+        new WebSocketCallback<Void>() {
+          @Override
+          public void complete(WebSocketChannel ch, @Nullable Void context) {
+            pingWrittenNanos = System.nanoTime();
+          }
+
+          @Override
+          public void onError(WebSocketChannel ch, @Nullable Void context, Throwable throwable) {
+            IoUtils.safeClose(ch);
+          }
+        });
   }
 
   /**
