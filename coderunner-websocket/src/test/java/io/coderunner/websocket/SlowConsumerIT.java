@@ -28,8 +28,8 @@ class SlowConsumerIT {
   /** About 1 KiB per line. */
   private static final String PAYLOAD = "x".repeat(1000);
 
-  /** Appending stops here (about 44 MB): far more than loopback socket buffers hold. */
-  private static final long MAX_LINES = 40_000;
+  /** Appending stops here (about 22 MB): far more than loopback socket buffers hold. */
+  private static final long MAX_LINES = 20_000;
 
   private static final int BATCH = 32;
 
@@ -94,6 +94,8 @@ class SlowConsumerIT {
       Stalled stalled = stalledSubscriber(server, d);
 
       appendPacedBy(server, d, good, MAX_LINES);
+      // The byte bound must hold for a while (a burst alone is not lagging): wait for the close.
+      Awaits.await().until(() -> server.closes(CloseCodes.SLOW_CONSUMER) > 0);
 
       assertThat(server.closes(CloseCodes.SLOW_CONSUMER))
           .as("closes by 4008 after %s lines", server.lastSeq(d))
@@ -141,6 +143,7 @@ class SlowConsumerIT {
       WsClient good = server.bystander(d);
       Stalled stalled = stalledSubscriber(server, d);
       appendPacedBy(server, d, good, MAX_LINES);
+      Awaits.await().until(() -> server.closes(CloseCodes.SLOW_CONSUMER) > 0);
       assertThat(server.closes(CloseCodes.SLOW_CONSUMER)).isEqualTo(1);
       List<Long> before = drain(stalled.raw(), new ArrayList<>());
       long lastSeq = before.isEmpty() ? 0 : before.get(before.size() - 1);
