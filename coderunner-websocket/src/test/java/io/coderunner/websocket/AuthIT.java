@@ -6,6 +6,7 @@ import static io.coderunner.websocket.TestServer.U2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coderunner.core.DeploymentId;
+import io.coderunner.core.Principal;
 import io.coderunner.core.protocol.ClientFrame;
 import io.coderunner.core.protocol.ServerFrame;
 import java.net.URI;
@@ -387,6 +388,52 @@ class AuthIT {
 
       assertThat(response.statusCode()).isEqualTo(400);
       assertThat(server.broadcaster.connections()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRefreshThatDropsTheAdminRoleEndsTheSubscriptionsItMayNoLongerRead() throws Exception {
+    try (TestServer server = TestServer.start(config().build())) {
+      DeploymentId hers = server.newDeployment(U1);
+      DeploymentId own = server.newDeployment(A1);
+      WsClient bystander = server.bystander(hers);
+      WsClient admin = server.connect(A1);
+      admin.subscribeFromStartAndWait(hers);
+      admin.subscribeFromStartAndWait(own);
+      server.append(hers, 3);
+      admin.awaitThrough(hers, 3);
+
+      Principal demoted = new Principal(A1.id(), A1.username(), Set.of("deployer"));
+      admin.send(new ClientFrame.Refresh(server.token(demoted)));
+      ServerFrame.Error ended = admin.awaitError();
+      server.append(hers, 3);
+      server.append(own, 2);
+
+      assertThat(ended.code()).isEqualTo(ErrorCodes.FORBIDDEN);
+      assertThat(ended.ref()).isEqualTo(hers.value());
+      server.assertGotEveryLine(admin, own);
+      assertThat(admin.seqs(hers))
+          .as("nothing of hers after the refresh")
+          .containsExactly(1L, 2L, 3L);
+      assertThat(server.connection(admin.welcome().connectionId()).orElseThrow().principal())
+          .isEqualTo(demoted);
+      server.assertGotEveryLine(bystander, hers);
+    }
+  }
+
+  @Test
+  void a401AnswerAsksForABearerTokenAndDoesNotEchoIt() throws Exception {
+    try (TestServer server = TestServer.start(config().build())) {
+      String forged = server.tokenWithAnotherSecret(U1);
+      RawWsClient raw = server.raw(TestServer.bearer(forged), 0);
+
+      assertThat(raw.upgraded()).isFalse();
+      assertThat(raw.handshake().status()).isEqualTo(401);
+      assertThat(raw.handshake().headers()).containsEntry("www-authenticate", "Bearer");
+      String body = new String(raw.readBody(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(body)
+          .doesNotContain(forged)
+          .doesNotContain(forged.substring(forged.lastIndexOf('.') + 1));
     }
   }
 }

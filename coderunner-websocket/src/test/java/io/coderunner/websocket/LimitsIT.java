@@ -295,4 +295,31 @@ class LimitsIT {
       server.assertGotEveryLine(c, d);
     }
   }
+
+  @Test
+  void refusalsOfValidFramesDoNotCountAsMalformed() throws Exception {
+    WebSocketConfig cfg = TestServer.quietConfig().maxMalformedFrames(0).build();
+    try (TestServer server = TestServer.start(cfg)) {
+      DeploymentId d = server.newDeployment(U1);
+      DeploymentId his = server.newDeployment(U2);
+      WsClient c = server.bystander(d);
+      server.append(d, 2);
+
+      c.subscribeFromStart(his);
+      c.subscribeFromStart(d);
+      c.send(new ClientFrame.Unsubscribe(his));
+      c.send(new ClientFrame.Refresh(server.tokenWithAnotherSecret(U1)));
+      c.roundTrip();
+
+      assertThat(c.framesOf(ServerFrame.Error.class))
+          .extracting(ServerFrame.Error::code)
+          .containsExactly(
+              ErrorCodes.FORBIDDEN,
+              ErrorCodes.ALREADY_SUBSCRIBED,
+              ErrorCodes.NOT_SUBSCRIBED,
+              ErrorCodes.INVALID_TOKEN);
+      server.append(d, 2);
+      server.assertGotEveryLine(c, d);
+    }
+  }
 }

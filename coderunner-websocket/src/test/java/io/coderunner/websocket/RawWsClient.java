@@ -367,6 +367,15 @@ final class RawWsClient implements AutoCloseable {
     }
   }
 
+  /** Reads the body of a refused upgrade, as long as its Content-Length says. */
+  byte[] readBody() throws IOException {
+    String length = handshake.headers().get("content-length");
+    if (length == null) {
+      throw new IOException("no Content-Length in " + handshake.headers());
+    }
+    return in.readNBytes(Integer.parseInt(length));
+  }
+
   private int readByte() throws IOException {
     int b = in.read();
     if (b < 0) {

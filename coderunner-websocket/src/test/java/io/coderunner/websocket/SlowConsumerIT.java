@@ -201,4 +201,37 @@ class SlowConsumerIT {
       server.assertGotEveryLine(good, d);
     }
   }
+
+  @Test
+  void aClientThatKeepsSendingButNeverReadsIsClosedWith4008() throws Exception {
+    WebSocketConfig cfg =
+        TestServer.quietConfig()
+            .maxLagBytes(1L << 40)
+            .maxLagTime(Duration.ofHours(1))
+            .inboundMessagesPerSecond(100_000)
+            .inboundBurst(100_000)
+            .build();
+    try (TestServer server = TestServer.start(cfg)) {
+      DeploymentId d = server.newDeployment(U1);
+      WsClient good = server.bystander(d);
+      Stalled stalled = stalledSubscriber(server, d);
+      // Fill the socket buffers towards the stalled client, so that its writes stop.
+      appendPacedBy(server, d, good, 10_000);
+
+      String ping = WsClient.CODEC.encode(new ClientFrame.Ping("unread"));
+      for (int i = 0; i < 2_000 && server.connection(stalled.connectionId()).isPresent(); i++) {
+        try {
+          stalled.raw().sendText(ping);
+        } catch (java.io.IOException closed) {
+          break;
+        }
+      }
+
+      Awaits.await().until(() -> server.closes(CloseCodes.SLOW_CONSUMER) == 1);
+      Awaits.await()
+          .untilAsserted(() -> assertThat(server.connection(stalled.connectionId())).isEmpty());
+      server.append(d, 20);
+      server.assertGotEveryLine(good, d);
+    }
+  }
 }

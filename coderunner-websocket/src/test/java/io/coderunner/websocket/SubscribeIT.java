@@ -559,4 +559,48 @@ class SubscribeIT {
           .allSatisfy(logs -> assertThat(logs.lines()).hasSize(1));
     }
   }
+
+  @Test
+  void aFilteredSubscriptionGetsTheStatusFrameEvenWhenItsFilterDropsTheStatusLine()
+      throws Exception {
+    try (TestServer server = TestServer.start(TestServer.quietConfig().build())) {
+      DeploymentId d = server.newDeployment(U1);
+      WsClient stderrOnly = server.connect(U1);
+      stderrOnly.send(
+          new ClientFrame.Subscribe(
+              d, null, 0L, null, new SubscribeFilter(Set.of(), Set.of(StreamKind.STDERR), null)));
+      stderrOnly.awaitFrame(ServerFrame.Subscribed.class);
+
+      server.store.appendStatus(d, DeploymentStatus.STOPPING, "stopping");
+      LogLine err = server.store.append(d, LogEntry.stderr("after the status"));
+
+      assertThat(stderrOnly.awaitFrame(ServerFrame.Status.class).status())
+          .isEqualTo(DeploymentStatus.STOPPING);
+      assertThat(stderrOnly.awaitSeqsThrough(d, err.seq())).containsExactly(err.seq());
+    }
+  }
+
+  @Test
+  void deletingALogEndsItsSubscriptionsWithSubscriptionEndedAndTheConnectionGoesOn()
+      throws Exception {
+    try (TestServer server = TestServer.start(TestServer.quietConfig().build())) {
+      DeploymentId doomed = server.newDeployment(U1);
+      DeploymentId other = server.newDeployment(U1);
+      WsClient c = server.bystander(doomed);
+      c.subscribeFromStartAndWait(other);
+      server.append(doomed, 3);
+      c.awaitThrough(doomed, 3);
+
+      server.store.delete(doomed);
+      ServerFrame.Error ended = c.awaitError();
+      server.append(other, 3);
+
+      assertThat(ended.code()).isEqualTo(ErrorCodes.SUBSCRIPTION_ENDED);
+      assertThat(ended.ref()).isEqualTo(doomed.value());
+      server.assertGotEveryLine(c, other);
+      assertThat(server.connection(c.welcome().connectionId()).orElseThrow().subscriptions())
+          .extracting(SubscriptionInfo::deploymentId)
+          .containsExactly(other);
+    }
+  }
 }
