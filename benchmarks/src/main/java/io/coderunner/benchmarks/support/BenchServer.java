@@ -91,10 +91,7 @@ public final class BenchServer implements AutoCloseable {
       store.create(id);
     }
     Map<DeploymentId, Deployment> lookup = Map.copyOf(deployments);
-    JwtService jwt =
-        JwtService.create(
-            JwtConfig.builder().signingSecret(secret).tokenTtl(Duration.ofDays(1)).build(),
-            Clock.systemUTC());
+    JwtService jwt = jwt(secret);
     LogBroadcaster broadcaster =
         LogBroadcaster.builder()
             .config(config)
@@ -140,6 +137,17 @@ public final class BenchServer implements AutoCloseable {
   /** A bearer token for {@link #USER}, valid for a day. */
   public String token() {
     return jwt.issue(USER).token();
+  }
+
+  /** A bearer token for {@link #USER} signed with {@code secret}, valid for a day. */
+  public static String token(byte[] secret) {
+    return jwt(secret).issue(USER).token();
+  }
+
+  private static JwtService jwt(byte[] secret) {
+    return JwtService.create(
+        JwtConfig.builder().signingSecret(secret).tokenTtl(Duration.ofDays(1)).build(),
+        Clock.systemUTC());
   }
 
   public InMemoryLogStore store() {
