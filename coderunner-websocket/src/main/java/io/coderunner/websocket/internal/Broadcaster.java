@@ -91,7 +91,7 @@ public final class Broadcaster {
   private final ConcurrentHashMap<String, LongAdder> authFailures = new ConcurrentHashMap<>();
 
   /** The last encoded frame of a deployment's unfiltered lines, with the range it holds. */
-  private record SharedFrame(long first, long last, int count, EncodedFrame frame) {}
+  private record SharedFrame(String epoch, long first, long last, int count, EncodedFrame frame) {}
 
   public Broadcaster(
       WebSocketConfig config,
@@ -222,12 +222,20 @@ public final class Broadcaster {
 
   /** Counts a principal's connection; false if that passes its limit. */
   boolean admitPrincipal(String principalId) {
-    int n = perPrincipal.computeIfAbsent(principalId, k -> new AtomicInteger()).incrementAndGet();
-    if (n > config.maxConnectionsPerPrincipal()) {
-      releasePrincipal(principalId);
-      return false;
-    }
-    return true;
+    boolean[] admitted = new boolean[1];
+    perPrincipal.compute(
+        principalId,
+        (k, v) -> {
+          int n = v == null ? 0 : v.get();
+          if (n >= config.maxConnectionsPerPrincipal()) {
+            return v;
+          }
+          admitted[0] = true;
+          AtomicInteger counter = v == null ? new AtomicInteger() : v;
+          counter.incrementAndGet();
+          return counter;
+        });
+    return admitted[0];
   }
 
   void releasePrincipal(String principalId) {
@@ -255,11 +263,12 @@ public final class Broadcaster {
   // ------------------------------------------------------------------ shared encoding
 
   /** The encoded {@code logs} frame of unfiltered lines, shared by readers of the same range. */
-  EncodedFrame sharedLogsFrame(DeploymentId id, List<LogLine> lines) {
+  EncodedFrame sharedLogsFrame(DeploymentId id, String epoch, List<LogLine> lines) {
     long first = lines.get(0).seq();
     long last = lines.get(lines.size() - 1).seq();
     SharedFrame cached = sharedFrames.get(id);
     if (cached != null
+        && cached.epoch.equals(epoch)
         && cached.first == first
         && cached.last == last
         && cached.count == lines.size()) {
@@ -268,7 +277,7 @@ public final class Broadcaster {
     }
     EncodedFrame frame = codec.encodeShared(new ServerFrame.Logs(id, lines));
     framesEncoded.increment();
-    sharedFrames.put(id, new SharedFrame(first, last, lines.size(), frame));
+    sharedFrames.put(id, new SharedFrame(epoch, first, last, lines.size(), frame));
     return frame;
   }
 

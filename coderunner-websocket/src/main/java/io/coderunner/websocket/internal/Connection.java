@@ -3,6 +3,7 @@ package io.coderunner.websocket.internal;
 import io.coderunner.core.Deployment;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentNotFoundException;
+import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.LogLine;
 import io.coderunner.core.Principal;
 import io.coderunner.core.auth.AuthenticationException;
@@ -11,8 +12,10 @@ import io.coderunner.core.log.CursorBatch;
 import io.coderunner.core.log.CursorLag;
 import io.coderunner.core.log.CursorListener;
 import io.coderunner.core.log.CursorOpening;
+import io.coderunner.core.log.EndReason;
 import io.coderunner.core.log.LogCursor;
 import io.coderunner.core.log.LogFilter;
+import io.coderunner.core.log.LogInfo;
 import io.coderunner.core.log.StartPosition;
 import io.coderunner.core.protocol.ClientFrame;
 import io.coderunner.core.protocol.EncodedFrame;
@@ -30,6 +33,7 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.xnio.IoUtils;
+import org.xnio.Options;
 
 /**
  * One WebSocket connection. Everything not marked volatile is confined to the channel's I/O thread;
@@ -54,6 +59,12 @@ final class Connection extends AbstractReceiveListener implements CursorListener
 
   /** How long a close handshake may take before the channel is closed without it. */
   private static final long CLOSE_GRACE_MILLIS = 2_000;
+
+  /** How long a subscription may stay over its byte lag bound before 4008. */
+  private static final Duration BYTE_LAG_GRACE = Duration.ofSeconds(1);
+
+  /** Frames waiting behind the one in flight; a client that lets more pile up is not reading. */
+  private static final int MAX_PENDING_FRAMES = 256;
 
   private final Broadcaster b;
   final String id;
@@ -80,6 +91,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   private double tokens;
   private long tokensAt;
   private @Nullable Runnable shutdownDone;
+  private boolean cleanedUp;
 
   // Read by other threads
   private volatile @Nullable Principal principal;
@@ -87,13 +99,48 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   private volatile boolean ended;
   private volatile long lastReceivedNanos = System.nanoTime();
   private volatile long pingSentNanos;
+  private volatile long pingWrittenNanos;
   private volatile long frames;
   private volatile long bytes;
   private volatile long lines;
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
 
-  private record Subscription(DeploymentId id, LogCursor cursor, boolean shared) {}
+  /**
+   * One followed deployment. The cursor reads every line; the subscription's own filter is applied
+   * here, so that status changes reach the client as {@code status} frames whatever it filters.
+   */
+  private static final class Subscription {
+    final DeploymentId id;
+    final LogCursor cursor;
+    final LogFilter filter;
+    final String epoch;
+    final Instant since;
+
+    /** The head of the log when the subscription opened: reading up to it is replaying. */
+    final long replayEnd;
+
+    /** When the byte lag was first seen over its bound, or null; housekeeping thread only. */
+    @Nullable Instant overBytesSince;
+
+    Subscription(
+        DeploymentId id, LogCursor cursor, LogFilter filter, long replayEnd, Instant since) {
+      this.id = id;
+      this.cursor = cursor;
+      this.filter = filter;
+      this.epoch = cursor.opening().epoch();
+      this.replayEnd = replayEnd;
+      this.since = since;
+    }
+
+    DeploymentId id() {
+      return id;
+    }
+
+    LogCursor cursor() {
+      return cursor;
+    }
+  }
 
   Connection(Broadcaster b, String id, WebSocketChannel channel, Instant connectedAt) {
     this.b = b;
@@ -109,6 +156,12 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   // ------------------------------------------------------------------ lifecycle (I/O thread)
 
   void start(@Nullable VerifiedToken token) {
+    try {
+      // Frames are written whole and latency matters more than packet count: no Nagle delay.
+      channel.setOption(Options.TCP_NODELAY, Boolean.TRUE);
+    } catch (java.io.IOException | RuntimeException e) {
+      // Not a TCP channel (or the option is unsupported): delivery still works, only later.
+    }
     channel.getReceiveSetter().set(this);
     channel.resumeReceives();
     if (token != null) {
@@ -124,12 +177,21 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     }
     admitted = true;
     principal = p;
-    tokenExpiry = token.expiresAt();
+    tokenExpiry = token.expiresAt().plus(b.jwt.config().leeway());
     send(new ServerFrame.Welcome(id, p));
   }
 
   /** Runs when the channel has closed, whoever closed it. */
   void closed() {
+    if (Thread.currentThread() != channel.getIoThread()) {
+      ended = true;
+      onIoThread(this::closed);
+      return;
+    }
+    if (cleanedUp) {
+      return;
+    }
+    cleanedUp = true;
     ended = true;
     for (Subscription s : order) {
       s.cursor().close();
@@ -194,7 +256,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   }
 
   void forceClose() {
-    IoUtils.safeClose(channel);
+    onIoThread(() -> IoUtils.safeClose(channel));
   }
 
   // ------------------------------------------------------------------ receiving (I/O thread)
@@ -252,19 +314,35 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   protected void onFullPingMessage(WebSocketChannel ch, BufferedBinaryMessage message)
       throws java.io.IOException {
     lastReceivedNanos = System.nanoTime();
+    if (!takeToken()) {
+      message.getData().free();
+      closeOnIoThread(CloseCodes.TOO_MANY, "too many messages");
+      return;
+    }
     super.onFullPingMessage(ch, message);
   }
 
   @Override
   protected void onError(WebSocketChannel ch, Throwable error) {
     String message = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
-    if (message.contains("too big")
-        || message.contains("too large")
-        || message.contains("ut002014")) {
+    boolean tooLarge =
+        message.contains("exceeded max message size") || message.contains("ut002040");
+    if (!tooLarge) {
+      IoUtils.safeClose(ch);
+      return;
+    }
+    if (ch.isCloseFrameSent()) {
+      // Undertow already answered with 1009; count it and let the close handshake finish.
+      if (!closeSent) {
+        closeSent = true;
+        closeRequested.set(true);
+        b.countClose(CloseCodes.TOO_LARGE);
+        ch.getIoThread()
+            .executeAfter(() -> IoUtils.safeClose(ch), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+      }
+    } else {
       closeOnIoThread(
           CloseCodes.TOO_LARGE, "frame larger than " + b.config.maxInboundFrameBytes() + " bytes");
-    } else {
-      IoUtils.safeClose(ch);
     }
   }
 
@@ -335,7 +413,21 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       return;
     }
     principal = verified.principal();
-    tokenExpiry = verified.expiresAt();
+    tokenExpiry = verified.expiresAt().plus(b.jwt.config().leeway());
+    recheckAccess(verified.principal());
+  }
+
+  /** After a refresh the roles may have changed: drop what the principal may no longer read. */
+  private void recheckAccess(Principal p) {
+    for (Subscription s : new ArrayList<>(order)) {
+      Optional<Deployment> d = b.deployments.find(s.id());
+      if (d.isEmpty() || !b.policy.canRead(p, d.get())) {
+        subscriptions.remove(s.id(), s);
+        order.remove(s);
+        s.cursor().close();
+        forbidden(s.id());
+      }
+    }
   }
 
   private void subscribe(Principal p, ClientFrame.Subscribe s) {
@@ -367,13 +459,21 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     }
     LogFilter filter = toFilter(s.filter());
     LogCursor cursor;
+    long head;
     try {
-      cursor = b.store.subscribe(id, start, filter, this);
+      head =
+          b.store
+              .info(id)
+              .map(LogInfo::lastSeq)
+              .orElseThrow(() -> new DeploymentNotFoundException(id));
+      // A tail counts only lines that pass the filter; every other start reads all lines.
+      LogFilter cursorFilter = start instanceof StartPosition.Tail ? filter : LogFilter.all();
+      cursor = b.store.subscribe(id, start, cursorFilter, this);
     } catch (DeploymentNotFoundException e) {
       forbidden(id);
       return;
     }
-    Subscription subscription = new Subscription(id, cursor, filter.isAll());
+    Subscription subscription = new Subscription(id, cursor, filter, head, b.clock.instant());
     subscriptions.put(id, subscription);
     order.add(subscription);
     CursorOpening o = cursor.opening();
@@ -418,6 +518,10 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   }
 
   private void send(ServerFrame frame) {
+    if (control.size() >= MAX_PENDING_FRAMES) {
+      closeOnIoThread(CloseCodes.SLOW_CONSUMER, "not reading its frames");
+      return;
+    }
     control.add(b.encode(frame));
     drain();
   }
@@ -503,33 +607,49 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       CursorBatch batch =
           s.cursor().poll(b.config.maxBatchLines(), b.config.maxOutboundFrameBytes());
       if (batch instanceof CursorBatch.Lines l) {
-        List<LogLine> batchLines = l.lines();
+        List<LogLine> read = l.lines();
+        List<LogLine> batchLines = read;
+        if (!s.filter.isAll()) {
+          batchLines = new ArrayList<>(read.size());
+          for (LogLine line : read) {
+            if (s.filter.test(line)) {
+              batchLines.add(line);
+            }
+          }
+        }
+        for (LogLine line : read) {
+          DeploymentStatus status = line.status();
+          if (status != null) {
+            control.add(b.encode(new ServerFrame.Status(s.id(), status, line.timestamp())));
+          }
+        }
         if (batchLines.isEmpty()) {
+          EncodedFrame status = control.poll();
+          if (status != null) {
+            return status;
+          }
           continue;
         }
         lines += batchLines.size();
         b.linesSent.add(batchLines.size());
-        for (LogLine line : batchLines) {
-          if (line.status() != null) {
-            control.add(b.encode(new ServerFrame.Status(s.id(), line.status(), line.timestamp())));
-          }
-        }
-        return s.shared()
-            ? b.sharedLogsFrame(s.id(), batchLines)
+        return s.filter.isAll() && s.cursor().filter().isAll()
+            ? b.sharedLogsFrame(s.id(), s.epoch, batchLines)
             : b.encode(new ServerFrame.Logs(s.id(), batchLines));
       }
       if (batch instanceof CursorBatch.Gap g) {
         return b.encode(new ServerFrame.Gap(s.id(), g.from(), g.to()));
       }
-      if (batch instanceof CursorBatch.Ended) {
+      if (batch instanceof CursorBatch.Ended ended) {
         subscriptions.remove(s.id(), s);
         order.remove(s);
-        if (b.isClosing()) {
+        if (b.isClosing() || ended.reason() == EndReason.CLOSED) {
           return null;
         }
-        return b.encode(
-            new ServerFrame.Error(
-                ErrorCodes.SUBSCRIPTION_ENDED, "the deployment was deleted", s.id().value()));
+        String why =
+            ended.reason() == EndReason.DELETED
+                ? "the deployment was deleted"
+                : "the log store was closed";
+        return b.encode(new ServerFrame.Error(ErrorCodes.SUBSCRIPTION_ENDED, why, s.id().value()));
       }
       return null; // idle: the cursor signals when there is more
     }
@@ -558,31 +678,80 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       return;
     }
     for (Subscription s : subscriptions.values()) {
-      CursorLag lag = s.cursor().lag();
-      if (lag.bytes() > b.config.maxLagBytes() || lag.age().compareTo(b.config.maxLagTime()) > 0) {
+      if (isTooFarBehind(s, now)) {
         close(
             CloseCodes.SLOW_CONSUMER,
-            "too far behind on " + s.id() + "; resume after seq " + (s.cursor().position() - 1));
+            "too far behind on " + s.id() + "; resume after the last seq received");
         return;
       }
     }
     long interval = b.config.heartbeatInterval().toNanos();
     long sent = pingSentNanos;
+    if (sent != 0 && lastReceivedNanos - sent >= 0) {
+      pingSentNanos = 0; // the peer spoke after our ping: it is alive
+      sent = 0;
+    }
     if (sent != 0) {
-      if (nowNanos - sent >= interval) {
+      long written = pingWrittenNanos;
+      boolean unanswered = written != 0 && nowNanos - written >= interval;
+      boolean unwritable = written == 0 && nowNanos - sent >= 2 * interval;
+      if (unanswered || unwritable) {
         b.countClose(1006);
         closeRequested.set(true);
-        onIoThread(this::forceClose); // no answer for two intervals: the peer is gone
+        onIoThread(this::forceClose); // the peer is gone, or reads nothing at all
       }
     } else if (nowNanos - lastReceivedNanos >= interval) {
+      pingWrittenNanos = 0;
       pingSentNanos = nowNanos;
-      onIoThread(
-          () -> {
-            if (!closeSent && !ended) {
-              WebSockets.sendPing(ByteBuffer.allocate(0), channel, null);
-            }
-          });
+      onIoThread(this::ping);
     }
+  }
+
+  private void ping() {
+    if (closeSent || ended) {
+      return;
+    }
+    WebSockets.sendPing(
+        ByteBuffer.allocate(0),
+        channel,
+        new WebSocketCallback<Void>() {
+          @Override
+          public void complete(WebSocketChannel ch, @Nullable Void context) {
+            pingWrittenNanos = System.nanoTime();
+          }
+
+          @Override
+          public void onError(WebSocketChannel ch, @Nullable Void context, Throwable throwable) {
+            IoUtils.safeClose(ch);
+          }
+        });
+  }
+
+  /**
+   * Whether a subscription stays behind past its bound. Replaying history is not lagging: until a
+   * subscription first reaches the head of its log, only the time it has spent replaying counts.
+   * From then on every unread line was appended after it had caught up, so the lag in bytes and the
+   * age of the oldest unread line measure exactly how far behind it fell.
+   */
+  private boolean isTooFarBehind(Subscription s, Instant now) {
+    if (s.cursor().position() <= s.replayEnd) {
+      return Duration.between(s.since, now).compareTo(b.config.maxLagTime()) > 0;
+    }
+    CursorLag lag = s.cursor().lag();
+    if (lag.age().compareTo(b.config.maxLagTime()) > 0) {
+      return true;
+    }
+    // A burst may briefly put a healthy reader far behind; it must stay over the byte bound.
+    if (lag.bytes() <= b.config.maxLagBytes()) {
+      s.overBytesSince = null;
+      return false;
+    }
+    Instant over = s.overBytesSince;
+    if (over == null) {
+      s.overBytesSince = now;
+      return false;
+    }
+    return Duration.between(over, now).compareTo(BYTE_LAG_GRACE) >= 0;
   }
 
   // ------------------------------------------------------------------ admin (any thread)
