@@ -11,6 +11,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>{@code GET /_load/heap}: runs {@code System.gc()} until the used heap stops falling, then
- *       answers the used heap and the broadcaster's connection counts;
+ *       answers the used heap, the direct buffers in use and the broadcaster's connection counts;
  *   <li>{@code POST /_load/start?rate=R&seconds=S&warmup=W&batch=B&lineBytes=L}: starts the
  *       appender, which appends {@code R} lines per second in total for {@code S} seconds (the last
  *       {@code S - W} of them the measurement window), {@code B} lines per append, round-robin over
@@ -157,9 +158,17 @@ public final class LoadServer {
       }
       used = Math.min(used, now);
     }
+    long direct = 0;
+    for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+      if (pool.getName().equals("direct")) {
+        direct = pool.getMemoryUsed();
+      }
+    }
     BroadcasterStats s = server.broadcaster().stats();
     return "usedHeapBytes="
         + used
+        + "\ndirectBufferBytes="
+        + direct
         + "\nconnections="
         + s.connections()
         + "\nauthenticated="

@@ -267,6 +267,8 @@ public final class LoadTool {
             connectNanos,
             heapBefore,
             heapWith,
+            Long.parseLong(heap0.getOrDefault("directBufferBytes", "0")),
+            Long.parseLong(heapC.getOrDefault("directBufferBytes", "0")),
             finished,
             lastSeq,
             serverStats,
@@ -279,6 +281,8 @@ public final class LoadTool {
       long connectNanos,
       long heapBefore,
       long heapWith,
+      long directBefore,
+      long directWith,
       Map<String, String> appended,
       Map<String, Long> lastSeq,
       Map<String, String> serverStats,
@@ -435,6 +439,14 @@ public final class LoadTool {
             mib(p.heapBefore()),
             p.welcomed(),
             o.serverHeap()));
+    row(
+        b,
+        "server direct buffers (not heap)",
+        String.format(
+            Locale.ROOT,
+            "%s before, %s with the connections",
+            mib(p.directBefore()),
+            mib(p.directWith())));
     b.append('\n');
     List<String> problems = new ArrayList<>();
     if (failed > 0) {

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RawWebSocket implements AutoCloseable {
   private final SocketChannel channel;
-  private final ByteBuffer in = ByteBuffer.allocate(64 << 10);
+  private final ByteBuffer in = ByteBuffer.allocate(8 << 10);
   private final WsFrames.Header header = new WsFrames.Header();
 
   private RawWebSocket(SocketChannel channel) {
