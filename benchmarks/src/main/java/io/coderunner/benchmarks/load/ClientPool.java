@@ -26,6 +26,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -133,7 +136,8 @@ final class ClientPool {
     int sum = 0;
     for (Worker w : workers) {
       sum +=
-          w.call(
+          answer(
+              w.call(
                   worker -> {
                     int n = 0;
                     for (Conn c : worker.owned) {
@@ -145,8 +149,7 @@ final class ClientPool {
                       }
                     }
                     return n;
-                  })
-              .join();
+                  }));
     }
     return sum;
   }
@@ -156,7 +159,8 @@ final class ClientPool {
     int sum = 0;
     for (Worker w : workers) {
       sum +=
-          w.call(
+          answer(
+              w.call(
                   worker -> {
                     int n = 0;
                     for (Conn c : worker.owned) {
@@ -165,8 +169,7 @@ final class ClientPool {
                       }
                     }
                     return n;
-                  })
-              .join();
+                  }));
     }
     return sum;
   }
@@ -190,7 +193,19 @@ final class ClientPool {
       w.execute(() -> w.beginClose(graceMillis));
     }
     for (Worker w : workers) {
-      w.join();
+      w.join(graceMillis + 10_000);
+    }
+  }
+
+  /** A worker's answer to a query; it answers within one select round unless it died. */
+  private static int answer(CompletableFuture<Integer> f) {
+    try {
+      return f.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("a client thread did not answer", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
   }
 
