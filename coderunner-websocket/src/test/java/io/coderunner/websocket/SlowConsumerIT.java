@@ -85,6 +85,33 @@ class SlowConsumerIT {
   }
 
   @Test
+  void aPeerThatIsBehindIsLeftToTheLagBoundNotTheHeartbeat() throws Exception {
+    // Heartbeats every 100 ms would call a silent peer dead within a fraction of a second; one
+    // with lines waiting must instead be closed by the lag bound, with 4008 and a resume hint.
+    WebSocketConfig cfg =
+        WebSocketConfig.builder()
+            .heartbeatInterval(Duration.ofMillis(100))
+            .maxLagBytes(64 << 10)
+            .maxLagTime(Duration.ofHours(1))
+            .build();
+    try (TestServer server = TestServer.start(cfg)) {
+      DeploymentId d = server.newDeployment(U1);
+      WsClient good = server.bystander(d);
+      Stalled stalled = stalledSubscriber(server, d);
+
+      appendPacedBy(server, d, good, MAX_LINES);
+      Awaits.await().until(() -> server.closes(CloseCodes.SLOW_CONSUMER) > 0);
+
+      assertThat(server.closes(CloseCodes.SLOW_CONSUMER)).isEqualTo(1);
+      assertThat(server.closes(1006)).as("heartbeat closes").isZero();
+      Awaits.await()
+          .untilAsserted(() -> assertThat(server.connection(stalled.connectionId())).isEmpty());
+      server.append(d, 10);
+      server.assertGotEveryLine(good, d);
+    }
+  }
+
+  @Test
   void aClientThatStopsReadingIsClosedWith4008WhileOthersGetEveryLine() throws Exception {
     WebSocketConfig cfg =
         TestServer.quietConfig().maxLagBytes(64 << 10).maxLagTime(Duration.ofHours(1)).build();

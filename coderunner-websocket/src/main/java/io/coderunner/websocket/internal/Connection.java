@@ -677,13 +677,22 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       close(CloseCodes.UNAUTHENTICATED, "token expired");
       return;
     }
+    boolean behind = false;
     for (Subscription s : subscriptions.values()) {
+      behind |= s.cursor().lag().isBehind();
       if (isTooFarBehind(s, now)) {
         close(
             CloseCodes.SLOW_CONSUMER,
             "too far behind on " + s.id() + "; resume after the last seq received");
         return;
       }
+    }
+    if (behind) {
+      // Lines are waiting for this peer: whether it keeps up is the lag bound's call (4008, with
+      // a resume hint). A ping would only queue behind those lines and time out for a peer that
+      // is alive but busy.
+      pingSentNanos = 0;
+      return;
     }
     long interval = b.config.heartbeatInterval().toNanos();
     long sent = pingSentNanos;
