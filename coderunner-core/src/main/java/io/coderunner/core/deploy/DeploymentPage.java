@@ -1,0 +1,17 @@
+package io.coderunner.core.deploy;
+
+import io.coderunner.core.Deployment;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One page of deployments, ordered by id.
+ *
+ * @param items the deployments
+ * @param nextCursor pass as {@code cursor} for the next page; {@code null} on the last page
+ */
+public record DeploymentPage(List<Deployment> items, @Nullable String nextCursor) {
+  public DeploymentPage {
+    items = List.copyOf(items);
+  }
+}

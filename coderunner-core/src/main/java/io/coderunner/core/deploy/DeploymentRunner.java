@@ -1,0 +1,34 @@
+package io.coderunner.core.deploy;
+
+import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentId;
+import java.time.Duration;
+
+/**
+ * Runs deployments' commands: the SPI a host replaces to run them elsewhere (containers, remote
+ * agents). Thread-safe. {@link #close()} stops every process it started.
+ */
+public interface DeploymentRunner extends AutoCloseable {
+
+  /**
+   * Starts {@code deployment}'s command. Returns once the process started (or failed to); its
+   * output and its end are reported to {@code listener} from the runner's own threads.
+   *
+   * @throws RunnerException if it cannot be started (not allowed, not found, not executable)
+   */
+  void start(Deployment deployment, RunListener listener);
+
+  /**
+   * Asks the process to stop (SIGTERM to its process tree), then kills it after {@code grace}.
+   * Returns at once; the end is reported to the listener given at start. No effect if it is not
+   * running.
+   */
+  void stop(DeploymentId id, Duration grace);
+
+  /** Whether a process of this deployment is running. */
+  boolean isRunning(DeploymentId id);
+
+  /** Stops every process (SIGTERM, then SIGKILL after the runner's grace) and waits for them. */
+  @Override
+  void close();
+}

@@ -1,0 +1,333 @@
+package io.coderunner.core.deploy;
+
+import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentId;
+import io.coderunner.core.DeploymentNotFoundException;
+import io.coderunner.core.DeploymentStatus;
+import io.coderunner.core.LogEntry;
+import io.coderunner.core.Principal;
+import io.coderunner.core.auth.AccessPolicy;
+import io.coderunner.core.log.LogStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deployment lifecycle: create, read, replace, delete, start, stop and restart, each checked
+ * against the {@link AccessPolicy}. Every status change is stored and appended to the deployment's
+ * log as a {@code system} line, in one step per deployment, so its order against the output is
+ * exact.
+ *
+ * <p>Create one per application and share it; it is thread-safe and starts no threads (the runner
+ * reports on its own). {@link #close()} stops every running process through the runner.
+ */
+public final class DeploymentService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DeploymentService.class);
+
+  private final DeploymentStore store;
+  private final LogStore logs;
+  private final DeploymentRunner runner;
+  private final AccessPolicy policy;
+  private final Clock clock;
+  private final Duration stopGrace;
+  private final ConcurrentHashMap<DeploymentId, Object> locks = new ConcurrentHashMap<>();
+
+  /** Deployments whose process should start again once it has exited (a restart). */
+  private final ConcurrentHashMap<DeploymentId, Boolean> restartOnExit = new ConcurrentHashMap<>();
+
+  private DeploymentService(
+      DeploymentStore store,
+      LogStore logs,
+      DeploymentRunner runner,
+      AccessPolicy policy,
+      Clock clock,
+      Duration stopGrace) {
+    this.store = store;
+    this.logs = logs;
+    this.runner = runner;
+    this.policy = policy;
+    this.clock = clock;
+    this.stopGrace = stopGrace;
+  }
+
+  /**
+   * A service over these parts.
+   *
+   * @param stopGrace how long a stopped process gets between SIGTERM and SIGKILL
+   */
+  public static DeploymentService create(
+      DeploymentStore store,
+      LogStore logs,
+      DeploymentRunner runner,
+      AccessPolicy policy,
+      Clock clock,
+      Duration stopGrace) {
+    Objects.requireNonNull(stopGrace, "stopGrace");
+    if (stopGrace.isNegative() || stopGrace.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException(
+          "stopGrace must be between 0 and 10 min, was " + stopGrace);
+    }
+    return new DeploymentService(
+        Objects.requireNonNull(store, "store"),
+        Objects.requireNonNull(logs, "logs"),
+        Objects.requireNonNull(runner, "runner"),
+        Objects.requireNonNull(policy, "policy"),
+        Objects.requireNonNull(clock, "clock"),
+        stopGrace);
+  }
+
+  /** The store behind the service (also a {@link io.coderunner.core.DeploymentLookup}). */
+  public DeploymentStore store() {
+    return store;
+  }
+
+  /** Creates a deployment owned by {@code owner}, with its log. */
+  public Deployment create(Principal owner, DeploymentSpec spec) {
+    Instant now = clock.instant();
+    Deployment d =
+        new Deployment(
+            DeploymentId.random(),
+            spec.name(),
+            owner.id(),
+            spec.command(),
+            spec.env(),
+            spec.workingDir(),
+            DeploymentStatus.CREATED,
+            now,
+            now);
+    store.insert(d);
+    logs.create(d.id());
+    logs.appendStatus(
+        d.id(), DeploymentStatus.CREATED, "deployment created by " + owner.username());
+    return d;
+  }
+
+  /**
+   * The deployment, if {@code principal} may read it.
+   *
+   * @throws DeploymentNotFoundException if it does not exist
+   * @throws io.coderunner.core.AccessDeniedException if the principal may not read it
+   */
+  public Deployment get(Principal principal, DeploymentId id) {
+    Deployment d = find(id);
+    policy.requireRead(principal, d);
+    return d;
+  }
+
+  /** A page of the deployments {@code principal} may read (all of them for an admin). */
+  public DeploymentPage list(Principal principal, int limit, @Nullable String cursor) {
+    return store.list(policy.canReadAll(principal) ? null : principal.id(), limit, cursor);
+  }
+
+  /**
+   * Replaces name, command, environment and working directory.
+   *
+   * @throws InvalidTransitionException while a process may be running
+   */
+  public Deployment replace(Principal principal, DeploymentId id, DeploymentSpec spec) {
+    synchronized (lock(id)) {
+      Deployment d = find(id);
+      policy.requireManage(principal, d);
+      if (d.status().isActive()) {
+        throw new InvalidTransitionException(id, d.status(), "replace");
+      }
+      Instant now = clock.instant();
+      return store
+          .update(
+              id,
+              cur ->
+                  new Deployment(
+                      cur.id(),
+                      spec.name(),
+                      cur.ownerId(),
+                      spec.command(),
+                      spec.env(),
+                      spec.workingDir(),
+                      cur.status(),
+                      cur.createdAt(),
+                      now))
+          .orElseThrow(() -> new DeploymentNotFoundException(id));
+    }
+  }
+
+  /**
+   * Deletes a deployment and its log.
+   *
+   * @throws InvalidTransitionException while a process may be running
+   */
+  public void delete(Principal principal, DeploymentId id) {
+    synchronized (lock(id)) {
+      Deployment d = find(id);
+      policy.requireManage(principal, d);
+      if (d.status().isActive()) {
+        throw new InvalidTransitionException(id, d.status(), "delete");
+      }
+      store.delete(id);
+      logs.delete(id);
+      restartOnExit.remove(id);
+    }
+    locks.remove(id);
+  }
+
+  /**
+   * Starts the deployment's command; its output goes to its log.
+   *
+   * @throws InvalidTransitionException unless it is created, stopped or failed
+   */
+  public Deployment start(Principal principal, DeploymentId id) {
+    synchronized (lock(id)) {
+      Deployment d = find(id);
+      policy.requireManage(principal, d);
+      return launch(d, "start");
+    }
+  }
+
+  /**
+   * Stops the running process: SIGTERM, then SIGKILL after the grace period.
+   *
+   * @throws InvalidTransitionException unless it is starting, running or restarting
+   */
+  public Deployment stop(Principal principal, DeploymentId id) {
+    synchronized (lock(id)) {
+      Deployment d = find(id);
+      policy.requireManage(principal, d);
+      restartOnExit.remove(id);
+      Deployment stopping = transition(d, DeploymentStatus.STOPPING, "stop", "stopping");
+      runner.stop(id, stopGrace);
+      return stopping;
+    }
+  }
+
+  /**
+   * Restarts: stops the running process and starts it again once it exited, or starts a stopped or
+   * failed one.
+   *
+   * @throws InvalidTransitionException when the status allows neither
+   */
+  public Deployment restart(Principal principal, DeploymentId id) {
+    synchronized (lock(id)) {
+      Deployment d = find(id);
+      policy.requireManage(principal, d);
+      Deployment restarting = transition(d, DeploymentStatus.RESTARTING, "restart", "restarting");
+      if (runner.isRunning(id)) {
+        restartOnExit.put(id, Boolean.TRUE);
+        runner.stop(id, stopGrace);
+        return restarting;
+      }
+      return launch(restarting, "restart");
+    }
+  }
+
+  /** Stops every process through the runner. */
+  @Override
+  public void close() {
+    runner.close();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private Deployment find(DeploymentId id) {
+    return store.find(id).orElseThrow(() -> new DeploymentNotFoundException(id));
+  }
+
+  private Object lock(DeploymentId id) {
+    return locks.computeIfAbsent(id, k -> new Object());
+  }
+
+  /** Moves to {@code next} and logs it; guarded by the deployment's lock. */
+  private Deployment transition(
+      Deployment current, DeploymentStatus next, String action, String message) {
+    if (!current.status().canTransitionTo(next)) {
+      throw new InvalidTransitionException(current.id(), current.status(), action);
+    }
+    Instant now = clock.instant();
+    Deployment updated =
+        store
+            .update(current.id(), cur -> cur.withStatus(next, now))
+            .orElseThrow(() -> new DeploymentNotFoundException(current.id()));
+    logs.appendStatus(current.id(), next, message);
+    return updated;
+  }
+
+  /** Moves to starting and asks the runner to start; guarded by the deployment's lock. */
+  private Deployment launch(Deployment d, String action) {
+    Deployment starting = transition(d, DeploymentStatus.STARTING, action, "starting");
+    try {
+      runner.start(starting, new Listener(starting.id()));
+    } catch (RunnerException e) {
+      logs.append(starting.id(), LogEntry.stderr(String.valueOf(e.getMessage())));
+      return transition(starting, DeploymentStatus.FAILED, action, "failed to start");
+    }
+    return starting;
+  }
+
+  /** Status changes reported by the runner's threads. */
+  private final class Listener implements RunListener {
+    private final DeploymentId id;
+
+    Listener(DeploymentId id) {
+      this.id = id;
+    }
+
+    @Override
+    public void started(long pid) {
+      synchronized (lock(id)) {
+        store
+            .find(id)
+            .filter(d -> d.status() == DeploymentStatus.STARTING)
+            .ifPresent(
+                d -> transition(d, DeploymentStatus.RUNNING, "run", "running (pid " + pid + ")"));
+      }
+    }
+
+    @Override
+    public void line(LogEntry entry) {
+      try {
+        logs.append(id, entry);
+      } catch (DeploymentNotFoundException e) {
+        // deleted while its process still printed: nothing to keep
+      }
+    }
+
+    @Override
+    public void exited(int exitCode, boolean stopped) {
+      synchronized (lock(id)) {
+        Deployment d = store.find(id).orElse(null);
+        if (d == null) {
+          return;
+        }
+        try {
+          if (restartOnExit.remove(id) != null && d.status() == DeploymentStatus.RESTARTING) {
+            logs.append(
+                id,
+                new LogEntry(
+                    null,
+                    io.coderunner.core.StreamKind.SYSTEM,
+                    io.coderunner.core.LogLevel.INFO,
+                    "process exited with code " + exitCode + "; restarting"));
+            launch(d, "restart");
+            return;
+          }
+          if (d.status() == DeploymentStatus.STARTING) {
+            // It exited before the runner reported it running: record that it did run.
+            d = transition(d, DeploymentStatus.RUNNING, "run", "running");
+          }
+          boolean clean = exitCode == 0 || stopped;
+          DeploymentStatus next = clean ? DeploymentStatus.STOPPED : DeploymentStatus.FAILED;
+          String message =
+              (clean ? "stopped" : "failed") + ": process exited with code " + exitCode;
+          if (d.status().canTransitionTo(next)) {
+            transition(d, next, "exit", message);
+          }
+        } catch (RuntimeException e) {
+          log.warn("deployment {}: could not record the process exit", id, e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.coderunner.core.deploy;
+
+import io.coderunner.core.LogEntry;
+
+/** Told what a started process prints and how it ended. Called from the runner's threads. */
+public interface RunListener {
+  /** The process is running. */
+  void started(long pid);
+
+  /** One line of its output, already tagged with its stream and level. */
+  void line(LogEntry entry);
+
+  /**
+   * The process ended.
+   *
+   * @param exitCode its exit code (128 + n when killed by signal n)
+   * @param stopped whether it ended because {@link DeploymentRunner#stop} asked it to
+   */
+  void exited(int exitCode, boolean stopped);
+}
