@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * - | : ; > * #}) and bracketed groups ({@code [main]}, {@code (worker-1)}, {@code <12>}) that do
  * not themselves name a level. The first word it then meets decides: a level name (see {@link
  * #level(String)}) that ends at a non-letter, or {@code level=}, {@code lvl=} or {@code severity=}
- * followed by one. Anything else, or nothing within the first {@value #SCAN_CHARS} characters,
- * means no level.
+ * followed by one. Other {@code key=value} fields before it (logfmt's {@code time=...}) are
+ * skipped. Anything else, or nothing within the first {@value #SCAN_CHARS} characters, means no
+ * level.
  */
 public final class LevelParser {
   /** How far into a line the parser looks. */
@@ -50,6 +51,14 @@ public final class LevelParser {
           i++;
         }
       } else if (isLetter(c)) {
+        int end = wordEnd(line, i, n);
+        if (end < n && line.charAt(end) == '=' && !isLevelKey(line.substring(i, end))) {
+          i = end + 1; // another logfmt field, such as time=... or caller=...
+          while (i < n && line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+            i++;
+          }
+          continue;
+        }
         return word(line, i, n);
       } else if ("-|:;>*#".indexOf(c) >= 0) {
         i++;
@@ -78,10 +87,7 @@ public final class LevelParser {
 
   /** The word at {@code start}: a level, or a {@code level=} key followed by one. */
   private static @Nullable LogLevel word(String line, int start, int n) {
-    int end = start;
-    while (end < n && isLetter(line.charAt(end))) {
-      end++;
-    }
+    int end = wordEnd(line, start, n);
     if (end < n && isWordChar(line.charAt(end))) {
       return null; // part of a longer identifier, such as ERROR_COUNT or info2
     }
@@ -90,9 +96,7 @@ public final class LevelParser {
     if (level != null) {
       return level;
     }
-    String key = word.toLowerCase(Locale.ROOT);
-    boolean isKey = key.equals("level") || key.equals("lvl") || key.equals("severity");
-    if (!isKey || end >= n || (line.charAt(end) != '=' && line.charAt(end) != ':')) {
+    if (!isLevelKey(word) || end >= n || (line.charAt(end) != '=' && line.charAt(end) != ':')) {
       return null;
     }
     int i = end + 1;
@@ -126,6 +130,19 @@ public final class LevelParser {
     return text.length() == 0 ? null : level(text.toString());
   }
 
+  private static boolean isLevelKey(String word) {
+    String key = word.toLowerCase(Locale.ROOT);
+    return key.equals("level") || key.equals("lvl") || key.equals("severity");
+  }
+
+  private static int wordEnd(String line, int start, int n) {
+    int end = start;
+    while (end < n && isLetter(line.charAt(end))) {
+      end++;
+    }
+    return end;
+  }
+
   /** Skips white space and ANSI escape sequences. */
   private static int skipNoise(String line, int i, int n) {
     while (i < n) {
@@ -141,7 +158,7 @@ public final class LevelParser {
     return i;
   }
 
-  /** Skips one escape: CSI ({@code ESC [ params final}) or a two-character one. */
+  /** Skips one escape: CSI ({@code ESC [ params final}), a character set choice or another. */
   private static int skipEscape(String line, int i, int n) {
     if (i + 1 < n && line.charAt(i + 1) == '[') {
       int j = i + 2;
@@ -150,7 +167,8 @@ public final class LevelParser {
       }
       return Math.min(j + 1, n); // the final byte
     }
-    return Math.min(i + 2, n);
+    boolean charset = i + 1 < n && (line.charAt(i + 1) == '(' || line.charAt(i + 1) == ')');
+    return Math.min(i + (charset ? 3 : 2), n); // ESC ( B selects a character set
   }
 
   private static char closing(char open) {
