@@ -127,6 +127,11 @@ public final class LocalProcessRunner implements DeploymentRunner {
         throw new RunnerException(
             "could not start " + deployment.command().get(0) + ": " + e.getMessage(), e);
       }
+      try {
+        process.getOutputStream().close(); // stdin: nothing to read, end of input at once
+      } catch (IOException e) {
+        log.debug("deployment {}: could not close stdin: {}", deployment.id(), e.toString());
+      }
       run = new Run(deployment.id(), process, listener);
       runs.put(deployment.id(), run);
     }

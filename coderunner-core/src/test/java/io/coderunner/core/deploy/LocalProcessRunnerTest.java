@@ -282,6 +282,13 @@ class LocalProcessRunnerTest {
   }
 
   @Test
+  void standardInputIsEmpty() throws Exception {
+    RecordingListener listener = run(shell("if read line; then echo got; else echo eof; fi"));
+    exit(listener);
+    assertThat(listener.messages()).containsExactly("eof");
+  }
+
+  @Test
   void anAllowedAbsolutePathRunsAsGiven() throws Exception {
     RecordingListener listener = run(deployment("/bin/sh", "-c", "echo abs"));
     exit(listener);
