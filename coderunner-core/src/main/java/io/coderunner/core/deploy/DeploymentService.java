@@ -40,6 +40,13 @@ public final class DeploymentService implements AutoCloseable {
   /** Deployments whose process should start again once it has exited (a restart). */
   private final ConcurrentHashMap<DeploymentId, Boolean> restartOnExit = new ConcurrentHashMap<>();
 
+  /**
+   * The listener of each deployment's current process; changed under the deployment's lock. A
+   * listener that is no longer current belongs to an earlier process whose report came late, and
+   * its start and exit are ignored so they cannot be taken for the new process's.
+   */
+  private final ConcurrentHashMap<DeploymentId, Listener> current = new ConcurrentHashMap<>();
+
   private DeploymentService(
       DeploymentStore store,
       LogStore logs,
@@ -170,6 +177,7 @@ public final class DeploymentService implements AutoCloseable {
       store.delete(id);
       logs.delete(id);
       restartOnExit.remove(id);
+      current.remove(id);
     }
     locks.remove(id);
   }
@@ -257,11 +265,23 @@ public final class DeploymentService implements AutoCloseable {
   /** Moves to starting and asks the runner to start; guarded by the deployment's lock. */
   private Deployment launch(Deployment d, String action) {
     Deployment starting = transition(d, DeploymentStatus.STARTING, action, "starting");
+    Listener listener = new Listener(starting.id());
+    current.put(starting.id(), listener);
     try {
-      runner.start(starting, new Listener(starting.id()));
-    } catch (RunnerException e) {
-      logs.append(starting.id(), LogEntry.stderr(String.valueOf(e.getMessage())));
-      return transition(starting, DeploymentStatus.FAILED, action, "failed to start");
+      runner.start(starting, listener);
+    } catch (RuntimeException e) {
+      // Whatever went wrong, the deployment must not stay "starting" with no process behind it.
+      current.remove(starting.id(), listener);
+      String reason =
+          e instanceof RunnerException
+              ? String.valueOf(e.getMessage())
+              : "could not start: " + e.getMessage();
+      logs.append(starting.id(), LogEntry.stderr(reason));
+      Deployment failed = transition(starting, DeploymentStatus.FAILED, action, "failed to start");
+      if (e instanceof RunnerException) {
+        return failed;
+      }
+      throw e;
     }
     return starting;
   }
@@ -277,6 +297,9 @@ public final class DeploymentService implements AutoCloseable {
     @Override
     public void started(long pid) {
       synchronized (lock(id)) {
+        if (current.get(id) != this) {
+          return;
+        }
         store
             .find(id)
             .filter(d -> d.status() == DeploymentStatus.STARTING)
@@ -297,6 +320,9 @@ public final class DeploymentService implements AutoCloseable {
     @Override
     public void exited(int exitCode, boolean stopped) {
       synchronized (lock(id)) {
+        if (!current.remove(id, this)) {
+          return;
+        }
         Deployment d = store.find(id).orElse(null);
         if (d == null) {
           return;

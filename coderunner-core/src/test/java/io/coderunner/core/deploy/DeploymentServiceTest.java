@@ -1,0 +1,389 @@
+package io.coderunner.core.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.coderunner.core.AccessDeniedException;
+import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentId;
+import io.coderunner.core.DeploymentNotFoundException;
+import io.coderunner.core.DeploymentStatus;
+import io.coderunner.core.LogEntry;
+import io.coderunner.core.LogLevel;
+import io.coderunner.core.LogLine;
+import io.coderunner.core.Principal;
+import io.coderunner.core.auth.AccessPolicy;
+import io.coderunner.core.log.InMemoryLogStore;
+import io.coderunner.core.log.LogFilter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DeploymentServiceTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Principal ALICE = new Principal("u-alice", "alice", Set.of("deployer"));
+  private static final Principal BOB = new Principal("u-bob", "bob", Set.of("deployer"));
+  private static final Principal ADMIN = new Principal("u-admin", "root", Set.of("admin"));
+
+  private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
+  private final InMemoryLogStore logs = InMemoryLogStore.create();
+  private final LocalProcessRunner runner =
+      LocalProcessRunner.create(
+          LocalRunnerConfig.builder()
+              .allowedCommands(Set.of("sh"))
+              .stopGrace(Duration.ofSeconds(2))
+              .build());
+  private final DeploymentService service =
+      DeploymentService.create(
+          store,
+          logs,
+          runner,
+          AccessPolicy.ownerOrAdmin(),
+          Clock.systemUTC(),
+          Duration.ofSeconds(5));
+
+  @AfterEach
+  void closeAll() {
+    service.close();
+    logs.close();
+  }
+
+  private static DeploymentSpec spec(String script) {
+    return new DeploymentSpec("app", List.of("sh", "-c", script), Map.of(), null);
+  }
+
+  private Deployment create(String script) {
+    return service.create(ALICE, spec(script));
+  }
+
+  private DeploymentStatus status(DeploymentId id) {
+    return store.find(id).orElseThrow().status();
+  }
+
+  private void awaitStatus(DeploymentId id, DeploymentStatus expected) {
+    await().atMost(WAIT).until(() -> status(id) == expected);
+  }
+
+  /** The log as {@code stream [status] message}, with pids blanked. */
+  private List<String> log(DeploymentId id) {
+    List<String> out = new ArrayList<>();
+    long previous = 0;
+    for (LogLine line : logs.read(id, 0, 10_000, LogFilter.all()).lines()) {
+      assertThat(line.seq()).isEqualTo(previous + 1);
+      previous = line.seq();
+      String status = line.status() == null ? "" : "[" + line.status().wireName() + "] ";
+      out.add(
+          line.stream().wireName() + " " + status + line.message().replaceAll("pid \\d+", "pid N"));
+    }
+    return out;
+  }
+
+  @Test
+  void createStoresACreatedDeploymentWithALogThatSaysSo() {
+    Deployment d = create("true");
+
+    assertThat(d.status()).isEqualTo(DeploymentStatus.CREATED);
+    assertThat(d.ownerId()).isEqualTo(ALICE.id());
+    assertThat(service.get(ALICE, d.id())).isEqualTo(d);
+    assertThat(log(d.id())).containsExactly("system [created] deployment created by alice");
+    assertThat(service.store()).isSameAs(store);
+  }
+
+  @Test
+  void onlyTheOwnerOrAnAdminMayReadOrManageADeployment() {
+    Deployment d = create("true");
+
+    assertThatThrownBy(() -> service.get(BOB, d.id()))
+        .isInstanceOf(AccessDeniedException.class)
+        .hasMessage("not allowed to read deployment " + d.id());
+    assertThatThrownBy(() -> service.start(BOB, d.id())).isInstanceOf(AccessDeniedException.class);
+    assertThatThrownBy(() -> service.delete(BOB, d.id())).isInstanceOf(AccessDeniedException.class);
+    assertThatThrownBy(() -> service.replace(BOB, d.id(), spec("echo")))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThat(service.get(ADMIN, d.id())).isEqualTo(d);
+    assertThatThrownBy(() -> service.get(ALICE, DeploymentId.of("missing")))
+        .isInstanceOf(DeploymentNotFoundException.class);
+  }
+
+  @Test
+  void listingShowsOwnDeploymentsPageByPageAndAnAdminSeesAll() {
+    for (int i = 0; i < 3; i++) {
+      create("true");
+    }
+    service.create(BOB, spec("true"));
+
+    DeploymentPage first = service.list(ALICE, 2, null);
+    DeploymentPage second = service.list(ALICE, 2, first.nextCursor());
+    assertThat(first.items()).hasSize(2);
+    assertThat(first.nextCursor()).isNotNull();
+    assertThat(second.items()).hasSize(1);
+    assertThat(second.nextCursor()).isNull();
+    assertThat(first.items()).extracting(Deployment::ownerId).containsOnly(ALICE.id());
+    assertThat(second.items()).extracting(Deployment::ownerId).containsOnly(ALICE.id());
+    assertThat(service.list(BOB, 10, null).items()).hasSize(1);
+    assertThat(service.list(ADMIN, 10, null).items()).hasSize(4);
+  }
+
+  @Test
+  void replaceChangesTheSpecButNotWhileRunning() {
+    Deployment d = create("echo ready; exec sleep 1000");
+    Deployment replaced =
+        service.replace(
+            ALICE,
+            d.id(),
+            new DeploymentSpec("renamed", List.of("sh", "-c", "echo hi"), Map.of("A", "b"), "/"));
+    assertThat(replaced.name()).isEqualTo("renamed");
+    assertThat(replaced.env()).containsEntry("A", "b");
+    assertThat(replaced.createdAt()).isEqualTo(d.createdAt());
+
+    service.replace(ALICE, d.id(), spec("echo ready; exec sleep 1000"));
+    service.start(ALICE, d.id());
+    awaitStatus(d.id(), DeploymentStatus.RUNNING);
+
+    assertThatThrownBy(() -> service.replace(ALICE, d.id(), spec("true")))
+        .isInstanceOf(InvalidTransitionException.class)
+        .hasMessage("cannot replace deployment " + d.id() + " while it is running");
+    assertThatThrownBy(() -> service.delete(ALICE, d.id()))
+        .isInstanceOf(InvalidTransitionException.class)
+        .satisfies(
+            e -> {
+              InvalidTransitionException ite = (InvalidTransitionException) e;
+              assertThat(ite.deploymentId()).isEqualTo(d.id());
+              assertThat(ite.status()).isEqualTo(DeploymentStatus.RUNNING);
+            });
+    assertThatThrownBy(() -> service.start(ALICE, d.id()))
+        .isInstanceOf(InvalidTransitionException.class)
+        .hasMessage("cannot start deployment " + d.id() + " while it is running");
+  }
+
+  @Test
+  void aProcessThatExitsCleanlyLeavesTheDeploymentStoppedWithEveryStepInTheLog() {
+    Deployment d = create("echo one; echo 'WARN two'");
+
+    Deployment starting = service.start(ALICE, d.id());
+    assertThat(starting.status()).isEqualTo(DeploymentStatus.STARTING);
+    awaitStatus(d.id(), DeploymentStatus.STOPPED);
+
+    assertThat(log(d.id()))
+        .containsExactly(
+            "system [created] deployment created by alice",
+            "system [starting] starting",
+            "system [running] running (pid N)",
+            "stdout one",
+            "stdout WARN two",
+            "system [stopped] stopped: process exited with code 0");
+    List<LogLine> lines = logs.read(d.id(), 0, 100, LogFilter.all()).lines();
+    assertThat(lines.get(4).level()).isEqualTo(LogLevel.WARN);
+  }
+
+  @Test
+  void aProcessThatExitsWithAnErrorLeavesTheDeploymentFailed() {
+    Deployment d = create("echo bad >&2; exit 2");
+
+    service.start(ALICE, d.id());
+    awaitStatus(d.id(), DeploymentStatus.FAILED);
+
+    assertThat(log(d.id()))
+        .containsExactly(
+            "system [created] deployment created by alice",
+            "system [starting] starting",
+            "system [running] running (pid N)",
+            "stderr bad",
+            "system [failed] failed: process exited with code 2");
+    assertThat(logs.read(d.id(), 0, 100, LogFilter.all()).lines().get(4).level())
+        .isEqualTo(LogLevel.ERROR);
+  }
+
+  @Test
+  void stopGoesThroughStoppingToStopped() {
+    Deployment d = create("echo ready; exec sleep 1000");
+    service.start(ALICE, d.id());
+    await().atMost(WAIT).until(() -> log(d.id()).contains("stdout ready"));
+
+    Deployment stopping = service.stop(ALICE, d.id());
+
+    assertThat(stopping.status()).isEqualTo(DeploymentStatus.STOPPING);
+    awaitStatus(d.id(), DeploymentStatus.STOPPED);
+    assertThat(runner.isRunning(d.id())).isFalse();
+    assertThat(log(d.id()))
+        .containsExactly(
+            "system [created] deployment created by alice",
+            "system [starting] starting",
+            "system [running] running (pid N)",
+            "stdout ready",
+            "system [stopping] stopping",
+            "system [stopped] stopped: process exited with code 143");
+    assertThatThrownBy(() -> service.stop(ALICE, d.id()))
+        .isInstanceOf(InvalidTransitionException.class);
+  }
+
+  @Test
+  void restartOfARunningDeploymentStopsItAndRunsItAgain() {
+    Deployment d = create("echo ready; exec sleep 1000");
+    service.start(ALICE, d.id());
+    await().atMost(WAIT).until(() -> log(d.id()).contains("stdout ready"));
+
+    Deployment restarting = service.restart(ALICE, d.id());
+
+    assertThat(restarting.status()).isEqualTo(DeploymentStatus.RESTARTING);
+    await()
+        .atMost(WAIT)
+        .until(() -> log(d.id()).stream().filter(l -> l.equals("stdout ready")).count() == 2);
+    assertThat(status(d.id())).isEqualTo(DeploymentStatus.RUNNING);
+    assertThat(log(d.id()))
+        .containsExactly(
+            "system [created] deployment created by alice",
+            "system [starting] starting",
+            "system [running] running (pid N)",
+            "stdout ready",
+            "system [restarting] restarting",
+            "system process exited with code 143; restarting",
+            "system [starting] starting",
+            "system [running] running (pid N)",
+            "stdout ready");
+  }
+
+  @Test
+  void restartOfAStoppedDeploymentStartsIt() {
+    Deployment d = create("echo done");
+    service.start(ALICE, d.id());
+    awaitStatus(d.id(), DeploymentStatus.STOPPED);
+
+    service.restart(ALICE, d.id());
+    await().atMost(WAIT).until(() -> log(d.id()).size() == 10);
+
+    assertThat(log(d.id()).subList(5, 10))
+        .containsExactly(
+            "system [restarting] restarting",
+            "system [starting] starting",
+            "system [running] running (pid N)",
+            "stdout done",
+            "system [stopped] stopped: process exited with code 0");
+  }
+
+  @Test
+  void aCommandNotOnTheAllowlistFailsWithAnExplanatoryStderrLine() {
+    Deployment d =
+        service.create(
+            ALICE,
+            new DeploymentSpec("ls", List.of("ls", "-l"), Map.of("SECRET", "hunter2"), null));
+
+    Deployment failed = service.start(ALICE, d.id());
+
+    assertThat(failed.status()).isEqualTo(DeploymentStatus.FAILED);
+    assertThat(log(d.id()))
+        .containsExactly(
+            "system [created] deployment created by alice",
+            "system [starting] starting",
+            "stderr command not allowed: ls",
+            "system [failed] failed to start");
+  }
+
+  @Test
+  void deletingADeploymentRemovesItAndItsLog() {
+    Deployment d = create("true");
+
+    service.delete(ALICE, d.id());
+
+    assertThat(store.find(d.id())).isEmpty();
+    assertThat(logs.info(d.id())).isEmpty();
+    assertThatThrownBy(() -> service.get(ALICE, d.id()))
+        .isInstanceOf(DeploymentNotFoundException.class);
+  }
+
+  @Test
+  void startAfterTheRunnerClosedFailsTheDeploymentInsteadOfLeavingItStarting() {
+    Deployment d = create("true");
+    runner.close();
+
+    assertThatThrownBy(() -> service.start(ALICE, d.id()))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(status(d.id())).isEqualTo(DeploymentStatus.FAILED);
+    assertThat(log(d.id()))
+        .contains("stderr could not start: runner is closed", "system [failed] failed to start");
+  }
+
+  @Test
+  void aBadStopGraceIsRefused() {
+    assertThatThrownBy(
+            () ->
+                DeploymentService.create(
+                    store,
+                    logs,
+                    runner,
+                    AccessPolicy.ownerOrAdmin(),
+                    Clock.systemUTC(),
+                    Duration.ofMinutes(11)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("stopGrace");
+  }
+
+  @Test
+  void aLateExitOfAnEarlierProcessDoesNotChangeTheNewOne() {
+    ScriptedRunner scripted = new ScriptedRunner();
+    DeploymentService svc =
+        DeploymentService.create(
+            store, logs, scripted, AccessPolicy.ownerOrAdmin(), Clock.systemUTC(), Duration.ZERO);
+    Deployment d = svc.create(ALICE, spec("true"));
+    svc.start(ALICE, d.id());
+    RunListener first = scripted.listeners.get(0);
+    first.started(1);
+    // The first process exits; before its exit is recorded, the deployment is restarted.
+    svc.restart(ALICE, d.id());
+    RunListener second = scripted.listeners.get(1);
+
+    first.exited(0, false);
+    assertThat(status(d.id())).isEqualTo(DeploymentStatus.STARTING);
+    second.started(2);
+    assertThat(status(d.id())).isEqualTo(DeploymentStatus.RUNNING);
+    first.started(1);
+    second.exited(3, false);
+    assertThat(status(d.id())).isEqualTo(DeploymentStatus.FAILED);
+  }
+
+  /** A runner whose processes are driven by hand; none is ever running. */
+  private static final class ScriptedRunner implements DeploymentRunner {
+    final List<RunListener> listeners = new ArrayList<>();
+
+    @Override
+    public void start(Deployment deployment, RunListener listener) {
+      listeners.add(listener);
+    }
+
+    @Override
+    public void stop(DeploymentId id, Duration grace) {}
+
+    @Override
+    public boolean isRunning(DeploymentId id) {
+      return false;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aLineOfADeletedDeploymentIsDropped() {
+    ScriptedRunner scripted = new ScriptedRunner();
+    DeploymentService svc =
+        DeploymentService.create(
+            store, logs, scripted, AccessPolicy.ownerOrAdmin(), Clock.systemUTC(), Duration.ZERO);
+    Deployment d = svc.create(ALICE, spec("true"));
+    svc.start(ALICE, d.id());
+    RunListener listener = scripted.listeners.get(0);
+    listener.started(7);
+    listener.exited(0, false);
+    svc.delete(ALICE, d.id());
+
+    listener.line(LogEntry.stdout("late"));
+    listener.exited(0, false);
+
+    assertThat(logs.info(d.id())).isEmpty();
+  }
+}
