@@ -1,0 +1,140 @@
+package io.coderunner.server;
+
+import io.coderunner.server.internal.ConfigLoader;
+import io.coderunner.server.internal.ConfigLoader.ConfigException;
+import io.coderunner.server.internal.ConfigLoader.Flags;
+import io.coderunner.server.internal.Passwords;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The command line: {@code java -jar coderunner-reference-server.jar [--demo] [--host H] [--port N]
+ * [--config FILE] [--redis URI]}, or {@code hash-password [--password P]}.
+ *
+ * <p>{@link #launch} does everything but exiting the JVM, so tests run it in-process: it returns
+ * the exit code, and the server when one started.
+ */
+public final class Main {
+  /** Exit code for a configuration the server refuses. */
+  public static final int EXIT_CONFIG = 2;
+
+  private Main() {}
+
+  /** What {@link #launch} did. */
+  public record Launch(int exitCode, @Nullable CodeRunnerServer server) {}
+
+  public static void main(String[] args) {
+    // Undertow and XNIO log through jboss-logging: send it to slf4j rather than java.util.logging.
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
+    Launch launch = launch(args, System.getenv(), System.in, System.out, System.err);
+    CodeRunnerServer server = launch.server();
+    if (server == null) {
+      System.out.flush();
+      System.exit(launch.exitCode());
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  System.out.flush();
+                  System.err.flush();
+                  // SIGTERM is the normal way to stop the server: a clean drain exits 0, not 143.
+                  Runtime.getRuntime().halt(0);
+                },
+                "coderunner-shutdown"));
+  }
+
+  /**
+   * Runs the command line without exiting the JVM.
+   *
+   * @return exit code 0 with the running server, or the exit code of a command that finished or was
+   *     refused (2 for a configuration error)
+   */
+  public static Launch launch(
+      String[] args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
+    if (args.length > 0 && "hash-password".equals(args[0])) {
+      return new Launch(hashPassword(Arrays.copyOfRange(args, 1, args.length), in, out, err), null);
+    }
+    ServerConfig config;
+    try {
+      Flags flags = ConfigLoader.parseFlags(args);
+      if (flags.help()) {
+        out.println(ConfigLoader.USAGE);
+        return new Launch(0, null);
+      }
+      config = ConfigLoader.load(flags, env);
+      ConfigLoader.requireStartable(config);
+    } catch (ConfigException e) {
+      err.println("coderunner: " + e.getMessage());
+      err.println(ConfigLoader.USAGE);
+      return new Launch(EXIT_CONFIG, null);
+    }
+    CodeRunnerServer server;
+    try {
+      server = CodeRunnerServer.start(config);
+    } catch (RuntimeException e) {
+      err.println("coderunner: could not start: " + e.getMessage());
+      return new Launch(1, null);
+    }
+    if (server.generatedSecret()) {
+      err.println(
+          "coderunner: CODERUNNER_JWT_SECRET is not set; using a secret generated for this run"
+              + " (tokens will not survive a restart)");
+    }
+    out.println("CodeRunner listening on " + server.uri());
+    out.flush();
+    if (config.demo()) {
+      err.println("coderunner: demo mode: open " + server.uri() + "/");
+      err.println("coderunner: demo logins: demo/demo (role deployer), admin/admin (role admin)");
+      err.println(
+          "coderunner: follow the demo deployment: curl -N -H \"Authorization: Bearer <token>\" "
+              + server.uri()
+              + "/api/deployments/"
+              + java.util.Objects.requireNonNull(server.demoDeployment()).id()
+              + "/logs/stream?tail=20");
+    }
+    return new Launch(0, server);
+  }
+
+  private static int hashPassword(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    char[] password = null;
+    if (args.length == 2 && "--password".equals(args[0])) {
+      password = args[1].toCharArray();
+    } else if (args.length == 1 && args[0].startsWith("--password=")) {
+      password = args[0].substring("--password=".length()).toCharArray();
+    } else if (args.length == 0) {
+      try {
+        String line =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).readLine();
+        password = line == null ? new char[0] : line.toCharArray();
+      } catch (IOException e) {
+        err.println("coderunner: cannot read the password from standard input");
+        return EXIT_CONFIG;
+      }
+    } else {
+      err.println("usage: hash-password [--password P]  (or the password on standard input)");
+      return EXIT_CONFIG;
+    }
+    if (password.length == 0) {
+      err.println("coderunner: the password must not be empty");
+      return EXIT_CONFIG;
+    }
+    try {
+      out.println(Passwords.hash(password));
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,98 @@
+package io.coderunner.server.internal;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Token buckets by key (a client address, a username, a principal): each holds up to {@code
+ * capacity} tokens and refills at {@code capacity} per {@code periodNanos}. Thread-safe; a bucket
+ * is updated under its own monitor. Full buckets are dropped when the map grows past {@code
+ * maxKeys}, so unknown keys cannot grow memory without bound.
+ */
+public final class TokenBuckets {
+  private final double capacity;
+  private final double perNano;
+  private final LongSupplier nanoTime;
+  private final int maxKeys;
+  private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  private static final class Bucket {
+    double tokens; // guarded by this
+    long at; // guarded by this
+
+    Bucket(double tokens, long at) {
+      this.tokens = tokens;
+      this.at = at;
+    }
+  }
+
+  public TokenBuckets(int capacity, long periodNanos, LongSupplier nanoTime, int maxKeys) {
+    this.capacity = capacity;
+    this.perNano = capacity / (double) periodNanos;
+    this.nanoTime = nanoTime;
+    this.maxKeys = maxKeys;
+  }
+
+  /**
+   * Takes one token of {@code key}'s bucket.
+   *
+   * @return 0 if taken, else the seconds until one is available (at least 1)
+   */
+  public long tryTake(String key) {
+    long now = nanoTime.getAsLong();
+    Bucket b = bucket(key, now);
+    synchronized (b) {
+      refill(b, now);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return 0;
+      }
+      return waitSeconds(b);
+    }
+  }
+
+  /** Seconds until {@code key} has a token (0 if it has one now), without taking it. */
+  public long waitFor(String key) {
+    Bucket b = buckets.get(key);
+    if (b == null) {
+      return 0;
+    }
+    long now = nanoTime.getAsLong();
+    synchronized (b) {
+      refill(b, now);
+      return b.tokens >= 1 ? 0 : waitSeconds(b);
+    }
+  }
+
+  private Bucket bucket(String key, long now) {
+    Bucket b = buckets.get(key);
+    if (b != null) {
+      return b;
+    }
+    if (buckets.size() >= maxKeys) {
+      buckets
+          .entrySet()
+          .removeIf(
+              e -> {
+                synchronized (e.getValue()) {
+                  refill(e.getValue(), now);
+                  return e.getValue().tokens >= capacity;
+                }
+              });
+    }
+    return buckets.computeIfAbsent(key, k -> new Bucket(capacity, now));
+  }
+
+  private void refill(Bucket b, long now) {
+    long elapsed = now - b.at;
+    if (elapsed > 0) {
+      b.tokens = Math.min(capacity, b.tokens + elapsed * perNano);
+      b.at = now;
+    }
+  }
+
+  private long waitSeconds(Bucket b) {
+    double nanos = (1 - b.tokens) / perNano;
+    return Math.max(1, (long) Math.ceil(nanos / 1e9));
+  }
+}

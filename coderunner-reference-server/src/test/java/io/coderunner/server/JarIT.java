@@ -1,0 +1,63 @@
+package io.coderunner.server;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Runs the real shaded jar in a child JVM, as the README does. */
+class JarIT {
+  @Test
+  void demoJarServesTheApiAndExitsZeroOnSigterm() throws Exception {
+    Path jar = Path.of("target", "coderunner-reference-server.jar");
+    assertThat(jar).exists();
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb =
+        new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--demo", "--port", "0")
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().remove("CODERUNNER_JWT_SECRET");
+    pb.environment().remove("CODERUNNER_CONFIG");
+    Process p = pb.start();
+    try {
+      BufferedReader stdout = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8));
+      String line = stdout.readLine();
+      assertThat(line).matches("CodeRunner listening on http://127\\.0\\.0\\.1:\\d+");
+      URI base = URI.create(line.substring("CodeRunner listening on ".length()));
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> login =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/auth/login"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"username\":\"demo\",\"password\":\"demo\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).isEqualTo(200);
+      String token = TestServer.JSON.readTree(login.body()).get("token").asText();
+      HttpResponse<String> list =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/deployments"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(list.statusCode()).isEqualTo(200);
+      assertThat(list.body()).contains("shop-frontend");
+
+      p.destroy(); // SIGTERM
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
+    } finally {
+      p.destroyForcibly();
+    }
+    assertThat(Files.exists(jar)).isTrue();
+  }
+}
