@@ -11,7 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** Runs the real shaded jar in a child JVM, as the README does. */
@@ -59,5 +62,76 @@ class JarIT {
       p.destroyForcibly();
     }
     assertThat(Files.exists(jar)).isTrue();
+  }
+
+  @Test
+  void sigtermStopsRunningChildProcessesBeforeTheJarExits() throws Exception {
+    Path jar = Path.of("target", "coderunner-reference-server.jar");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb =
+        new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--demo", "--port", "0")
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().remove("CODERUNNER_JWT_SECRET");
+    pb.environment().remove("CODERUNNER_CONFIG");
+    pb.environment().put("CODERUNNER_ALLOWED_COMMANDS", "sh");
+    String marker = "sleep 317";
+    Process p = pb.start();
+    try {
+      BufferedReader stdout = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8));
+      String line = stdout.readLine();
+      URI base = URI.create(line.substring("CodeRunner listening on ".length()));
+      HttpClient http = HttpClient.newHttpClient();
+      String token =
+          TestServer.JSON
+              .readTree(
+                  http.send(
+                          HttpRequest.newBuilder(base.resolve("/api/auth/login"))
+                              .POST(
+                                  HttpRequest.BodyPublishers.ofString(
+                                      "{\"username\":\"demo\",\"password\":\"demo\"}"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body())
+              .get("token")
+              .asText();
+      // A shell with a child of its own: SIGTERM must reach the whole tree.
+      String body = "{\"name\":\"tree\",\"command\":[\"sh\",\"-c\",\"" + marker + " & wait\"]}";
+      HttpResponse<String> created =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/deployments"))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String id = TestServer.JSON.readTree(created.body()).get("id").asText();
+      HttpResponse<String> started =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/api/deployments/" + id + "/start"))
+                  .header("Authorization", "Bearer " + token)
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !processesRunning(marker).isEmpty());
+
+      p.destroy(); // SIGTERM
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
+      assertThat(processesRunning(marker)).as("child processes left behind").isEmpty();
+    } finally {
+      p.destroyForcibly();
+      processesRunning(marker).forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  private static List<ProcessHandle> processesRunning(String commandLinePart) {
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.info().commandLine().map(c -> c.contains(commandLinePart)).orElse(false))
+        .filter(ProcessHandle::isAlive)
+        .toList();
   }
 }
