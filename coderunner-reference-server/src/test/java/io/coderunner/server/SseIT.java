@@ -46,6 +46,26 @@ class SseIT {
   }
 
   @Test
+  void aBrowserEventSourceMayPassItsTokenAsAccessToken() throws Exception {
+    String uri = "/api/deployments/" + id + "/logs/stream?after=0&access_token=" + t.token(ALICE);
+    try (SseClient c = new SseClient(t.http, t.uri(uri), null)) {
+      assertThat(c.response.statusCode()).isEqualTo(200);
+      assertThat(json(c.next("subscribed")).get("next").asLong()).isEqualTo(1);
+      append("via query token");
+      assertThat(c.next("line", 2).get(1).id()).isEqualTo("2");
+    }
+    String bad = "/api/deployments/" + id + "/logs/stream?access_token=not-a-token";
+    try (SseClient c = new SseClient(t.http, t.uri(bad), null)) {
+      assertThat(c.response.statusCode()).isEqualTo(401);
+    }
+    String otherOwner =
+        "/api/deployments/" + id + "/logs/stream?access_token=" + t.token(TestServer.BOB);
+    try (SseClient c = new SseClient(t.http, t.uri(otherOwner), null)) {
+      assertThat(c.response.statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
   void followReceivesHistoryThenLiveLines() throws Exception {
     try (SseClient c = open("?after=0")) {
       assertThat(c.response.headers().firstValue("Content-Type").orElse(""))

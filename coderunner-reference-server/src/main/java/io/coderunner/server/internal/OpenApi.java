@@ -85,7 +85,7 @@ public final class OpenApi {
                 "logs",
                 "Follow the log as Server-Sent Events (text/event-stream)",
                 true)
-            .query("after", "epoch", "tail", "level", "stream", "q")
+            .query("after", "epoch", "tail", "level", "stream", "q", "access_token")
             .codes("200", "400", "401", "404"));
     ops.add(
         op("GET", "/api/ws/stats", "websocket", "Broadcaster totals (admin)", true)

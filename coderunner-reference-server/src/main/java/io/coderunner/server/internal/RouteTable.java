@@ -151,7 +151,17 @@ public final class RouteTable {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
       throw ApiException.unauthorized("the Authorization header must be 'Bearer <token>'");
     }
-    Principal p = jwt.verify(header.substring(7).trim()).principal();
+    return authenticateToken(header.substring(7).trim(), access);
+  }
+
+  /**
+   * The caller holding {@code token}, rate-limited: for transports that cannot send headers (a
+   * browser {@code EventSource}).
+   *
+   * @throws ApiException as {@link #authenticate}
+   */
+  public Principal authenticateToken(String token, Access access) {
+    Principal p = jwt.verify(token).principal();
     long wait = apiLimit.tryTake(p.id());
     if (wait > 0) {
       throw ApiException.tooManyRequests("too many requests; retry in " + wait + " s", wait);

@@ -63,7 +63,13 @@ public final class SseHandler implements HttpHandler {
     if (closing) {
       throw new ApiException(503, "Service Unavailable", "the server is shutting down");
     }
-    Principal p = routes.authenticate(exchange, RouteTable.Access.USER);
+    // A browser EventSource cannot send headers: it may pass the token as access_token instead.
+    // The access log records the path without its query, so the token is never logged.
+    String queryToken = query(exchange, "access_token");
+    Principal p =
+        exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION) == null && queryToken != null
+            ? routes.authenticateToken(queryToken, RouteTable.Access.USER)
+            : routes.authenticate(exchange, RouteTable.Access.USER);
     PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
     String rawId = match == null ? null : match.getParameters().get("id");
     DeploymentId id = Requests.deploymentId(rawId == null ? "" : rawId);
