@@ -118,6 +118,24 @@ class SseIT {
   }
 
   @Test
+  void aFilteredStreamStillGetsStatusEventsButOnlyMatchingLines() throws Exception {
+    try (SseClient c = open("?stream=stderr")) {
+      c.next("subscribed");
+      assertThat(t.post("/api/deployments/" + id + "/start", ALICE, null).status()).isEqualTo(202);
+      Event starting = c.next("status");
+      assertThat(json(starting).get("status").asText()).isEqualTo("starting");
+      assertThat(starting.id())
+          .as("a status event whose line was filtered carries its seq")
+          .isNotNull();
+      assertThat(json(c.next("status")).get("status").asText()).isEqualTo("running");
+      t.runner.print(DeploymentId.of(id), LogEntry.stdout("filtered out"));
+      t.runner.print(DeploymentId.of(id), LogEntry.stderr("kept"));
+      Event kept = c.next("line");
+      assertThat(json(kept).get("message").asText()).isEqualTo("kept");
+    }
+  }
+
+  @Test
   void heartbeatsKeepAnIdleStreamOpen() throws Exception {
     try (SseClient c = open("")) {
       c.next("subscribed");

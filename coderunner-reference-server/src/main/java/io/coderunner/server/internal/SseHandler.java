@@ -115,8 +115,12 @@ public final class SseHandler implements HttpHandler {
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
     exchange.getResponseHeaders().put(new HttpString("X-Accel-Buffering"), "no");
     long head = logs.info(id).map(i -> i.lastSeq()).orElse(0L);
-    SseStream stream = new SseStream(exchange, id, lagBounds, heartbeat, clock, head, open::remove);
-    LogCursor cursor = logs.subscribe(id, position, filter, stream);
+    SseStream stream =
+        new SseStream(exchange, id, lagBounds, heartbeat, clock, head, filter, open::remove);
+    // The stream filters what it sends, so status events pass any filter; only a tail counts
+    // matching lines, so only a tail gives the cursor the filter.
+    LogFilter cursorFilter = position instanceof StartPosition.Tail ? filter : LogFilter.all();
+    LogCursor cursor = logs.subscribe(id, position, cursorFilter, stream);
     open.add(stream);
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> stream.begin(cursor));
   }

@@ -7,6 +7,7 @@ import io.coderunner.core.log.CursorLag;
 import io.coderunner.core.log.CursorListener;
 import io.coderunner.core.log.CursorOpening;
 import io.coderunner.core.log.LogCursor;
+import io.coderunner.core.log.LogFilter;
 import io.coderunner.core.protocol.WireTime;
 import io.coderunner.websocket.WebSocketConfig;
 import io.undertow.server.HttpServerExchange;
@@ -57,6 +58,10 @@ final class SseStream implements CursorListener {
   // I/O thread only
   private @Nullable LogCursor cursor;
   private @Nullable StreamSinkChannel sink;
+
+  /** The stream's filter, applied here so that status events pass whatever it drops. */
+  private final LogFilter filter;
+
   private @Nullable ByteBuffer pending;
   private boolean ended;
   private boolean shuttingDown;
@@ -70,7 +75,9 @@ final class SseStream implements CursorListener {
       Duration heartbeat,
       Clock clock,
       long headAtOpen,
+      LogFilter filter,
       Consumer<SseStream> onEnd) {
+    this.filter = filter;
     this.exchange = exchange;
     this.deploymentId = deploymentId;
     this.io = exchange.getIoThread();
@@ -143,7 +150,10 @@ final class SseStream implements CursorListener {
         if (batch instanceof CursorBatch.Lines lines) {
           polls++;
           if (!lines.lines().isEmpty()) {
-            pending = encode(lines);
+            ByteBuffer encoded = encode(lines);
+            if (encoded.hasRemaining()) {
+              pending = encoded;
+            }
           }
         } else if (batch instanceof CursorBatch.Gap gap) {
           StringBuilder sb = new StringBuilder();
@@ -212,11 +222,14 @@ final class SseStream implements CursorListener {
   private ByteBuffer encode(CursorBatch.Lines batch) {
     StringBuilder sb = new StringBuilder(batch.lines().size() * 160);
     for (LogLine line : batch.lines()) {
-      event(sb, line.seq(), "line", json(Requests.line(line)));
+      boolean passes = filter.test(line);
+      if (passes) {
+        event(sb, line.seq(), "line", json(Requests.line(line)));
+      }
       if (line.status() != null) {
         event(
             sb,
-            null,
+            passes ? null : line.seq(), // resume after it even when its line was filtered out
             "status",
             json(
                 Map.of(
