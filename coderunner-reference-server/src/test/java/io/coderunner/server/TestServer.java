@@ -44,6 +44,15 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(UnaryOperator<ServerConfig.Builder> tweak) {
+    this(tweak, true);
+  }
+
+  /** A server whose deployments run real commands through its local process runner. */
+  static TestServer withLocalProcesses(UnaryOperator<ServerConfig.Builder> tweak) {
+    return new TestServer(tweak, false);
+  }
+
+  private TestServer(UnaryOperator<ServerConfig.Builder> tweak, boolean fakeRunner) {
     ServerConfig config =
         tweak
             .apply(
@@ -53,7 +62,8 @@ final class TestServer implements AutoCloseable {
                     .users(List.of(user(ALICE), user(BOB), user(CAROL), user(ROOT)))
                     .corsOrigins(Set.of("https://app.example.com")))
             .build();
-    this.server = CodeRunnerServer.builder(config).runner(runner).start();
+    CodeRunnerServer.Builder builder = CodeRunnerServer.builder(config);
+    this.server = (fakeRunner ? builder.runner(runner) : builder).start();
   }
 
   static UserAccount user(Principal p) {
