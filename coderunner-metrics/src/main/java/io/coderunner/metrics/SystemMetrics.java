@@ -1,6 +1,7 @@
 package io.coderunner.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -10,6 +11,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * interface, loopback included, without a per-interface tag). Where {@code /proc/net/dev} does not
  * exist, the network counters are skipped, as Micrometer's binders skip what the platform can't
  * supply.
+ *
+ * <p>Two of Micrometer's processor meters break Prometheus's naming rules ({@code promtool check
+ * metrics} rejects them): {@code system.cpu.count} (a gauge ending in {@code _count}) and {@code
+ * process.cpu.time} in nanoseconds (an abbreviated unit). A registry that exports to Prometheus
+ * should add {@link #prometheusNaming()} to its filters before binding this.
  *
  * <p><b>Create</b> one with {@link #create()} and {@link #bindTo bind} it to your registry; binding
  * it to several registries gives each its own GC notification listener. Keep the instance: it owns
@@ -62,6 +70,31 @@ public final class SystemMetrics implements MeterBinder, AutoCloseable {
   public static SystemMetrics create(Path netDev) {
     return new SystemMetrics(Objects.requireNonNull(netDev, "netDev"));
   }
+
+  /**
+   * Keeps Micrometer's system meters within Prometheus's naming rules: renames {@code
+   * system.cpu.count} to {@link #SYSTEM_CPU_PROCESSORS} and drops {@code process.cpu.time} in
+   * nanoseconds ({@code process.cpu.usage} still reports the process's CPU). Add it with {@code
+   * registry.config().meterFilter(...)} before any meter is registered.
+   */
+  public static MeterFilter prometheusNaming() {
+    return new MeterFilter() {
+      @Override
+      public MeterFilterReply accept(Meter.Id id) {
+        return id.getName().equals("process.cpu.time") && "ns".equals(id.getBaseUnit())
+            ? MeterFilterReply.DENY
+            : MeterFilterReply.NEUTRAL;
+      }
+
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName(SYSTEM_CPU_PROCESSORS) : id;
+      }
+    };
+  }
+
+  /** What {@link #prometheusNaming()} calls Micrometer's {@code system.cpu.count}. */
+  public static final String SYSTEM_CPU_PROCESSORS = "system.cpu.processors";
 
   @Override
   public void bindTo(MeterRegistry registry) {

@@ -68,6 +68,18 @@ class SystemMetricsTest {
   }
 
   @Test
+  void prometheusNamingRenamesTheCpuCountAndDropsNanosecondCpuTime() {
+    registry.config().meterFilter(SystemMetrics.prometheusNaming());
+    try (SystemMetrics system = SystemMetrics.create()) {
+      system.bindTo(registry);
+      assertThat(registry.find("system.cpu.count").meters()).isEmpty();
+      assertThat(registry.find(SystemMetrics.SYSTEM_CPU_PROCESSORS).gauge()).isNotNull();
+      assertThat(registry.find("process.cpu.time").meters()).isEmpty();
+      assertThat(registry.find("jvm.threads.live").gauge()).isNotNull();
+    }
+  }
+
+  @Test
   void closeIsIdempotentAndBindingAfterCloseFails() {
     SystemMetrics system = SystemMetrics.create();
     system.bindTo(registry);
