@@ -11,6 +11,10 @@ import io.coderunner.core.deploy.DeploymentSpec;
 import io.coderunner.core.deploy.InMemoryDeploymentStore;
 import io.coderunner.core.log.InMemoryLogStore;
 import io.coderunner.core.log.LogStore;
+import io.coderunner.metrics.DeploymentMetrics;
+import io.coderunner.metrics.HttpServerMetrics;
+import io.coderunner.metrics.LogStoreMetrics;
+import io.coderunner.metrics.SystemMetrics;
 import io.coderunner.server.internal.ApiException;
 import io.coderunner.server.internal.ApiRoutes;
 import io.coderunner.server.internal.DemoRunner;
@@ -24,6 +28,8 @@ import io.coderunner.server.internal.SseHandler;
 import io.coderunner.server.internal.TokenBuckets;
 import io.coderunner.websocket.LogBroadcaster;
 import io.coderunner.websocket.WebSocketConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
@@ -56,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * deployment runner or the clock); it listens once the call returns. It is <b>thread-safe</b>.
  * {@link #close()} shuts down gracefully: new requests get 503, WebSockets close with 1001, event
  * streams end, running deployments are stopped, in-flight requests finish within {@link
- * ServerConfig#shutdownTimeout()}, and the listener closes.
+ * ServerConfig#shutdownTimeout()}, the listener closes, and the meter registry behind {@code
+ * /metrics} is closed.
  */
 public final class CodeRunnerServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CodeRunnerServer.class);
@@ -81,6 +88,8 @@ public final class CodeRunnerServer implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final @Nullable Deployment demoDeployment;
+  private final PrometheusMeterRegistry meters;
+  private final SystemMetrics systemMetrics;
 
   private CodeRunnerServer(Builder b) {
     this.config = b.config;
@@ -117,12 +126,20 @@ public final class CodeRunnerServer implements AutoCloseable {
     this.deployments =
         DeploymentService.create(store, logs, runner, policy, clock, config.stopGrace());
 
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    meters.config().meterFilter(SystemMetrics.prometheusNaming());
+    this.systemMetrics = SystemMetrics.create();
+    systemMetrics.bindTo(meters);
+    LogStoreMetrics.of(logs).bindTo(meters);
+    DeploymentMetrics.of(store).bindTo(meters);
+
     long minute = TimeUnit.MINUTES.toNanos(1);
     this.routes =
         new RouteTable(
             jwt,
             new TokenBuckets(config.apiRequestsPerMinute(), minute, System::nanoTime, 100_000),
-            config.maxBodyBytes());
+            config.maxBodyBytes(),
+            HttpServerMetrics.create(meters));
     BroadcasterRef ref = new BroadcasterRef();
     new ApiRoutes(
             users,
@@ -133,7 +150,8 @@ public final class CodeRunnerServer implements AutoCloseable {
             ref::get,
             new TokenBuckets(config.loginFailuresPerMinute(), minute, System::nanoTime, 100_000),
             new TokenBuckets(config.loginFailuresPerMinute(), minute, System::nanoTime, 100_000),
-            ready::get)
+            ready::get,
+            meters::scrape)
         .register(routes);
     WebSocketConfig wsBase = WebSocketConfig.defaults();
     this.sse = new SseHandler(routes, deployments, logs, wsBase, config.sseHeartbeat(), clock);
@@ -181,6 +199,7 @@ public final class CodeRunnerServer implements AutoCloseable {
       this.demoDeployment = config.demo() ? startDemo() : null;
     } catch (RuntimeException e) {
       undertow.stop();
+      closeMeters();
       throw e;
     }
     ready.set(true);
@@ -316,6 +335,12 @@ public final class CodeRunnerServer implements AutoCloseable {
     undertow.stop();
     housekeeping.shutdownNow();
     logs.close();
+    closeMeters();
+  }
+
+  private void closeMeters() {
+    systemMetrics.close();
+    meters.close();
   }
 
   /** Builds and starts a {@link CodeRunnerServer}. Not thread-safe. */

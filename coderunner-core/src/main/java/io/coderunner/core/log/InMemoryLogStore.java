@@ -173,6 +173,7 @@ public final class InMemoryLogStore implements LogStore {
   }
 
   /** Current totals. */
+  @Override
   public LogStoreStats stats() {
     long cursors = 0;
     long retainedLines = 0;

@@ -60,6 +60,12 @@ public interface LogStore extends AutoCloseable {
   LogCursor subscribe(
       DeploymentId id, StartPosition start, LogFilter filter, CursorListener listener);
 
+  /**
+   * The store's current totals, for metrics. Cheap enough to call once per scrape; a snapshot, not
+   * an atomic view (see {@link LogStoreStats}).
+   */
+  LogStoreStats stats();
+
   /** Deletes the log; its cursors end with {@link EndReason#DELETED}. */
   boolean delete(DeploymentId id);
 

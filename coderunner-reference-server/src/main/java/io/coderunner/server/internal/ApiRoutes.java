@@ -55,6 +55,7 @@ public final class ApiRoutes {
   private final TokenBuckets loginByAddress;
   private final TokenBuckets loginByUser;
   private final BooleanSupplier ready;
+  private final Supplier<String> scrape;
 
   public ApiRoutes(
       List<UserAccount> users,
@@ -65,7 +66,8 @@ public final class ApiRoutes {
       Supplier<LogBroadcaster> broadcaster,
       TokenBuckets loginByAddress,
       TokenBuckets loginByUser,
-      BooleanSupplier ready) {
+      BooleanSupplier ready,
+      Supplier<String> scrape) {
     for (UserAccount u : users) {
       this.users.put(u.username().toLowerCase(Locale.ROOT), u);
     }
@@ -77,6 +79,7 @@ public final class ApiRoutes {
     this.loginByAddress = loginByAddress;
     this.loginByUser = loginByUser;
     this.ready = ready;
+    this.scrape = scrape;
   }
 
   /** Registers the JSON routes, the health and metrics routes and the dashboard placeholder. */
@@ -103,7 +106,9 @@ public final class ApiRoutes {
     t.json("GET", "/health", Access.PUBLIC, c -> health(true));
     t.json("GET", "/health/live", Access.PUBLIC, c -> health(true));
     t.json("GET", "/health/ready", Access.PUBLIC, c -> health(ready.getAsBoolean()));
-    t.raw("GET", "/metrics", Access.PUBLIC, ApiRoutes::metrics);
+    // Unauthenticated, like /health: Prometheus scrapes without a token. The text carries no
+    // deployment ids or user data, only totals; restrict it at the network if that matters.
+    t.raw("GET", "/metrics", Access.PUBLIC, this::metrics);
     t.raw("GET", "/", Access.PUBLIC, ApiRoutes::dashboard);
   }
 
@@ -403,11 +408,17 @@ public final class ApiRoutes {
     return Reply.of(up ? 200 : 503, out);
   }
 
-  private static void metrics(HttpServerExchange exchange) {
-    exchange
-        .getResponseHeaders()
-        .put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-    exchange.getResponseSender().send("");
+  /** The Prometheus text exposition format that {@code PrometheusMeterRegistry.scrape()} writes. */
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private void metrics(HttpServerExchange exchange) {
+    if (exchange.isInIoThread()) { // reading every meter is work for a worker, not the IO thread
+      exchange.dispatch(this::metrics);
+      return;
+    }
+    String text = scrape.get();
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, PROMETHEUS_TEXT);
+    exchange.getResponseSender().send(text, StandardCharsets.UTF_8);
   }
 
   static final String DASHBOARD =

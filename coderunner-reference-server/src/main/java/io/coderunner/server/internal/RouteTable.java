@@ -3,12 +3,15 @@ package io.coderunner.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coderunner.core.Principal;
 import io.coderunner.core.auth.JwtService;
+import io.coderunner.metrics.CodeRunnerMetricNames;
+import io.coderunner.metrics.HttpServerMetrics;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,7 +21,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The routes the server registers, and the wrapper every JSON route runs in: it moves to a worker
  * thread, authenticates the bearer token, applies the per-principal rate limit, runs the handler
- * and maps whatever it throws to problem+json.
+ * and maps whatever it throws to problem+json. Every routed request, JSON or raw, is timed into
+ * {@code coderunner.http.server.requests} under its route template; a request no route matches
+ * (404, 405) is timed under {@code route=UNKNOWN}.
  */
 public final class RouteTable {
   /** Who may call a route. */
@@ -97,21 +102,51 @@ public final class RouteTable {
   private final JwtService jwt;
   private final TokenBuckets apiLimit;
   private final int maxBodyBytes;
+  private final HttpServerMetrics metrics;
 
-  public RouteTable(JwtService jwt, TokenBuckets apiLimit, int maxBodyBytes) {
+  public RouteTable(
+      JwtService jwt, TokenBuckets apiLimit, int maxBodyBytes, HttpServerMetrics metrics) {
     this.jwt = jwt;
     this.apiLimit = apiLimit;
     this.maxBodyBytes = maxBodyBytes;
+    this.metrics = metrics;
     routing.setFallbackHandler(
-        ex -> Http.sendProblem(ex, ApiException.notFound("no route for " + ex.getRequestPath())));
+        timed(
+            CodeRunnerMetricNames.UNKNOWN_ROUTE,
+            ex ->
+                Http.sendProblem(
+                    ex, ApiException.notFound("no route for " + ex.getRequestPath()))));
     routing.setInvalidMethodHandler(
-        ex ->
-            Http.sendProblem(
-                ex,
-                new ApiException(
-                    405,
-                    "Method Not Allowed",
-                    ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath())));
+        timed(
+            CodeRunnerMetricNames.UNKNOWN_ROUTE,
+            ex ->
+                Http.sendProblem(
+                    ex,
+                    new ApiException(
+                        405,
+                        "Method Not Allowed",
+                        ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath()))));
+  }
+
+  /**
+   * Wraps {@code next} so that the request is timed under {@code route} when its exchange completes
+   * (for an event stream or a WebSocket upgrade: when the stream ends or the upgrade is answered).
+   */
+  private HttpHandler timed(String route, HttpHandler next) {
+    return exchange -> {
+      long start = System.nanoTime();
+      String method = exchange.getRequestMethod().toString();
+      exchange.addExchangeCompleteListener(
+          (ex, nextListener) -> {
+            try {
+              metrics.record(
+                  method, route, ex.getStatusCode(), Duration.ofNanos(System.nanoTime() - start));
+            } finally {
+              nextListener.proceed();
+            }
+          });
+      next.handleRequest(exchange);
+    };
   }
 
   /** Registers a JSON route. */
@@ -125,7 +160,7 @@ public final class RouteTable {
   }
 
   private void add(String method, String path, Access access, HttpHandler handler) {
-    routing.add(method, path, handler);
+    routing.add(method, path, timed(path, handler));
     routes.add(new Route(method, path, access));
   }
 

@@ -1,0 +1,73 @@
+package io.coderunner.metrics;
+
+/**
+ * Every metric name CodeRunner registers, in Micrometer's lowercase dotted form. A registry turns
+ * them into its own convention: Prometheus gets snake_case, the base unit and {@code _total} for
+ * counters (for example {@link #LOGS_APPENDED} becomes {@code
+ * coderunner_logs_appended_lines_total}).
+ *
+ * <p>Tags are bounded: a status, a method, a route template, never a deployment id.
+ */
+public final class CodeRunnerMetricNames {
+  private CodeRunnerMetricNames() {}
+
+  /** Common prefix of every CodeRunner metric. */
+  public static final String PREFIX = "coderunner.";
+
+  /** Lines ever appended to the log store (function counter, lines). */
+  public static final String LOGS_APPENDED = PREFIX + "logs.appended";
+
+  /** Approximate size of the lines ever appended (function counter, bytes). */
+  public static final String LOGS_APPENDED_BYTES = PREFIX + "logs.appended.bytes";
+
+  /** Lines dropped by retention or the global byte budget (function counter, lines). */
+  public static final String LOGS_EVICTED = PREFIX + "logs.evicted";
+
+  /** Lines the store keeps now (gauge, lines). */
+  public static final String LOGS_RETAINED = PREFIX + "logs.retained";
+
+  /** Approximate size of the lines the store keeps now (gauge, bytes). */
+  public static final String LOGS_RETAINED_BYTES = PREFIX + "logs.retained.bytes";
+
+  /** Gaps reported to cursors that fell behind retention (function counter, gaps). */
+  public static final String LOGS_GAPS = PREFIX + "logs.gaps";
+
+  /**
+   * Deployment logs the store holds (gauge, logs). Not {@code logs.count}: Prometheus reserves the
+   * {@code _count} suffix for histograms and summaries.
+   */
+  public static final String LOGS_STORED = PREFIX + "logs.stored";
+
+  /** Open cursors on the store's logs (gauge, cursors). */
+  public static final String LOGS_CURSORS = PREFIX + "logs.cursors";
+
+  /** Deployments by status (gauge, deployments, tag {@link #TAG_STATUS}). */
+  public static final String DEPLOYMENTS = PREFIX + "deployments";
+
+  /**
+   * HTTP requests served (timer, seconds, tags {@link #TAG_METHOD}, {@link #TAG_ROUTE}, {@link
+   * #TAG_STATUS}, {@link #TAG_OUTCOME}).
+   */
+  public static final String HTTP_SERVER_REQUESTS = PREFIX + "http.server.requests";
+
+  /** Bytes received on all network interfaces, loopback included (function counter, bytes). */
+  public static final String NETWORK_RECEIVED_BYTES = PREFIX + "network.received.bytes";
+
+  /** Bytes sent on all network interfaces, loopback included (function counter, bytes). */
+  public static final String NETWORK_SENT_BYTES = PREFIX + "network.sent.bytes";
+
+  /** Tag: a deployment status, or an HTTP status code. */
+  public static final String TAG_STATUS = "status";
+
+  /** Tag: the HTTP method, or {@code OTHER} for a non-standard one. */
+  public static final String TAG_METHOD = "method";
+
+  /** Tag: the route template that matched, or {@link #UNKNOWN_ROUTE}. */
+  public static final String TAG_ROUTE = "route";
+
+  /** Tag: the status class ({@code SUCCESS}, {@code CLIENT_ERROR}, ...). */
+  public static final String TAG_OUTCOME = "outcome";
+
+  /** The {@link #TAG_ROUTE} of a request that matched no route. */
+  public static final String UNKNOWN_ROUTE = "UNKNOWN";
+}

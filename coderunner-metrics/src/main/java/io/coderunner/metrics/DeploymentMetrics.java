@@ -1,0 +1,81 @@
+package io.coderunner.metrics;
+
+import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentStatus;
+import io.coderunner.core.deploy.DeploymentPage;
+import io.coderunner.core.deploy.DeploymentStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code coderunner.deployments} gauge of a {@link DeploymentStore}: one time series per {@link
+ * DeploymentStatus}, zero included, so a status that comes and goes never leaves a hole.
+ *
+ * <p><b>Create</b> one per store with {@link #of(DeploymentStore)} and {@link #bindTo bind} it to a
+ * registry. Counting pages through the whole store, so it runs at most once per {@link
+ * #DEFAULT_CACHE}: the gauges of one scrape share one count. The gauges hold the store weakly.
+ * <b>Thread-safe</b>; nothing to <b>close</b>.
+ */
+public final class DeploymentMetrics implements MeterBinder {
+  /** How long one count of the store serves the gauges. */
+  public static final Duration DEFAULT_CACHE = Duration.ofSeconds(1);
+
+  static final int PAGE_SIZE = 1000;
+
+  private final DeploymentStore store;
+  private final Snapshot<Map<DeploymentStatus, Long>> counts;
+
+  private DeploymentMetrics(DeploymentStore store, Duration cache, LongSupplier nanoTime) {
+    this.store = store;
+    this.counts = new Snapshot<>(this::count, cache, nanoTime);
+  }
+
+  /** Gauges of {@code store}, counting at most once per {@link #DEFAULT_CACHE}. */
+  public static DeploymentMetrics of(DeploymentStore store) {
+    return of(store, DEFAULT_CACHE, System::nanoTime);
+  }
+
+  /**
+   * Gauges of {@code store}, counting at most once per {@code cache} as measured by {@code
+   * nanoTime}.
+   *
+   * @param cache zero to count on every gauge read, up to one minute
+   */
+  public static DeploymentMetrics of(DeploymentStore store, Duration cache, LongSupplier nanoTime) {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(nanoTime, "nanoTime");
+    return new DeploymentMetrics(store, LogStoreMetrics.checkCache(cache), nanoTime);
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    for (DeploymentStatus status : DeploymentStatus.values()) {
+      Gauge.builder(
+              CodeRunnerMetricNames.DEPLOYMENTS, store, s -> counts.get().getOrDefault(status, 0L))
+          .tag(CodeRunnerMetricNames.TAG_STATUS, status.name())
+          .baseUnit("deployments")
+          .description("Deployments by status")
+          .register(registry);
+    }
+  }
+
+  private Map<DeploymentStatus, Long> count() {
+    Map<DeploymentStatus, Long> out = new EnumMap<>(DeploymentStatus.class);
+    @Nullable String cursor = null;
+    do {
+      DeploymentPage page = store.list(null, PAGE_SIZE, cursor);
+      for (Deployment d : page.items()) {
+        out.merge(d.status(), 1L, Long::sum);
+      }
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return out;
+  }
+}
