@@ -56,6 +56,18 @@ public final class CodeRunnerMetricNames {
   /** Bytes sent on all network interfaces, loopback included (function counter, bytes). */
   public static final String NETWORK_SENT_BYTES = PREFIX + "network.sent.bytes";
 
+  /** Health of a component (gauge: 1 UP, 0.5 DEGRADED, 0 DOWN; tag {@link #TAG_COMPONENT}). */
+  public static final String HEALTH_STATUS = PREFIX + "health.status";
+
+  /**
+   * State of a health check's circuit breaker (gauge: 0 closed, 1 half-open, 2 open; tag {@link
+   * #TAG_COMPONENT}).
+   */
+  public static final String HEALTH_BREAKER_STATE = PREFIX + "health.breaker.state";
+
+  /** Tag: a health component's name, from the bounded set the host registers. */
+  public static final String TAG_COMPONENT = "component";
+
   /** Tag: a deployment status, or an HTTP status code. */
   public static final String TAG_STATUS = "status";
 

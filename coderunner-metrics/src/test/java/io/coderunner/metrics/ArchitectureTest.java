@@ -26,7 +26,8 @@ class ArchitectureTest {
             "io.coderunner.core..",
             "io.micrometer..",
             "org.slf4j..",
-            "org.jspecify..")
+            "org.jspecify..",
+            "io.github.resilience4j..")
         .check(METRICS);
   }
 

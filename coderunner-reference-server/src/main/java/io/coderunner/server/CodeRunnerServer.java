@@ -15,6 +15,13 @@ import io.coderunner.metrics.DeploymentMetrics;
 import io.coderunner.metrics.HttpServerMetrics;
 import io.coderunner.metrics.LogStoreMetrics;
 import io.coderunner.metrics.SystemMetrics;
+import io.coderunner.metrics.health.ExecutorLivenessIndicator;
+import io.coderunner.metrics.health.HealthConfig;
+import io.coderunner.metrics.health.HealthIndicator;
+import io.coderunner.metrics.health.HealthMetrics;
+import io.coderunner.metrics.health.HealthRegistry;
+import io.coderunner.metrics.health.LogBufferIndicator;
+import io.coderunner.metrics.health.ProcessRunnerIndicator;
 import io.coderunner.server.internal.ApiException;
 import io.coderunner.server.internal.ApiRoutes;
 import io.coderunner.server.internal.DemoRunner;
@@ -73,6 +80,9 @@ public final class CodeRunnerServer implements AutoCloseable {
 
   public static final String DEMO_ADMIN = "admin";
 
+  /** The liveness component that checks an Undertow I/O thread runs a task. */
+  public static final String IO_THREAD_HEALTH = "ioThread";
+
   private final ServerConfig config;
   private final boolean generatedSecret;
   private final JwtService jwt;
@@ -90,6 +100,7 @@ public final class CodeRunnerServer implements AutoCloseable {
   private final @Nullable Deployment demoDeployment;
   private final PrometheusMeterRegistry meters;
   private final SystemMetrics systemMetrics;
+  private final HealthRegistry health;
 
   private CodeRunnerServer(Builder b) {
     this.config = b.config;
@@ -133,6 +144,15 @@ public final class CodeRunnerServer implements AutoCloseable {
     LogStoreMetrics.of(logs).bindTo(meters);
     DeploymentMetrics.of(store).bindTo(meters);
 
+    // Health runs on the system clock: a host's fixed test clock must not freeze breakers or cache.
+    this.health = HealthRegistry.create(b.healthConfig, Clock.systemUTC());
+    health.register(LogBufferIndicator.of(logs, config.retention().globalMaxBytes()));
+    String runnerKind = b.runner != null ? "custom" : "local";
+    health.register(ProcessRunnerIndicator.of(runnerKind, () -> Map.of("demo", config.demo())));
+    for (HealthIndicator indicator : b.healthIndicators) {
+      health.register(indicator);
+    }
+
     long minute = TimeUnit.MINUTES.toNanos(1);
     this.routes =
         new RouteTable(
@@ -150,7 +170,9 @@ public final class CodeRunnerServer implements AutoCloseable {
             ref::get,
             new TokenBuckets(config.loginFailuresPerMinute(), minute, System::nanoTime, 100_000),
             new TokenBuckets(config.loginFailuresPerMinute(), minute, System::nanoTime, 100_000),
+            health,
             ready::get,
+            closed::get,
             meters::scrape)
         .register(routes);
     WebSocketConfig wsBase = WebSocketConfig.defaults();
@@ -173,6 +195,11 @@ public final class CodeRunnerServer implements AutoCloseable {
             .build();
     undertow.start();
     try {
+      Duration ioTimeout = b.healthConfig.timeout().multipliedBy(3).dividedBy(4);
+      health.registerLiveness(
+          ExecutorLivenessIndicator.of(
+              IO_THREAD_HEALTH, undertow.getWorker().getIoThread(), ioTimeout));
+      HealthMetrics.of(health).bindTo(meters);
       this.address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
       own.addAll(ownOrigins(config.host(), address.getPort()));
       Set<String> wsOrigins = new LinkedHashSet<>(own);
@@ -199,6 +226,7 @@ public final class CodeRunnerServer implements AutoCloseable {
       this.demoDeployment = config.demo() ? startDemo() : null;
     } catch (RuntimeException e) {
       undertow.stop();
+      health.close();
       closeMeters();
       throw e;
     }
@@ -305,6 +333,13 @@ public final class CodeRunnerServer implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The server's health checks, behind {@code /health}, {@code /health/live} and {@code /ready}.
+   */
+  public HealthRegistry health() {
+    return health;
+  }
+
   /** Open Server-Sent Events streams. */
   public int openEventStreams() {
     return sse.openStreams();
@@ -334,6 +369,7 @@ public final class CodeRunnerServer implements AutoCloseable {
     }
     undertow.stop();
     housekeeping.shutdownNow();
+    health.close();
     logs.close();
     closeMeters();
   }
@@ -349,6 +385,8 @@ public final class CodeRunnerServer implements AutoCloseable {
     private @Nullable DeploymentRunner runner;
     private Clock clock = Clock.systemUTC();
     private Duration demoInterval = Duration.ofMillis(400);
+    private HealthConfig healthConfig = HealthConfig.defaults();
+    private final List<HealthIndicator> healthIndicators = new ArrayList<>();
 
     private Builder(ServerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -375,6 +413,24 @@ public final class CodeRunnerServer implements AutoCloseable {
             "demoInterval must be between 1 ms and 1 min, was " + interval);
       }
       this.demoInterval = interval;
+      return this;
+    }
+
+    /**
+     * Timeouts, breakers and caching of the health checks. Default {@link HealthConfig#defaults}.
+     */
+    public Builder healthConfig(HealthConfig healthConfig) {
+      this.healthConfig = Objects.requireNonNull(healthConfig, "healthConfig");
+      return this;
+    }
+
+    /**
+     * Adds a dependency check of the host (Redis, a database) to {@code /health} and {@code
+     * /health/ready}, next to the built-in {@code logBuffers} and {@code processRunner}. A critical
+     * one DOWN makes readiness 503; a non-critical one DOWN makes it DEGRADED, still 200.
+     */
+    public Builder healthIndicator(HealthIndicator indicator) {
+      healthIndicators.add(Objects.requireNonNull(indicator, "indicator"));
       return this;
     }
 

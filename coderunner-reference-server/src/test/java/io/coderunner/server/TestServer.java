@@ -52,7 +52,19 @@ final class TestServer implements AutoCloseable {
     return new TestServer(tweak, false);
   }
 
+  /** A server whose {@link CodeRunnerServer.Builder} is adjusted by {@code server}. */
+  static TestServer withServer(UnaryOperator<CodeRunnerServer.Builder> server) {
+    return new TestServer(b -> b, true, server);
+  }
+
   private TestServer(UnaryOperator<ServerConfig.Builder> tweak, boolean fakeRunner) {
+    this(tweak, fakeRunner, b -> b);
+  }
+
+  private TestServer(
+      UnaryOperator<ServerConfig.Builder> tweak,
+      boolean fakeRunner,
+      UnaryOperator<CodeRunnerServer.Builder> server) {
     ServerConfig config =
         tweak
             .apply(
@@ -62,7 +74,7 @@ final class TestServer implements AutoCloseable {
                     .users(List.of(user(ALICE), user(BOB), user(CAROL), user(ROOT)))
                     .corsOrigins(Set.of("https://app.example.com")))
             .build();
-    CodeRunnerServer.Builder builder = CodeRunnerServer.builder(config);
+    CodeRunnerServer.Builder builder = server.apply(CodeRunnerServer.builder(config));
     this.server = (fakeRunner ? builder.runner(runner) : builder).start();
   }
 

@@ -18,6 +18,8 @@ import io.coderunner.core.log.LogFilter;
 import io.coderunner.core.log.LogPage;
 import io.coderunner.core.log.LogStore;
 import io.coderunner.core.protocol.WireTime;
+import io.coderunner.metrics.health.HealthRegistry;
+import io.coderunner.metrics.health.HealthReport;
 import io.coderunner.server.UserAccount;
 import io.coderunner.server.internal.RouteTable.Access;
 import io.coderunner.server.internal.RouteTable.Call;
@@ -54,7 +56,9 @@ public final class ApiRoutes {
   private final Supplier<LogBroadcaster> broadcaster;
   private final TokenBuckets loginByAddress;
   private final TokenBuckets loginByUser;
-  private final BooleanSupplier ready;
+  private final HealthRegistry health;
+  private final BooleanSupplier started;
+  private final BooleanSupplier draining;
   private final Supplier<String> scrape;
 
   public ApiRoutes(
@@ -66,7 +70,9 @@ public final class ApiRoutes {
       Supplier<LogBroadcaster> broadcaster,
       TokenBuckets loginByAddress,
       TokenBuckets loginByUser,
-      BooleanSupplier ready,
+      HealthRegistry health,
+      BooleanSupplier started,
+      BooleanSupplier draining,
       Supplier<String> scrape) {
     for (UserAccount u : users) {
       this.users.put(u.username().toLowerCase(Locale.ROOT), u);
@@ -78,7 +84,9 @@ public final class ApiRoutes {
     this.broadcaster = broadcaster;
     this.loginByAddress = loginByAddress;
     this.loginByUser = loginByUser;
-    this.ready = ready;
+    this.health = health;
+    this.started = started;
+    this.draining = draining;
     this.scrape = scrape;
   }
 
@@ -103,9 +111,9 @@ public final class ApiRoutes {
     t.json("GET", "/api/ws/connections", Access.ADMIN, this::connections);
     t.json("DELETE", "/api/ws/connections/{id}", Access.ADMIN, this::disconnect);
 
-    t.json("GET", "/health", Access.PUBLIC, c -> health(true));
-    t.json("GET", "/health/live", Access.PUBLIC, c -> health(true));
-    t.json("GET", "/health/ready", Access.PUBLIC, c -> health(ready.getAsBoolean()));
+    t.json("GET", "/health", Access.PUBLIC, c -> health(health.health()));
+    t.json("GET", "/health/live", Access.PUBLIC, c -> health(health.liveness()));
+    t.json("GET", "/health/ready", Access.PUBLIC, c -> health(health.readiness(started, draining)));
     // Unauthenticated, like /health: Prometheus scrapes without a token. The text carries no
     // deployment ids or user data, only totals; restrict it at the network if that matters.
     t.raw("GET", "/metrics", Access.PUBLIC, this::metrics);
@@ -401,11 +409,22 @@ public final class ApiRoutes {
 
   // ------------------------------------------------------------------ health, metrics, dashboard
 
-  private static Reply health(boolean up) {
+  /** Spring Boot Actuator's shape: {@code {status, components: {name: {status, details}}}}. */
+  private static Reply health(HealthReport report) {
+    Map<String, Object> components = new LinkedHashMap<>();
+    report
+        .components()
+        .forEach(
+            (name, c) -> {
+              Map<String, Object> component = new LinkedHashMap<>();
+              component.put("status", c.status().name());
+              component.put("details", c.details());
+              components.put(name, component);
+            });
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("status", up ? "UP" : "DOWN");
-    out.put("components", Map.of());
-    return Reply.of(up ? 200 : 503, out);
+    out.put("status", report.status().name());
+    out.put("components", components);
+    return Reply.of(report.httpStatus(), out);
   }
 
   /** The Prometheus text exposition format that {@code PrometheusMeterRegistry.scrape()} writes. */

@@ -100,7 +100,7 @@ public final class OpenApi {
         op("GET", "/ws", "websocket", "WebSocket upgrade; see docs/protocol.md", false)
             .codes("101", "400", "401", "403"));
     ops.add(op("GET", "/health", "operations", "Health", false).codes("200", "503"));
-    ops.add(op("GET", "/health/live", "operations", "Liveness", false).codes("200"));
+    ops.add(op("GET", "/health/live", "operations", "Liveness", false).codes("200", "503"));
     ops.add(op("GET", "/health/ready", "operations", "Readiness", false).codes("200", "503"));
     ops.add(op("GET", "/metrics", "operations", "Prometheus text exposition", false).codes("200"));
     ops.add(op("GET", "/", "operations", "The dashboard", false).codes("200"));

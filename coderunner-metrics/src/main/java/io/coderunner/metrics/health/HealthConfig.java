@@ -1,0 +1,172 @@
+package io.coderunner.metrics.health;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link HealthRegistry}: the timeout of one check, the circuit breaker around each
+ * check and how long a result is reused. Immutable; each setter of the {@link Builder} rejects a
+ * bad value with an {@link IllegalArgumentException} naming it.
+ *
+ * <p>Every check has its own breaker. It opens when, over the last {@link #slidingWindowSize()}
+ * calls (and once at least that many were made), at least {@link #failureRateThreshold()} percent
+ * failed (threw or timed out). While open the check is not called and the component is DOWN; after
+ * {@link #waitInOpenState()} one trial call is let through (half-open), and its success closes the
+ * breaker again.
+ */
+public final class HealthConfig {
+  private static final HealthConfig DEFAULTS = new Builder().build();
+
+  private final Duration timeout;
+  private final float failureRateThreshold;
+  private final int slidingWindowSize;
+  private final Duration waitInOpenState;
+  private final Duration cache;
+
+  private HealthConfig(Builder b) {
+    this.timeout = b.timeout;
+    this.failureRateThreshold = b.failureRateThreshold;
+    this.slidingWindowSize = b.slidingWindowSize;
+    this.waitInOpenState = b.waitInOpenState;
+    this.cache = b.cache;
+  }
+
+  /** Timeout 2 s, breaker opening at 50 % failures over 5 calls for 30 s, results reused 1 s. */
+  public static HealthConfig defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** How long one check may take before it counts as failed. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The failure percentage, over the window, at which a breaker opens. */
+  public float failureRateThreshold() {
+    return failureRateThreshold;
+  }
+
+  /** The number of recent calls a breaker judges. */
+  public int slidingWindowSize() {
+    return slidingWindowSize;
+  }
+
+  /** How long an open breaker keeps a check from being called. */
+  public Duration waitInOpenState() {
+    return waitInOpenState;
+  }
+
+  /** How long a check's result is reused before the check is called again; zero for never. */
+  public Duration cache() {
+    return cache;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HealthConfig that
+        && timeout.equals(that.timeout)
+        && failureRateThreshold == that.failureRateThreshold
+        && slidingWindowSize == that.slidingWindowSize
+        && waitInOpenState.equals(that.waitInOpenState)
+        && cache.equals(that.cache);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(timeout, failureRateThreshold, slidingWindowSize, waitInOpenState, cache);
+  }
+
+  @Override
+  public String toString() {
+    return "HealthConfig{timeout="
+        + timeout
+        + ", failureRateThreshold="
+        + failureRateThreshold
+        + ", slidingWindowSize="
+        + slidingWindowSize
+        + ", waitInOpenState="
+        + waitInOpenState
+        + ", cache="
+        + cache
+        + "}";
+  }
+
+  /** Builds a {@link HealthConfig}. Not thread-safe. */
+  public static final class Builder {
+    private Duration timeout = Duration.ofSeconds(2);
+    private float failureRateThreshold = 50;
+    private int slidingWindowSize = 5;
+    private Duration waitInOpenState = Duration.ofSeconds(30);
+    private Duration cache = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    private Builder(HealthConfig c) {
+      this.timeout = c.timeout;
+      this.failureRateThreshold = c.failureRateThreshold;
+      this.slidingWindowSize = c.slidingWindowSize;
+      this.waitInOpenState = c.waitInOpenState;
+      this.cache = c.cache;
+    }
+
+    /** Default 2 s; 1 ms to 1 min. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = between("timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+      return this;
+    }
+
+    /** Default 50; above 0, at most 100. */
+    public Builder failureRateThreshold(float percent) {
+      if (!(percent > 0 && percent <= 100)) {
+        throw new IllegalArgumentException(
+            "failureRateThreshold must be above 0 and at most 100, was " + percent);
+      }
+      this.failureRateThreshold = percent;
+      return this;
+    }
+
+    /** Default 5; 1 to 1000. */
+    public Builder slidingWindowSize(int calls) {
+      if (calls < 1 || calls > 1000) {
+        throw new IllegalArgumentException(
+            "slidingWindowSize must be between 1 and 1000, was " + calls);
+      }
+      this.slidingWindowSize = calls;
+      return this;
+    }
+
+    /** Default 30 s; 1 ms to 1 h. */
+    public Builder waitInOpenState(Duration wait) {
+      this.waitInOpenState =
+          between("waitInOpenState", wait, Duration.ofMillis(1), Duration.ofHours(1));
+      return this;
+    }
+
+    /** Default 1 s; 0 to 1 min. */
+    public Builder cache(Duration cache) {
+      this.cache = between("cache", cache, Duration.ZERO, Duration.ofMinutes(1));
+      return this;
+    }
+
+    public HealthConfig build() {
+      return new HealthConfig(this);
+    }
+
+    private static Duration between(String name, Duration value, Duration min, Duration max) {
+      Objects.requireNonNull(value, name);
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(
+            name + " must be between " + min + " and " + max + ", was " + value);
+      }
+      return value;
+    }
+  }
+}
