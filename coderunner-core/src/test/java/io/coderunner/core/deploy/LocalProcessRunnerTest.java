@@ -213,7 +213,9 @@ class LocalProcessRunnerTest {
 
   @Test
   void stopEndsTheWholeProcessTree() throws Exception {
-    Deployment d = shell("sleep 1000 & echo $!; wait");
+    // "wait $!" (not a bare "wait", which returns 0) makes the shell exit 143 whichever of the
+    // two gets SIGTERM first: itself, or the child it waits for.
+    Deployment d = shell("sleep 1000 & echo $!; wait $!");
     RecordingListener listener = run(d);
     await().atMost(WAIT).until(() -> !listener.messages().isEmpty());
     long child = Long.parseLong(listener.messages().get(0));
