@@ -65,6 +65,48 @@ public final class CodeRunnerMetricNames {
    */
   public static final String HEALTH_BREAKER_STATE = PREFIX + "health.breaker.state";
 
+  /** Open WebSocket connections (gauge, no unit). */
+  public static final String WS_CONNECTIONS = PREFIX + "ws.connections";
+
+  /** Open WebSocket connections that authenticated (gauge, no unit). */
+  public static final String WS_CONNECTIONS_AUTHENTICATED = PREFIX + "ws.connections.authenticated";
+
+  /** Live subscriptions over WebSocket (gauge, no unit). */
+  public static final String WS_SUBSCRIPTIONS = PREFIX + "ws.subscriptions";
+
+  /** WebSocket connections ever accepted (function counter, no unit). */
+  public static final String WS_CONNECTIONS_ACCEPTED = PREFIX + "ws.connections.accepted";
+
+  /** WebSocket frames written (function counter, no unit). */
+  public static final String WS_FRAMES_SENT = PREFIX + "ws.frames.sent";
+
+  /** Bytes written to WebSocket connections (function counter, bytes). */
+  public static final String WS_BYTES_SENT = PREFIX + "ws.bytes.sent";
+
+  /** Log lines written to WebSocket connections (function counter, no unit). */
+  public static final String WS_LINES_SENT = PREFIX + "ws.lines.sent";
+
+  /** {@code logs} frames encoded, a frame shared by connections once (function counter). */
+  public static final String WS_FRAMES_ENCODED = PREFIX + "ws.frames.encoded";
+
+  /** {@code logs} frames sent from another connection's encoding (function counter). */
+  public static final String WS_FRAMES_SHARED = PREFIX + "ws.frames.shared";
+
+  /** WebSocket connections closed by the server (function counter, tag {@link #TAG_CODE}). */
+  public static final String WS_CLOSES = PREFIX + "ws.closes";
+
+  /** Failed WebSocket authentications (function counter, tag {@link #TAG_REASON}). */
+  public static final String WS_AUTH_FAILURES = PREFIX + "ws.auth.failures";
+
+  /** Tag: a WebSocket close code, or {@link #OTHER} for one outside the known set. */
+  public static final String TAG_CODE = "code";
+
+  /** Tag: why an authentication failed, from a fixed set, or {@link #OTHER}. */
+  public static final String TAG_REASON = "reason";
+
+  /** The value of a bounded tag for anything outside its fixed set. */
+  public static final String OTHER = "other";
+
   /** Tag: a health component's name, from the bounded set the host registers. */
   public static final String TAG_COMPONENT = "component";
 

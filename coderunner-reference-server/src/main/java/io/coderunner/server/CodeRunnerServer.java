@@ -11,6 +11,7 @@ import io.coderunner.core.deploy.DeploymentSpec;
 import io.coderunner.core.deploy.InMemoryDeploymentStore;
 import io.coderunner.core.log.InMemoryLogStore;
 import io.coderunner.core.log.LogStore;
+import io.coderunner.metrics.DeliveryMetrics;
 import io.coderunner.metrics.DeploymentMetrics;
 import io.coderunner.metrics.HttpServerMetrics;
 import io.coderunner.metrics.LogStoreMetrics;
@@ -214,6 +215,7 @@ public final class CodeRunnerServer implements AutoCloseable {
               .clock(clock)
               .build();
       ref.set(broadcaster);
+      DeliveryMetrics.of(broadcaster).bindTo(meters);
       broadcaster.start();
       this.housekeeping =
           Executors.newSingleThreadScheduledExecutor(

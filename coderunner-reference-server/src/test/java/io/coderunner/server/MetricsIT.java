@@ -132,6 +132,20 @@ class MetricsIT {
   }
 
   @Test
+  void scrapeShowsTheWebSocketBroadcaster() {
+    String text = scrape();
+    assertThat(sample(text, "coderunner_ws_connections")).isGreaterThanOrEqualTo(0);
+    assertThat(sample(text, "coderunner_ws_connections_authenticated")).isGreaterThanOrEqualTo(0);
+    assertThat(sample(text, "coderunner_ws_subscriptions")).isGreaterThanOrEqualTo(0);
+    assertThat(sample(text, "coderunner_ws_connections_accepted_total")).isGreaterThanOrEqualTo(0);
+    assertThat(sample(text, "coderunner_ws_bytes_sent_bytes_total")).isGreaterThanOrEqualTo(0);
+    assertThat(sample(text, "coderunner_ws_closes_total", "code", "4008")).isZero();
+    assertThat(sample(text, "coderunner_ws_closes_total", "code", "1001")).isZero();
+    assertThat(sample(text, "coderunner_ws_auth_failures_total", "reason", "expired")).isZero();
+    assertThat(sample(text, "coderunner_ws_auth_failures_total", "reason", "other")).isZero();
+  }
+
+  @Test
   void networkCountersAppearOnLinux() {
     Assumptions.assumeTrue(
         Files.isReadable(Path.of("/proc/net/dev")), "no /proc/net/dev on this platform");

@@ -3,6 +3,8 @@ package io.coderunner.websocket;
 import io.coderunner.core.DeploymentLookup;
 import io.coderunner.core.auth.AccessPolicy;
 import io.coderunner.core.auth.JwtService;
+import io.coderunner.core.delivery.DeliveryStats;
+import io.coderunner.core.delivery.DeliveryStatsSource;
 import io.coderunner.core.log.LogStore;
 import io.coderunner.core.protocol.FrameCodec;
 import io.coderunner.websocket.internal.Broadcaster;
@@ -34,8 +36,11 @@ import org.jspecify.annotations.Nullable;
  * server.start();
  * broadcaster.start();
  * }</pre>
+ *
+ * <p>It is a {@link DeliveryStatsSource}: metrics read its totals through core's SPI, without
+ * depending on this module.
  */
-public final class LogBroadcaster implements AutoCloseable {
+public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource {
   private final Broadcaster core;
 
   private LogBroadcaster(Broadcaster core) {
@@ -64,6 +69,27 @@ public final class LogBroadcaster implements AutoCloseable {
   /** Totals since creation. */
   public BroadcasterStats stats() {
     return core.stats();
+  }
+
+  /** {@link #stats()} as core's {@link DeliveryStats}, for metrics. */
+  @Override
+  public DeliveryStats deliveryStats() {
+    return toDeliveryStats(stats());
+  }
+
+  static DeliveryStats toDeliveryStats(BroadcasterStats s) {
+    return new DeliveryStats(
+        s.connections(),
+        s.authenticated(),
+        s.subscriptions(),
+        s.connectionsAccepted(),
+        s.framesSent(),
+        s.bytesSent(),
+        s.linesSent(),
+        s.logsFramesEncoded(),
+        s.logsFramesShared(),
+        s.closesByCode(),
+        s.authFailuresByReason());
   }
 
   /** Open connections, in no particular order. */

@@ -169,6 +169,39 @@ class AdminAndShutdownIT {
   }
 
   @Test
+  void deliveryStatsMatchStats() throws Exception {
+    try (TestServer server = TestServer.start(TestServer.quietConfig().build())) {
+      DeploymentId d = server.newDeployment(U1);
+      WsClient one = server.bystander(d);
+      WsClient two = server.connect(U2);
+      server.append(d, 5);
+      one.awaitThrough(d, 5);
+      server.broadcaster.disconnect(two.welcome().connectionId());
+      two.awaitClose();
+      Awaits.await()
+          .untilAsserted(() -> assertThat(server.broadcaster.stats().closesByCode()).isNotEmpty());
+      Awaits.await().until(() -> server.broadcaster.connections().size() == 1);
+
+      BroadcasterStats s = server.broadcaster.stats();
+      io.coderunner.core.delivery.DeliveryStats ds = server.broadcaster.deliveryStats();
+
+      assertThat(ds.connections()).isEqualTo(s.connections()).isEqualTo(1);
+      assertThat(ds.authenticated()).isEqualTo(s.authenticated());
+      assertThat(ds.subscriptions()).isEqualTo(s.subscriptions()).isEqualTo(1);
+      assertThat(ds.connectionsAccepted()).isEqualTo(s.connectionsAccepted());
+      assertThat(ds.linesSent()).isEqualTo(s.linesSent()).isEqualTo(5);
+      assertThat(ds.framesSent()).isGreaterThanOrEqualTo(s.framesSent());
+      assertThat(ds.bytesSent()).isGreaterThanOrEqualTo(s.bytesSent());
+      assertThat(ds.logsFramesEncoded()).isEqualTo(s.logsFramesEncoded());
+      assertThat(ds.logsFramesShared()).isEqualTo(s.logsFramesShared());
+      assertThat(ds.closesByCode())
+          .isEqualTo(s.closesByCode())
+          .containsEntry(CloseCodes.POLICY_VIOLATION, 1L);
+      assertThat(ds.authFailuresByReason()).isEqualTo(s.authFailuresByReason());
+    }
+  }
+
+  @Test
   void closeFlushesLinesAppendedBeforeItThenClosesEveryConnectionWith1001() throws Exception {
     try (TestServer server = TestServer.start(TestServer.quietConfig().build())) {
       DeploymentId d = server.newDeployment(U1);

@@ -1,0 +1,225 @@
+package io.coderunner.metrics;
+
+import io.coderunner.core.auth.AuthenticationException;
+import io.coderunner.core.delivery.DeliveryStats;
+import io.coderunner.core.delivery.DeliveryStatsSource;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Meters of a live log delivery (the WebSocket broadcaster): connections, subscriptions, frames,
+ * bytes and lines sent, closes by code and authentication failures by reason, all read from {@link
+ * DeliveryStatsSource#deliveryStats()}. It knows the delivery only through core's SPI, so this
+ * module does not depend on the WebSocket module.
+ *
+ * <p>Tags are bounded: {@code code} is one of {@link #CLOSE_CODES} or {@code other}, {@code reason}
+ * one of {@link #AUTH_FAILURE_REASONS} or {@code other}; every series is registered at bind time,
+ * at 0 until something is counted.
+ *
+ * <p><b>Create</b> one per source with {@link #of(DeliveryStatsSource)} and {@link #bindTo bind} it
+ * to a registry; binding it to several registries is fine. The meters hold the source weakly, as
+ * Micrometer's do. The source's stats are read at most once per {@link #DEFAULT_CACHE} however many
+ * meters a scrape reads. <b>Thread-safe</b>. There is nothing to <b>close</b>.
+ */
+public final class DeliveryMetrics implements MeterBinder {
+  /** How long one read of the source's stats serves the meters. */
+  public static final Duration DEFAULT_CACHE = Duration.ofSeconds(1);
+
+  /** The close codes the broadcaster uses, each a {@code code} tag value. */
+  public static final List<Integer> CLOSE_CODES =
+      List.of(1001, 1006, 1008, 1009, 4008, 4400, 4401, 4403, 4429);
+
+  /**
+   * The authentication failure reasons counted, each a {@code reason} tag value: every {@link
+   * AuthenticationException.Reason} lower-cased, {@code origin}, {@code timeout}, {@code expired},
+   * {@code refresh_subject}, and {@code refresh_} followed by every lower-cased reason.
+   */
+  public static final List<String> AUTH_FAILURE_REASONS = authFailureReasons();
+
+  private final DeliveryStatsSource source;
+  private final Snapshot<DeliveryStats> stats;
+
+  private DeliveryMetrics(DeliveryStatsSource source, Duration cache, LongSupplier nanoTime) {
+    this.source = source;
+    this.stats = new Snapshot<>(source::deliveryStats, cache, nanoTime);
+  }
+
+  /** Meters of {@code source}, caching its stats for {@link #DEFAULT_CACHE}. */
+  public static DeliveryMetrics of(DeliveryStatsSource source) {
+    return of(source, DEFAULT_CACHE, System::nanoTime);
+  }
+
+  /**
+   * Meters of {@code source}, caching its stats for {@code cache} as measured by {@code nanoTime}.
+   *
+   * @param cache zero to read the source on every meter read, up to one minute
+   */
+  public static DeliveryMetrics of(
+      DeliveryStatsSource source, Duration cache, LongSupplier nanoTime) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(nanoTime, "nanoTime");
+    return new DeliveryMetrics(source, LogStoreMetrics.checkCache(cache), nanoTime);
+  }
+
+  private static List<String> authFailureReasons() {
+    Set<String> reasons = new LinkedHashSet<>();
+    for (AuthenticationException.Reason r : AuthenticationException.Reason.values()) {
+      reasons.add(r.name().toLowerCase(Locale.ROOT));
+    }
+    reasons.add("malformed");
+    reasons.add("origin");
+    reasons.add("timeout");
+    reasons.add("expired");
+    reasons.add("refresh_subject");
+    for (AuthenticationException.Reason r : AuthenticationException.Reason.values()) {
+      reasons.add("refresh_" + r.name().toLowerCase(Locale.ROOT));
+    }
+    return List.copyOf(new ArrayList<>(reasons));
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    gauge(
+        registry,
+        CodeRunnerMetricNames.WS_CONNECTIONS,
+        "Open WebSocket connections",
+        DeliveryStats::connections);
+    gauge(
+        registry,
+        CodeRunnerMetricNames.WS_CONNECTIONS_AUTHENTICATED,
+        "Open WebSocket connections that authenticated",
+        DeliveryStats::authenticated);
+    gauge(
+        registry,
+        CodeRunnerMetricNames.WS_SUBSCRIPTIONS,
+        "Live subscriptions over WebSocket",
+        DeliveryStats::subscriptions);
+    counter(
+        registry,
+        CodeRunnerMetricNames.WS_CONNECTIONS_ACCEPTED,
+        null,
+        "WebSocket connections accepted",
+        DeliveryStats::connectionsAccepted);
+    counter(
+        registry,
+        CodeRunnerMetricNames.WS_FRAMES_SENT,
+        null,
+        "WebSocket frames written",
+        DeliveryStats::framesSent);
+    counter(
+        registry,
+        CodeRunnerMetricNames.WS_BYTES_SENT,
+        "bytes",
+        "Bytes written to WebSocket connections",
+        DeliveryStats::bytesSent);
+    counter(
+        registry,
+        CodeRunnerMetricNames.WS_LINES_SENT,
+        null,
+        "Log lines written to WebSocket connections",
+        DeliveryStats::linesSent);
+    counter(
+        registry,
+        CodeRunnerMetricNames.WS_FRAMES_ENCODED,
+        null,
+        "Logs frames encoded (a frame shared by several connections counts once)",
+        DeliveryStats::logsFramesEncoded);
+    counter(
+        registry,
+        CodeRunnerMetricNames.WS_FRAMES_SHARED,
+        null,
+        "Logs frames sent from another connection's encoding",
+        DeliveryStats::logsFramesShared);
+    for (Integer code : CLOSE_CODES) {
+      tagged(
+          registry,
+          CodeRunnerMetricNames.WS_CLOSES,
+          "WebSocket connections closed by the server, by close code",
+          CodeRunnerMetricNames.TAG_CODE,
+          String.valueOf(code),
+          s -> s.closesByCode().getOrDefault(code, 0L));
+    }
+    tagged(
+        registry,
+        CodeRunnerMetricNames.WS_CLOSES,
+        "WebSocket connections closed by the server, by close code",
+        CodeRunnerMetricNames.TAG_CODE,
+        CodeRunnerMetricNames.OTHER,
+        s -> others(s.closesByCode(), CLOSE_CODES));
+    for (String reason : AUTH_FAILURE_REASONS) {
+      tagged(
+          registry,
+          CodeRunnerMetricNames.WS_AUTH_FAILURES,
+          "Failed WebSocket authentications, by reason",
+          CodeRunnerMetricNames.TAG_REASON,
+          reason,
+          s -> s.authFailuresByReason().getOrDefault(reason, 0L));
+    }
+    tagged(
+        registry,
+        CodeRunnerMetricNames.WS_AUTH_FAILURES,
+        "Failed WebSocket authentications, by reason",
+        CodeRunnerMetricNames.TAG_REASON,
+        CodeRunnerMetricNames.OTHER,
+        s -> others(s.authFailuresByReason(), AUTH_FAILURE_REASONS));
+  }
+
+  /** The sum of the counts whose key is not in {@code known}. */
+  static <K> long others(Map<K, Long> counts, List<K> known) {
+    long sum = 0;
+    for (Map.Entry<K, Long> e : counts.entrySet()) {
+      if (!known.contains(e.getKey())) {
+        sum += e.getValue();
+      }
+    }
+    return sum;
+  }
+
+  private void counter(
+      MeterRegistry registry,
+      String name,
+      @Nullable String unit,
+      String description,
+      ToLongFunction<DeliveryStats> field) {
+    FunctionCounter.builder(name, source, s -> field.applyAsLong(stats.get()))
+        .baseUnit(unit)
+        .description(description)
+        .register(registry);
+  }
+
+  private void tagged(
+      MeterRegistry registry,
+      String name,
+      String description,
+      String tag,
+      String value,
+      ToLongFunction<DeliveryStats> field) {
+    FunctionCounter.builder(name, source, s -> field.applyAsLong(stats.get()))
+        .tag(tag, value)
+        .description(description)
+        .register(registry);
+  }
+
+  private void gauge(
+      MeterRegistry registry,
+      String name,
+      String description,
+      ToLongFunction<DeliveryStats> field) {
+    Gauge.builder(name, source, s -> field.applyAsLong(stats.get()))
+        .description(description)
+        .register(registry);
+  }
+}

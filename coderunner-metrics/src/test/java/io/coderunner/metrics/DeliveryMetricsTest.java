@@ -1,0 +1,150 @@
+package io.coderunner.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coderunner.core.delivery.DeliveryStats;
+import io.coderunner.core.delivery.DeliveryStatsSource;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class DeliveryMetricsTest {
+  static final DeliveryStats ZERO =
+      new DeliveryStats(0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of());
+
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final AtomicLong nanos = new AtomicLong();
+  final AtomicReference<DeliveryStats> current = new AtomicReference<>(ZERO);
+  final AtomicInteger reads = new AtomicInteger();
+  final DeliveryStatsSource source =
+      () -> {
+        reads.incrementAndGet();
+        return current.get();
+      };
+
+  double counter(String name) {
+    return registry.get(name).functionCounter().count();
+  }
+
+  double counter(String name, String tag, String value) {
+    return registry.get(name).tag(tag, value).functionCounter().count();
+  }
+
+  double gauge(String name) {
+    return registry.get(name).gauge().value();
+  }
+
+  @Test
+  void metersFollowTheSource() {
+    DeliveryMetrics.of(source, Duration.ZERO, nanos::get).bindTo(registry);
+    assertThat(gauge(CodeRunnerMetricNames.WS_CONNECTIONS)).isZero();
+    assertThat(counter(CodeRunnerMetricNames.WS_CLOSES, "code", "4008")).isZero();
+
+    current.set(
+        new DeliveryStats(
+            3,
+            2,
+            5,
+            10,
+            100,
+            4096,
+            70,
+            20,
+            8,
+            Map.of(4008, 4L, 1001, 1L, 4999, 2L, 3000, 1L),
+            Map.of("expired", 3L, "bad_signature", 1L, "refresh_expired", 2L, "weird", 5L)));
+
+    assertThat(gauge(CodeRunnerMetricNames.WS_CONNECTIONS)).isEqualTo(3);
+    assertThat(gauge(CodeRunnerMetricNames.WS_CONNECTIONS_AUTHENTICATED)).isEqualTo(2);
+    assertThat(gauge(CodeRunnerMetricNames.WS_SUBSCRIPTIONS)).isEqualTo(5);
+    assertThat(counter(CodeRunnerMetricNames.WS_CONNECTIONS_ACCEPTED)).isEqualTo(10);
+    assertThat(counter(CodeRunnerMetricNames.WS_FRAMES_SENT)).isEqualTo(100);
+    assertThat(counter(CodeRunnerMetricNames.WS_BYTES_SENT)).isEqualTo(4096);
+    assertThat(counter(CodeRunnerMetricNames.WS_LINES_SENT)).isEqualTo(70);
+    assertThat(counter(CodeRunnerMetricNames.WS_FRAMES_ENCODED)).isEqualTo(20);
+    assertThat(counter(CodeRunnerMetricNames.WS_FRAMES_SHARED)).isEqualTo(8);
+    assertThat(counter(CodeRunnerMetricNames.WS_CLOSES, "code", "4008")).isEqualTo(4);
+    assertThat(counter(CodeRunnerMetricNames.WS_CLOSES, "code", "1001")).isEqualTo(1);
+    assertThat(counter(CodeRunnerMetricNames.WS_CLOSES, "code", "4401")).isZero();
+    assertThat(counter(CodeRunnerMetricNames.WS_CLOSES, "code", "other")).isEqualTo(3);
+    assertThat(counter(CodeRunnerMetricNames.WS_AUTH_FAILURES, "reason", "expired")).isEqualTo(3);
+    assertThat(counter(CodeRunnerMetricNames.WS_AUTH_FAILURES, "reason", "bad_signature"))
+        .isEqualTo(1);
+    assertThat(counter(CodeRunnerMetricNames.WS_AUTH_FAILURES, "reason", "refresh_expired"))
+        .isEqualTo(2);
+    assertThat(counter(CodeRunnerMetricNames.WS_AUTH_FAILURES, "reason", "origin")).isZero();
+    assertThat(counter(CodeRunnerMetricNames.WS_AUTH_FAILURES, "reason", "other")).isEqualTo(5);
+    assertThat(registry.find(CodeRunnerMetricNames.WS_AUTH_FAILURES).tag("reason", "weird").meter())
+        .isNull();
+    assertThat(registry.get(CodeRunnerMetricNames.WS_BYTES_SENT).functionCounter().getId())
+        .extracting(Meter.Id::getBaseUnit)
+        .isEqualTo("bytes");
+  }
+
+  @Test
+  void everyCloseCodeAndReasonExistsAtZeroFromTheStart() {
+    DeliveryMetrics.of(source).bindTo(registry);
+    for (String code :
+        new String[] {"1001", "1006", "1008", "1009", "4008", "4400", "4401", "4403", "4429"}) {
+      assertThat(counter(CodeRunnerMetricNames.WS_CLOSES, "code", code)).isZero();
+    }
+    for (String reason :
+        new String[] {
+          "malformed",
+          "too_large",
+          "unsupported_algorithm",
+          "unknown_key",
+          "bad_signature",
+          "expired",
+          "not_yet_valid",
+          "wrong_issuer",
+          "wrong_audience",
+          "missing_claim",
+          "invalid_claim",
+          "origin",
+          "timeout",
+          "refresh_subject",
+          "refresh_malformed",
+          "refresh_expired",
+          "refresh_invalid_claim",
+          "other"
+        }) {
+      assertThat(counter(CodeRunnerMetricNames.WS_AUTH_FAILURES, "reason", reason)).isZero();
+    }
+    assertThat(registry.find(CodeRunnerMetricNames.WS_CLOSES).functionCounters())
+        .hasSize(DeliveryMetrics.CLOSE_CODES.size() + 1);
+    assertThat(registry.find(CodeRunnerMetricNames.WS_AUTH_FAILURES).functionCounters())
+        .hasSize(DeliveryMetrics.AUTH_FAILURE_REASONS.size() + 1);
+    assertThat(registry.getMeters())
+        .allSatisfy(m -> assertThat(m.getId().getName()).startsWith(CodeRunnerMetricNames.PREFIX));
+  }
+
+  @Test
+  void oneScrapeReadsTheStatsOnceWithinTheCache() {
+    DeliveryMetrics.of(source, Duration.ofSeconds(1), nanos::get).bindTo(registry);
+    assertThat(gauge(CodeRunnerMetricNames.WS_CONNECTIONS)).isZero();
+    current.set(new DeliveryStats(1, 0, 0, 1, 0, 0, 0, 0, 0, Map.of(), Map.of()));
+    int before = reads.get();
+    assertThat(gauge(CodeRunnerMetricNames.WS_CONNECTIONS)).isZero();
+    for (Meter m : registry.getMeters()) {
+      var unused = m.measure();
+    }
+    assertThat(reads.get()).isEqualTo(before);
+    nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+    assertThat(gauge(CodeRunnerMetricNames.WS_CONNECTIONS)).isEqualTo(1);
+    assertThat(counter(CodeRunnerMetricNames.WS_CONNECTIONS_ACCEPTED)).isEqualTo(1);
+  }
+
+  @Test
+  void aCacheOutsideItsRangeIsRejected() {
+    assertThatThrownBy(() -> DeliveryMetrics.of(source, Duration.ofMinutes(2), nanos::get))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cache");
+  }
+}
