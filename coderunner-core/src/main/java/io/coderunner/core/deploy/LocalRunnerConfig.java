@@ -1,5 +1,6 @@
 package io.coderunner.core.deploy;
 
+import io.coderunner.core.log.RetentionConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -32,11 +33,11 @@ public final class LocalRunnerConfig {
   /** Largest accepted {@link #stopGrace()}. */
   public static final Duration MAX_STOP_GRACE = Duration.ofMinutes(10);
 
-  /** Smallest accepted {@link #maxLineBytes()}. */
-  public static final int MIN_LINE_BYTES = 256;
+  /** Smallest accepted {@link #maxLineBytes()}: the log store's own line limit. */
+  public static final int MIN_LINE_BYTES = RetentionConfig.Builder.MIN_LINE_BYTES;
 
-  /** Largest accepted {@link #maxLineBytes()}: 1 MiB. */
-  public static final int MAX_LINE_BYTES = 1 << 20;
+  /** Largest accepted {@link #maxLineBytes()}: 1 MiB, the log store's own line limit. */
+  public static final int MAX_LINE_BYTES = RetentionConfig.Builder.MAX_LINE_BYTES;
 
   private static final LocalRunnerConfig DEFAULTS = new Builder().build();
 

@@ -84,34 +84,11 @@ public final class LineSplitter {
    * otherwise its longest prefix that fits with a marker naming the bytes cut in all.
    */
   static String fit(String text, long cut, int maxBytes) {
-    long bytes = Utf8.length(text);
-    if (cut == 0 && bytes <= maxBytes) {
-      return text;
-    }
-    long total = bytes + cut;
-    int budget = maxBytes - marker(total).length();
-    int end = 0;
-    long kept = 0;
-    while (end < text.length()) {
-      char c = text.charAt(end);
-      int chars =
-          Character.isHighSurrogate(c)
-                  && end + 1 < text.length()
-                  && Character.isLowSurrogate(text.charAt(end + 1))
-              ? 2
-              : 1;
-      int width = c < 0x80 ? 1 : c < 0x800 ? 2 : chars == 2 ? 4 : 3;
-      if (kept + width > budget) {
-        break;
-      }
-      kept += width;
-      end += chars;
-    }
-    return text.substring(0, end) + marker(total - kept);
+    return Utf8.fit(text, cut, maxBytes);
   }
 
-  /** The marker after a truncated line; ASCII, so its length is its size in bytes. */
+  /** The marker after a truncated line. */
   static String marker(long cutBytes) {
-    return " [...truncated " + cutBytes + " bytes]";
+    return Utf8.truncationMarker(cutBytes);
   }
 }
