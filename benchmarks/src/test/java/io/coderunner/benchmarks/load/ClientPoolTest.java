@@ -1,6 +1,7 @@
 package io.coderunner.benchmarks.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.coderunner.benchmarks.support.BenchServer;
 import io.coderunner.benchmarks.support.RawWebSocket;
@@ -12,6 +13,7 @@ import io.coderunner.core.log.RetentionConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,11 +85,7 @@ class ClientPoolTest {
       }
     }
     Map<String, Long> lastSeq = Map.of("d1", last[0], "d2", last[1]);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (pool.caughtUp(lastSeq) < 20 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(pool.caughtUp(lastSeq)).isEqualTo(20);
+    await().atMost(Duration.ofSeconds(30)).until(() -> pool.caughtUp(lastSeq) == 20);
     pool.closeAll(2_000);
 
     long lines = 0;
@@ -126,10 +124,8 @@ class ClientPoolTest {
     try (RawWebSocket ws = RawWebSocket.connect(address(), "/ws", server.token())) {
       assertThat(ws).isNotNull();
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.broadcaster().stats().connections() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(server.broadcaster().stats().connections()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(server.broadcaster().stats().connections()).isZero());
   }
 }
