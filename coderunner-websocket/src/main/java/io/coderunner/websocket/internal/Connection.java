@@ -679,8 +679,9 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     }
     boolean behind = false;
     for (Subscription s : subscriptions.values()) {
-      behind |= s.cursor().lag().isBehind();
-      if (isTooFarBehind(s, now)) {
+      CursorLag lag = s.cursor().lag();
+      behind |= lag.isBehind();
+      if (isTooFarBehind(s, lag, now)) {
         close(
             CloseCodes.SLOW_CONSUMER,
             "too far behind on " + s.id() + "; resume after the last seq received");
@@ -742,11 +743,10 @@ final class Connection extends AbstractReceiveListener implements CursorListener
    * From then on every unread line was appended after it had caught up, so the lag in bytes and the
    * age of the oldest unread line measure exactly how far behind it fell.
    */
-  private boolean isTooFarBehind(Subscription s, Instant now) {
+  private boolean isTooFarBehind(Subscription s, CursorLag lag, Instant now) {
     if (s.cursor().position() <= s.replayEnd) {
       return Duration.between(s.since, now).compareTo(b.config.maxLagTime()) > 0;
     }
-    CursorLag lag = s.cursor().lag();
     if (lag.age().compareTo(b.config.maxLagTime()) > 0) {
       return true;
     }
