@@ -3,6 +3,7 @@ package io.coderunner.websocket;
 import io.coderunner.core.DeploymentLookup;
 import io.coderunner.core.auth.AccessPolicy;
 import io.coderunner.core.auth.JwtService;
+import io.coderunner.core.delivery.DeliveryListener;
 import io.coderunner.core.delivery.DeliveryStats;
 import io.coderunner.core.delivery.DeliveryStatsSource;
 import io.coderunner.core.log.LogStore;
@@ -38,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>It is a {@link DeliveryStatsSource}: metrics read its totals through core's SPI, without
- * depending on this module.
+ * depending on this module; a {@link DeliveryListener} given to the builder hears of each live
+ * delivery and resume as it happens.
  */
 public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource {
   private final Broadcaster core;
@@ -126,6 +128,7 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
     private AccessPolicy accessPolicy = AccessPolicy.ownerOrAdmin();
     private Clock clock = Clock.systemUTC();
     private @Nullable FrameCodec codec;
+    private DeliveryListener deliveryListener = DeliveryListener.NONE;
 
     private Builder() {}
 
@@ -175,6 +178,18 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
     }
 
     /**
+     * Told of each frame of live lines written (with its delivery latency) and of each resume, on
+     * the I/O threads; see {@link DeliveryListener} for what it may do there. Default {@link
+     * DeliveryListener#NONE}, which also spares the connections the clock read per frame. The
+     * latency is timed with this broadcaster's {@link #clock(Clock) clock} against the append time
+     * the log store recorded with its own, so give both the same clock.
+     */
+    public Builder deliveryListener(DeliveryListener deliveryListener) {
+      this.deliveryListener = Objects.requireNonNull(deliveryListener, "deliveryListener");
+      return this;
+    }
+
+    /**
      * Builds the broadcaster; it accepts connections once its handler is mounted.
      *
      * @throws IllegalStateException if the log store, deployment lookup or JWT service is missing
@@ -192,7 +207,8 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
                     .build());
       }
       return new LogBroadcaster(
-          new Broadcaster(config, logStore, deployments, jwt, accessPolicy, clock, c));
+          new Broadcaster(
+              config, logStore, deployments, jwt, accessPolicy, clock, c, deliveryListener));
     }
   }
 }

@@ -11,6 +11,7 @@ import io.coderunner.core.LogLine;
 import io.coderunner.core.Principal;
 import io.coderunner.core.auth.JwtConfig;
 import io.coderunner.core.auth.JwtService;
+import io.coderunner.core.delivery.DeliveryListener;
 import io.coderunner.core.log.AppendResult;
 import io.coderunner.core.log.InMemoryLogStore;
 import io.coderunner.core.log.LogInfo;
@@ -82,6 +83,20 @@ final class TestServer implements AutoCloseable {
     private RetentionConfig retention = RetentionConfig.defaults();
     private Duration tokenTtl = Duration.ofHours(1);
     private HttpClient http;
+    private DeliveryListener deliveryListener = DeliveryListener.NONE;
+    private Duration broadcasterAhead = Duration.ZERO;
+
+    /** Told of live deliveries and resumes. */
+    Builder deliveryListener(DeliveryListener deliveryListener) {
+      this.deliveryListener = deliveryListener;
+      return this;
+    }
+
+    /** Runs the broadcaster's clock this much ahead of the store's. */
+    Builder broadcasterAhead(Duration ahead) {
+      this.broadcasterAhead = ahead;
+      return this;
+    }
 
     Builder config(WebSocketConfig config) {
       this.config = config;
@@ -138,7 +153,8 @@ final class TestServer implements AutoCloseable {
             .logStore(store)
             .deployments(id -> Optional.ofNullable(deployments.get(id)))
             .jwt(jwt)
-            .clock(clock)
+            .clock(b.broadcasterAhead.isZero() ? clock : Clock.offset(clock, b.broadcasterAhead))
+            .deliveryListener(b.deliveryListener)
             .build();
     undertow =
         Undertow.builder()

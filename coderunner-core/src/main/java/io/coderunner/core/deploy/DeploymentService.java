@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,10 @@ public final class DeploymentService implements AutoCloseable {
    * its start and exit are ignored so they cannot be taken for the new process's.
    */
   private final ConcurrentHashMap<DeploymentId, Listener> current = new ConcurrentHashMap<>();
+
+  private final LongAdder starts = new LongAdder();
+  private final LongAdder startFailures = new LongAdder();
+  private final LongAdder exitFailures = new LongAdder();
 
   private DeploymentService(
       DeploymentStore store,
@@ -231,6 +236,11 @@ public final class DeploymentService implements AutoCloseable {
     }
   }
 
+  /** Starts and failures since the service was created. */
+  public DeploymentStats stats() {
+    return new DeploymentStats(starts.sum(), startFailures.sum(), exitFailures.sum());
+  }
+
   /** Stops every process through the runner. */
   @Override
   public void close() {
@@ -267,9 +277,11 @@ public final class DeploymentService implements AutoCloseable {
     Deployment starting = transition(d, DeploymentStatus.STARTING, action, "starting");
     Listener listener = new Listener(starting.id());
     current.put(starting.id(), listener);
+    starts.increment();
     try {
       runner.start(starting, listener);
     } catch (RuntimeException e) {
+      startFailures.increment();
       // Whatever went wrong, the deployment must not stay "starting" with no process behind it.
       current.remove(starting.id(), listener);
       String reason =
@@ -349,6 +361,9 @@ public final class DeploymentService implements AutoCloseable {
               (clean ? "stopped" : "failed") + ": process exited with code " + exitCode;
           if (d.status().canTransitionTo(next)) {
             transition(d, next, "exit", message);
+            if (!clean) {
+              exitFailures.increment();
+            }
           }
         } catch (RuntimeException e) {
           log.warn("deployment {}: could not record the process exit", id, e);

@@ -1,6 +1,7 @@
 package io.coderunner.core.log;
 
 import io.coderunner.core.LogLine;
+import java.time.Instant;
 import java.util.List;
 
 /** What one {@link LogCursor#poll} found. */
@@ -12,8 +13,10 @@ public sealed interface CursorBatch {
    *
    * @param lines the lines that passed the cursor's filter
    * @param next the seq the cursor reads next
+   * @param appendedAt when the first line this poll read (the oldest) was appended, by the store's
+   *     clock: a live line's delivery latency runs from here
    */
-  record Lines(List<LogLine> lines, long next) implements CursorBatch {}
+  record Lines(List<LogLine> lines, long next, Instant appendedAt) implements CursorBatch {}
 
   /**
    * Retention dropped lines {@code from..to} (inclusive) before the cursor read them; it has moved

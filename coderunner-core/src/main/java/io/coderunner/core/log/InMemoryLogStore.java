@@ -201,7 +201,8 @@ public final class InMemoryLogStore implements LogStore {
         appendedLines,
         appendedBytes,
         evicted,
-        gapsServed.sum());
+        gapsServed.sum(),
+        config.globalMaxBytes());
   }
 
   @Override

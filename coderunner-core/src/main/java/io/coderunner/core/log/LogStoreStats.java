@@ -12,6 +12,8 @@ package io.coderunner.core.log;
  * @param appendedBytes their approximate size
  * @param evictedLines lines dropped by retention or the global budget
  * @param gapsServed gaps reported to cursors
+ * @param budgetBytes the most bytes the store keeps over all logs before it evicts the oldest lines
+ *     ({@link RetentionConfig#globalMaxBytes()}); {@link Long#MAX_VALUE} when it has no such budget
  */
 public record LogStoreStats(
     long logs,
@@ -21,4 +23,5 @@ public record LogStoreStats(
     long appendedLines,
     long appendedBytes,
     long evictedLines,
-    long gapsServed) {}
+    long gapsServed,
+    long budgetBytes) {}

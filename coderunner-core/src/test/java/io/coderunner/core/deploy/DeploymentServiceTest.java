@@ -178,6 +178,7 @@ class DeploymentServiceTest {
             "stdout one",
             "stdout WARN two",
             "system [stopped] stopped: process exited with code 0");
+    assertThat(service.stats()).isEqualTo(new DeploymentStats(1, 0, 0));
     List<LogLine> lines = logs.read(d.id(), 0, 100, LogFilter.all()).lines();
     assertThat(lines.get(4).level()).isEqualTo(LogLevel.WARN);
   }
@@ -196,6 +197,7 @@ class DeploymentServiceTest {
             "system [running] running (pid N)",
             "stderr bad",
             "system [failed] failed: process exited with code 2");
+    assertThat(service.stats()).isEqualTo(new DeploymentStats(1, 0, 1));
     assertThat(logs.read(d.id(), 0, 100, LogFilter.all()).lines().get(4).level())
         .isEqualTo(LogLevel.ERROR);
   }
@@ -219,6 +221,9 @@ class DeploymentServiceTest {
             "stdout ready",
             "system [stopping] stopping",
             "system [stopped] stopped: process exited with code 143");
+    assertThat(service.stats())
+        .as("a stopped process is no failure")
+        .isEqualTo(new DeploymentStats(1, 0, 0));
     assertThatThrownBy(() -> service.stop(ALICE, d.id()))
         .isInstanceOf(InvalidTransitionException.class);
   }
@@ -247,6 +252,7 @@ class DeploymentServiceTest {
             "system [starting] starting",
             "system [running] running (pid N)",
             "stdout ready");
+    assertThat(service.stats()).isEqualTo(new DeploymentStats(2, 0, 0));
   }
 
   @Test
@@ -283,6 +289,7 @@ class DeploymentServiceTest {
             "system [starting] starting",
             "stderr command not allowed: ls",
             "system [failed] failed to start");
+    assertThat(service.stats()).isEqualTo(new DeploymentStats(1, 1, 0));
   }
 
   @Test
@@ -307,6 +314,7 @@ class DeploymentServiceTest {
     assertThat(status(d.id())).isEqualTo(DeploymentStatus.FAILED);
     assertThat(log(d.id()))
         .contains("stderr could not start: runner is closed", "system [failed] failed to start");
+    assertThat(service.stats()).isEqualTo(new DeploymentStats(1, 1, 0));
   }
 
   @Test

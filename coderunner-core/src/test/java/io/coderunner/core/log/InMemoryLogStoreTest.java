@@ -308,6 +308,7 @@ class InMemoryLogStoreTest {
       store.append(OTHER, LogEntry.stdout("b".repeat(100)));
     }
     LogStoreStats stats = store.stats();
+    assertThat(stats.budgetBytes()).isEqualTo(20_000);
     assertThat(stats.retainedBytes()).isLessThanOrEqualTo(20_000);
     // The older deployment paid first: OTHER keeps all its lines while APP lost most of its.
     assertThat(store.info(OTHER).orElseThrow().retainedLines()).isEqualTo(100);

@@ -9,7 +9,10 @@ import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLevel;
 import io.coderunner.core.MutableClock;
+import io.coderunner.core.StreamKind;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -212,8 +215,47 @@ class LogCursorTest {
     LogFilter none = LogFilter.builder().query("never").build();
     LogCursor cursor = store.subscribe(APP, StartPosition.after(0), none, recorder);
     CursorBatch batch = cursor.poll(1, Long.MAX_VALUE);
-    assertThat(batch).isEqualTo(new CursorBatch.Lines(List.of(), 17));
+    assertThat(batch).isEqualTo(new CursorBatch.Lines(List.of(), 17, clock.instant()));
     assertThat(recorder.drain(cursor)).isEqualTo(new CursorBatch.Idle(101));
+  }
+
+  @Test
+  void aBatchCarriesTheAppendTimeOfItsOldestLineToTheMicrosecond() {
+    store.create(APP);
+    clock.advance(Duration.ofNanos(1_234_567));
+    Instant first = clock.instant();
+    append(2);
+    clock.advance(Duration.ofMillis(3));
+    append(1);
+    clock.advance(Duration.ofSeconds(5));
+    LogCursor cursor = subscribe(StartPosition.after(0));
+
+    CursorBatch.Lines all = (CursorBatch.Lines) cursor.poll(100, Long.MAX_VALUE);
+    assertThat(all.lines()).hasSize(3);
+    assertThat(all.appendedAt()).isEqualTo(first.truncatedTo(ChronoUnit.MICROS));
+
+    LogCursor fromThird = subscribe(StartPosition.after(2));
+    assertThat(((CursorBatch.Lines) fromThird.poll(100, Long.MAX_VALUE)).appendedAt())
+        .isEqualTo(first.plusMillis(3).truncatedTo(ChronoUnit.MICROS));
+  }
+
+  @Test
+  void lineAgeCountsFromTheStoresClockEvenForLinesThatCarryTheirOwnTimestamp() {
+    store.create(APP);
+    Instant appended = clock.instant();
+    store.append(
+        APP,
+        new LogEntry(
+            Instant.parse("2020-01-01T00:00:00Z"),
+            StreamKind.STDOUT,
+            LogLevel.INFO,
+            "from an agent"));
+    clock.advance(Duration.ofMillis(250));
+    LogCursor cursor = subscribe(StartPosition.after(0));
+
+    assertThat(cursor.lag().age()).isEqualTo(Duration.ofMillis(250));
+    assertThat(((CursorBatch.Lines) cursor.poll(1, Long.MAX_VALUE)).appendedAt())
+        .isEqualTo(appended);
   }
 
   @Test

@@ -7,6 +7,8 @@ import io.coderunner.core.auth.AccessPolicy;
 import io.coderunner.core.auth.AuthenticationException;
 import io.coderunner.core.auth.JwtService;
 import io.coderunner.core.auth.VerifiedToken;
+import io.coderunner.core.delivery.DeliveryListener;
+import io.coderunner.core.delivery.ResumeOutcome;
 import io.coderunner.core.log.LogStore;
 import io.coderunner.core.protocol.EncodedFrame;
 import io.coderunner.core.protocol.FrameCodec;
@@ -69,6 +71,8 @@ public final class Broadcaster {
   final AccessPolicy policy;
   final Clock clock;
   final FrameCodec codec;
+  private final DeliveryListener listener;
+  private final boolean listening;
 
   private final HttpHandler handler;
   final ConcurrentHashMap<String, Connection> connections = new ConcurrentHashMap<>();
@@ -100,7 +104,8 @@ public final class Broadcaster {
       JwtService jwt,
       AccessPolicy policy,
       Clock clock,
-      FrameCodec codec) {
+      FrameCodec codec,
+      DeliveryListener listener) {
     this.config = config;
     this.store = store;
     this.deployments = deployments;
@@ -108,6 +113,8 @@ public final class Broadcaster {
     this.policy = policy;
     this.clock = clock;
     this.codec = codec;
+    this.listener = listener;
+    this.listening = listener != DeliveryListener.NONE;
     WebSocketProtocolHandshakeHandler upgrade =
         Handlers.websocket(
             new WebSocketConnectionCallback() {
@@ -254,6 +261,32 @@ public final class Broadcaster {
 
   void countAuthFailure(String reason) {
     authFailures.computeIfAbsent(reason, k -> new LongAdder()).increment();
+  }
+
+  /** Whether a listener wants to hear of deliveries, so connections time their live frames. */
+  boolean timesDeliveries() {
+    return listening;
+  }
+
+  /** Tells the listener of a frame of live lines written; the caller's thread goes on whatever. */
+  void delivered(int lines, long latencyNanos) {
+    try {
+      listener.linesDelivered(lines, latencyNanos);
+    } catch (RuntimeException e) {
+      log.debug("delivery listener failed", e);
+    }
+  }
+
+  /** Tells the listener of a resume. */
+  void resumed(ResumeOutcome outcome) {
+    if (!listening) {
+      return;
+    }
+    try {
+      listener.resumed(outcome);
+    } catch (RuntimeException e) {
+      log.debug("delivery listener failed", e);
+    }
   }
 
   boolean isClosing() {

@@ -8,6 +8,7 @@ import io.coderunner.core.LogLine;
 import io.coderunner.core.Principal;
 import io.coderunner.core.auth.AuthenticationException;
 import io.coderunner.core.auth.VerifiedToken;
+import io.coderunner.core.delivery.ResumeOutcome;
 import io.coderunner.core.log.CursorBatch;
 import io.coderunner.core.log.CursorLag;
 import io.coderunner.core.log.CursorListener;
@@ -92,6 +93,11 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   private long tokensAt;
   private @Nullable Runnable shutdownDone;
   private boolean cleanedUp;
+
+  /** Live lines in the logs frame the last poll returned, and their oldest line's append time. */
+  private int polledLiveLines;
+
+  private long polledAppendedMicros;
 
   // Read by other threads
   private volatile @Nullable Principal principal;
@@ -477,6 +483,13 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     subscriptions.put(id, subscription);
     order.add(subscription);
     CursorOpening o = cursor.opening();
+    Long after = s.after();
+    if (start instanceof StartPosition.After && after != null) {
+      b.resumed(
+          o.reset()
+              ? ResumeOutcome.RESET
+              : after + 1 < o.firstAvailable() ? ResumeOutcome.GAP : ResumeOutcome.CONTINUED);
+    }
     send(new ServerFrame.Subscribed(id, o.epoch(), o.firstAvailable(), o.next(), o.reset()));
   }
 
@@ -546,9 +559,14 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     if (writing || closeSent || ended) {
       return;
     }
+    int liveLines = 0;
+    long appendedMicros = 0;
     EncodedFrame next = control.poll();
     if (next == null) {
       next = nextLogsFrame();
+      liveLines = polledLiveLines;
+      appendedMicros = polledAppendedMicros;
+      polledLiveLines = 0;
     }
     if (next == null) {
       if (shuttingDown && !closeSent) {
@@ -556,10 +574,15 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       }
       return;
     }
-    write(next);
+    write(next, liveLines, appendedMicros);
   }
 
-  private void write(EncodedFrame frame) {
+  /**
+   * Writes one frame. {@code liveLines} counts the lines in it appended after their subscription
+   * opened (0 for any other frame); once written, their delivery is timed from {@code
+   * appendedMicros}.
+   */
+  private void write(EncodedFrame frame, int liveLines, long appendedMicros) {
     writing = true;
     int size = frame.sizeBytes();
     WebSockets.sendText(
@@ -573,6 +596,10 @@ final class Connection extends AbstractReceiveListener implements CursorListener
             bytes += size;
             b.framesSent.increment();
             b.bytesSent.add(size);
+            if (liveLines > 0) {
+              long nanos = (epochMicros(b.clock.instant()) - appendedMicros) * 1_000;
+              b.delivered(liveLines, Math.max(0, nanos));
+            }
             drain();
           }
 
@@ -632,6 +659,10 @@ final class Connection extends AbstractReceiveListener implements CursorListener
         }
         lines += batchLines.size();
         b.linesSent.add(batchLines.size());
+        if (b.timesDeliveries() && batchLines.get(0).seq() > s.replayEnd) {
+          polledLiveLines = batchLines.size();
+          polledAppendedMicros = epochMicros(l.appendedAt());
+        }
         return s.filter.isAll() && s.cursor().filter().isAll()
             ? b.sharedLogsFrame(s.id(), s.epoch, batchLines)
             : b.encode(new ServerFrame.Logs(s.id(), batchLines));
@@ -655,6 +686,10 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     }
     onSignal(s.cursor()); // only filtered-out lines so far; continue in a later turn
     return null;
+  }
+
+  private static long epochMicros(Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
   // ------------------------------------------------------------------ housekeeping thread

@@ -139,6 +139,11 @@ public final class CursorImpl implements LogCursor {
 
   private CursorBatch.@Nullable Lines read(
       LogBuffer.Directory dir, long pos, long last, int maxLines, long maxBytes) {
+    LogBuffer.Chunk firstChunk = dir.chunkOf(pos);
+    if (firstChunk == null) {
+      return null; // dropped under us
+    }
+    long appendedAt = firstChunk.appendedAt[(int) ((pos - 1) & LogBuffer.CHUNK_MASK)];
     boolean all = filter.isAll();
     long scanLimit = all ? maxLines : (long) maxLines * SCAN_FACTOR;
     LogLine[] out = new LogLine[(int) Math.min(maxLines, last - pos + 1)];
@@ -171,7 +176,7 @@ public final class CursorImpl implements LogCursor {
             ? List.of()
             : Collections.unmodifiableList(
                 Arrays.asList(count == out.length ? out : Arrays.copyOf(out, count)));
-    return new CursorBatch.Lines(lines, seq);
+    return new CursorBatch.Lines(lines, seq, LogBuffer.instantOfMicros(appendedAt));
   }
 
   @Override
@@ -195,8 +200,10 @@ public final class CursorImpl implements LogCursor {
     long fromStart =
         fromChunk.endBytes[fromOffset] - (fromLine == null ? 0 : LogBuffer.sizeOf(fromLine));
     long bytes = lastChunk.endBytes[(int) ((last - 1) & LogBuffer.CHUNK_MASK)] - fromStart;
-    long ageMillis = buffer.clock().millis() - fromChunk.appendedAt[fromOffset];
-    return new CursorLag(lines, Math.max(0, bytes), Duration.ofMillis(Math.max(0, ageMillis)));
+    long ageMicros =
+        LogBuffer.epochMicros(buffer.clock().instant()) - fromChunk.appendedAt[fromOffset];
+    return new CursorLag(
+        lines, Math.max(0, bytes), Duration.ofNanos(Math.max(0, ageMicros) * 1_000));
   }
 
   /** Called by appenders after they published new lines. */

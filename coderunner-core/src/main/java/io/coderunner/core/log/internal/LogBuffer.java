@@ -17,6 +17,7 @@ import io.coderunner.core.log.StartPosition;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,7 +73,10 @@ public final class LogBuffer {
     /** Bytes appended to the log up to and including each line. */
     final long[] endBytes = new long[CHUNK_SIZE];
 
-    /** When each line was appended, in epoch milliseconds of the store's clock. */
+    /**
+     * When each line was appended, in epoch microseconds of the store's clock: fine enough to time
+     * delivery, which takes well under a millisecond.
+     */
     final long[] appendedAt = new long[CHUNK_SIZE];
   }
 
@@ -177,10 +181,10 @@ public final class LogBuffer {
     Instant ts;
     if (given == null) {
       ts = clock.instant();
-      now = ts.toEpochMilli();
+      now = epochMicros(ts);
     } else {
       ts = given;
-      now = clock.millis();
+      now = epochMicros(clock.instant());
     }
     LogLine line;
     long delta;
@@ -212,7 +216,7 @@ public final class LogBuffer {
     String[] messages = new String[n];
     Instant[] stamps = new Instant[n];
     Instant stampNow = clock.instant();
-    long now = stampNow.toEpochMilli();
+    long now = epochMicros(stampNow);
     for (int i = 0; i < n; i++) {
       LogEntry e = Objects.requireNonNull(entries.get(i), "entry");
       messages[i] = Truncation.truncate(e.message(), config.maxLineBytes());
@@ -300,7 +304,7 @@ public final class LogBuffer {
 
   /** Drops lines appended before {@code now - maxAge}, up to {@code last}; guarded by lock. */
   private long evictExpiredLocked(long last, long now) {
-    long cutoff = now - config.maxAge().toMillis();
+    long cutoff = now - micros(config.maxAge());
     long first = (long) FIRST_SEQ.get(this);
     long freed = 0;
     while (first <= last) {
@@ -322,7 +326,7 @@ public final class LogBuffer {
       if (closed != null) {
         return 0;
       }
-      freed = evictExpiredLocked((long) LAST_SEQ.get(this), clock.millis());
+      freed = evictExpiredLocked((long) LAST_SEQ.get(this), epochMicros(clock.instant()));
     } finally {
       lock.unlock();
     }
@@ -360,7 +364,7 @@ public final class LogBuffer {
     return freed;
   }
 
-  /** Append time (epoch ms) of the first retained line, or {@link Long#MAX_VALUE} if none. */
+  /** Append time (epoch µs) of the first retained line, or {@link Long#MAX_VALUE} if none. */
   public long oldestAppendTime() {
     long last = lastSeq();
     Directory dir = directory;
@@ -370,6 +374,25 @@ public final class LogBuffer {
     }
     Chunk chunk = dir.chunkOf(first);
     return chunk == null ? Long.MIN_VALUE : chunk.appendedAt[(int) ((first - 1) & CHUNK_MASK)];
+  }
+
+  /** {@code d} in microseconds, at most {@link Long#MAX_VALUE}. */
+  static long micros(Duration d) {
+    if (d.getSeconds() >= Long.MAX_VALUE / 1_000_000L - 1) {
+      return Long.MAX_VALUE;
+    }
+    return d.getSeconds() * 1_000_000L + d.getNano() / 1_000;
+  }
+
+  /** The instant {@code epochMicros} microseconds after the epoch. */
+  static Instant instantOfMicros(long epochMicros) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1_000);
+  }
+
+  /** {@code t} in microseconds since the epoch. */
+  static long epochMicros(Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
   private void ensureOpen() {

@@ -1,0 +1,26 @@
+package io.coderunner.core.delivery;
+
+/**
+ * Told of single deliveries as they happen, where {@link DeliveryStats} only gives totals: the SPI
+ * through which metrics time delivery without depending on the transport.
+ *
+ * <p>A transport calls it on its I/O threads, concurrently, for every frame of live lines, so an
+ * implementation must be thread-safe, must not block and should take no more than a counter
+ * increment or a histogram record. A transport catches what a listener throws and goes on.
+ */
+public interface DeliveryListener {
+  /** Listens to nothing. */
+  DeliveryListener NONE = new DeliveryListener() {};
+
+  /**
+   * A frame of live lines (appended after its follower subscribed) was handed to the network.
+   *
+   * @param lines how many log lines the frame held, at least 1
+   * @param latencyNanos from the append of its oldest line to the frame being written, by the
+   *     store's clock; never negative
+   */
+  default void linesDelivered(int lines, long latencyNanos) {}
+
+  /** A follower resumed from a position. */
+  default void resumed(ResumeOutcome outcome) {}
+}
