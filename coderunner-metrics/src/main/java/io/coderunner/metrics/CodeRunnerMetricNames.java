@@ -29,6 +29,12 @@ public final class CodeRunnerMetricNames {
   /** Approximate size of the lines the store keeps now (gauge, bytes). */
   public static final String LOGS_RETAINED_BYTES = PREFIX + "logs.retained.bytes";
 
+  /**
+   * The store's global byte budget (gauge, bytes; NaN when it has none): retained bytes over it
+   * make the store evict the oldest lines.
+   */
+  public static final String LOGS_BUDGET = PREFIX + "logs.budget";
+
   /** Gaps reported to cursors that fell behind retention (function counter, gaps). */
   public static final String LOGS_GAPS = PREFIX + "logs.gaps";
 
@@ -43,6 +49,15 @@ public final class CodeRunnerMetricNames {
 
   /** Deployments by status (gauge, deployments, tag {@link #TAG_STATUS}). */
   public static final String DEPLOYMENTS = PREFIX + "deployments";
+
+  /** Processes a deployment service asked its runner to start (function counter). */
+  public static final String DEPLOYMENTS_STARTS = PREFIX + "deployments.starts";
+
+  /**
+   * Deployments that failed (function counter, tag {@link #TAG_REASON}: {@code start} when no
+   * process ran, {@code exit} when it exited with a non-zero code).
+   */
+  public static final String DEPLOYMENTS_FAILURES = PREFIX + "deployments.failures";
 
   /**
    * HTTP requests served (timer, seconds, tags {@link #TAG_METHOD}, {@link #TAG_ROUTE}, {@link
@@ -98,6 +113,15 @@ public final class CodeRunnerMetricNames {
   /** Failed WebSocket authentications (function counter, tag {@link #TAG_REASON}). */
   public static final String WS_AUTH_FAILURES = PREFIX + "ws.auth.failures";
 
+  /**
+   * Time from a live line's append to the WebSocket frame holding it being written (timer, seconds,
+   * with fixed histogram buckets); one sample per frame, timed from its oldest line.
+   */
+  public static final String WS_DELIVERY_LATENCY = PREFIX + "ws.delivery.latency";
+
+  /** Subscriptions that resumed from a position (counter, tag {@link #TAG_OUTCOME}). */
+  public static final String WS_RESUMES = PREFIX + "ws.resumes";
+
   /** Tag: a WebSocket close code, or {@link #OTHER} for one outside the known set. */
   public static final String TAG_CODE = "code";
 
@@ -119,7 +143,10 @@ public final class CodeRunnerMetricNames {
   /** Tag: the route template that matched, or {@link #UNKNOWN_ROUTE}. */
   public static final String TAG_ROUTE = "route";
 
-  /** Tag: the status class ({@code SUCCESS}, {@code CLIENT_ERROR}, ...). */
+  /**
+   * Tag: the status class of an HTTP request ({@code SUCCESS}, {@code CLIENT_ERROR}, ...), or how a
+   * resume ended ({@code continued}, {@code gap}, {@code reset}).
+   */
   public static final String TAG_OUTCOME = "outcome";
 
   /** The {@link #TAG_ROUTE} of a request that matched no route. */

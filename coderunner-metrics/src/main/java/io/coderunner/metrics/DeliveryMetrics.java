@@ -1,20 +1,26 @@
 package io.coderunner.metrics;
 
 import io.coderunner.core.auth.AuthenticationException;
+import io.coderunner.core.delivery.DeliveryListener;
 import io.coderunner.core.delivery.DeliveryStats;
 import io.coderunner.core.delivery.DeliveryStatsSource;
+import io.coderunner.core.delivery.ResumeOutcome;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
@@ -22,8 +28,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Meters of a live log delivery (the WebSocket broadcaster): connections, subscriptions, frames,
  * bytes and lines sent, closes by code and authentication failures by reason, all read from {@link
- * DeliveryStatsSource#deliveryStats()}. It knows the delivery only through core's SPI, so this
- * module does not depend on the WebSocket module.
+ * DeliveryStatsSource#deliveryStats()}; and, through {@link #listener(MeterRegistry)}, the delivery
+ * latency of live lines and resumes by outcome, recorded as they happen. It knows the delivery only
+ * through core's SPI, so this module does not depend on the WebSocket module.
  *
  * <p>Tags are bounded: {@code code} is one of {@link #CLOSE_CODES} or {@code other}, {@code reason}
  * one of {@link #AUTH_FAILURE_REASONS} or {@code other}; every series is registered at bind time,
@@ -49,6 +56,29 @@ public final class DeliveryMetrics implements MeterBinder {
    */
   public static final List<String> AUTH_FAILURE_REASONS = authFailureReasons();
 
+  /**
+   * The bucket boundaries of the {@link CodeRunnerMetricNames#WS_DELIVERY_LATENCY} histogram, from
+   * 100 µs (the scale of a delivery on an idle server) to 10 s (a client far behind).
+   */
+  public static final List<Duration> LATENCY_BUCKETS =
+      List.of(
+          Duration.ofNanos(100_000),
+          Duration.ofNanos(250_000),
+          Duration.ofNanos(500_000),
+          Duration.ofMillis(1),
+          Duration.ofNanos(2_500_000),
+          Duration.ofMillis(5),
+          Duration.ofMillis(10),
+          Duration.ofMillis(25),
+          Duration.ofMillis(50),
+          Duration.ofMillis(100),
+          Duration.ofMillis(250),
+          Duration.ofMillis(500),
+          Duration.ofSeconds(1),
+          Duration.ofMillis(2_500),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(10));
+
   private final DeliveryStatsSource source;
   private final Snapshot<DeliveryStats> stats;
 
@@ -72,6 +102,58 @@ public final class DeliveryMetrics implements MeterBinder {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(nanoTime, "nanoTime");
     return new DeliveryMetrics(source, LogStoreMetrics.checkCache(cache), nanoTime);
+  }
+
+  /**
+   * A {@link DeliveryListener} that records into {@code registry}: each live frame's latency in the
+   * {@link CodeRunnerMetricNames#WS_DELIVERY_LATENCY} timer (a histogram with {@link
+   * #LATENCY_BUCKETS}), and each resume in {@link CodeRunnerMetricNames#WS_RESUMES} by outcome
+   * ({@code continued}, {@code gap}, {@code reset}, each registered at 0). Give it to the
+   * transport's builder, for example {@code LogBroadcaster.Builder.deliveryListener}. A record
+   * costs a few counter increments and no allocation, on the transport's I/O thread.
+   */
+  public static DeliveryListener listener(MeterRegistry registry) {
+    Objects.requireNonNull(registry, "registry");
+    Timer latency =
+        Timer.builder(CodeRunnerMetricNames.WS_DELIVERY_LATENCY)
+            .description(
+                "Time from a live line's append to the WebSocket frame holding it being written")
+            .serviceLevelObjectives(LATENCY_BUCKETS.toArray(new Duration[0]))
+            .register(registry);
+    Map<ResumeOutcome, Counter> resumes = new EnumMap<>(ResumeOutcome.class);
+    for (ResumeOutcome outcome : ResumeOutcome.values()) {
+      resumes.put(
+          outcome,
+          Counter.builder(CodeRunnerMetricNames.WS_RESUMES)
+              .tag(CodeRunnerMetricNames.TAG_OUTCOME, outcome.name().toLowerCase(Locale.ROOT))
+              .description("WebSocket subscriptions that resumed from a position, by outcome")
+              .register(registry));
+    }
+    return new Recorder(latency, resumes);
+  }
+
+  /** Records deliveries and resumes into meters registered up front. */
+  private static final class Recorder implements DeliveryListener {
+    private final Timer latency;
+    private final Map<ResumeOutcome, Counter> resumes;
+
+    Recorder(Timer latency, Map<ResumeOutcome, Counter> resumes) {
+      this.latency = latency;
+      this.resumes = resumes;
+    }
+
+    @Override
+    public void linesDelivered(int lines, long latencyNanos) {
+      latency.record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void resumed(ResumeOutcome outcome) {
+      Counter counter = resumes.get(outcome);
+      if (counter != null) {
+        counter.increment();
+      }
+    }
   }
 
   private static List<String> authFailureReasons() {

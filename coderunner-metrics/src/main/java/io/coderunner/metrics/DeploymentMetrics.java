@@ -3,7 +3,9 @@ package io.coderunner.metrics;
 import io.coderunner.core.Deployment;
 import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.deploy.DeploymentPage;
+import io.coderunner.core.deploy.DeploymentService;
 import io.coderunner.core.deploy.DeploymentStore;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code coderunner.deployments} gauge of a {@link DeploymentStore}: one time series per {@link
- * DeploymentStatus}, zero included, so a status that comes and goes never leaves a hole.
+ * DeploymentStatus}, zero included, so a status that comes and goes never leaves a hole; bound over
+ * a {@link DeploymentService}, also its starts and failures.
  *
  * <p><b>Create</b> one per store with {@link #of(DeploymentStore)} and {@link #bindTo bind} it to a
  * registry. Counting pages through the whole store, so it runs at most once per {@link
@@ -30,11 +33,28 @@ public final class DeploymentMetrics implements MeterBinder {
   static final int PAGE_SIZE = 1000;
 
   private final DeploymentStore store;
+  private final @Nullable DeploymentService service;
   private final Snapshot<Map<DeploymentStatus, Long>> counts;
 
-  private DeploymentMetrics(DeploymentStore store, Duration cache, LongSupplier nanoTime) {
+  private DeploymentMetrics(
+      DeploymentStore store,
+      @Nullable DeploymentService service,
+      Duration cache,
+      LongSupplier nanoTime) {
     this.store = store;
+    this.service = service;
     this.counts = new Snapshot<>(this::count, cache, nanoTime);
+  }
+
+  /**
+   * The status gauges of {@code service}'s store, plus {@link
+   * CodeRunnerMetricNames#DEPLOYMENTS_STARTS} and {@link
+   * CodeRunnerMetricNames#DEPLOYMENTS_FAILURES} (by {@code reason}: {@code start}, {@code exit})
+   * read from {@link DeploymentService#stats()}.
+   */
+  public static DeploymentMetrics of(DeploymentService service) {
+    Objects.requireNonNull(service, "service");
+    return new DeploymentMetrics(service.store(), service, DEFAULT_CACHE, System::nanoTime);
   }
 
   /** Gauges of {@code store}, counting at most once per {@link #DEFAULT_CACHE}. */
@@ -51,7 +71,7 @@ public final class DeploymentMetrics implements MeterBinder {
   public static DeploymentMetrics of(DeploymentStore store, Duration cache, LongSupplier nanoTime) {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(nanoTime, "nanoTime");
-    return new DeploymentMetrics(store, LogStoreMetrics.checkCache(cache), nanoTime);
+    return new DeploymentMetrics(store, null, LogStoreMetrics.checkCache(cache), nanoTime);
   }
 
   @Override
@@ -64,6 +84,23 @@ public final class DeploymentMetrics implements MeterBinder {
           .description("Deployments by status")
           .register(registry);
     }
+    DeploymentService s = service;
+    if (s == null) {
+      return;
+    }
+    FunctionCounter.builder(CodeRunnerMetricNames.DEPLOYMENTS_STARTS, s, x -> x.stats().starts())
+        .description("Processes the deployment service asked its runner to start")
+        .register(registry);
+    FunctionCounter.builder(
+            CodeRunnerMetricNames.DEPLOYMENTS_FAILURES, s, x -> x.stats().startFailures())
+        .tag(CodeRunnerMetricNames.TAG_REASON, "start")
+        .description("Deployments that failed: before a process ran, or by a non-zero exit")
+        .register(registry);
+    FunctionCounter.builder(
+            CodeRunnerMetricNames.DEPLOYMENTS_FAILURES, s, x -> x.stats().exitFailures())
+        .tag(CodeRunnerMetricNames.TAG_REASON, "exit")
+        .description("Deployments that failed: before a process ran, or by a non-zero exit")
+        .register(registry);
   }
 
   private Map<DeploymentStatus, Long> count() {

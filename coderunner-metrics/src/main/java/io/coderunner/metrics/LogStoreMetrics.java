@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
- * Meters of a {@link LogStore}: lines and bytes appended, evicted and retained, gaps served, logs
- * and open cursors, all read from {@link LogStore#stats()}.
+ * Meters of a {@link LogStore}: lines and bytes appended, evicted and retained, the byte budget,
+ * gaps served, logs and open cursors, all read from {@link LogStore#stats()}.
  *
  * <p><b>Create</b> one per store with {@link #of(LogStore)} and {@link #bindTo bind} it to a
  * registry; binding it to several registries is fine. The meters hold the store weakly, as
@@ -107,6 +107,16 @@ public final class LogStoreMetrics implements MeterBinder {
         "cursors",
         "Open cursors on the logs",
         LogStoreStats::cursors);
+    Gauge.builder(
+            CodeRunnerMetricNames.LOGS_BUDGET,
+            store,
+            s -> {
+              long budget = stats.get().budgetBytes();
+              return budget == Long.MAX_VALUE ? Double.NaN : budget;
+            })
+        .baseUnit("bytes")
+        .description("Bytes the store keeps over all logs before it evicts the oldest lines")
+        .register(registry);
   }
 
   private void counter(

@@ -3,12 +3,19 @@ package io.coderunner.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coderunner.core.delivery.DeliveryListener;
 import io.coderunner.core.delivery.DeliveryStats;
 import io.coderunner.core.delivery.DeliveryStatsSource;
+import io.coderunner.core.delivery.ResumeOutcome;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -146,5 +153,71 @@ class DeliveryMetricsTest {
     assertThatThrownBy(() -> DeliveryMetrics.of(source, Duration.ofMinutes(2), nanos::get))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cache");
+  }
+
+  @Test
+  void theListenerTimesLiveFramesIntoTheLatencyHistogramBuckets() {
+    DeliveryListener listener = DeliveryMetrics.listener(registry);
+    Timer timer = registry.get(CodeRunnerMetricNames.WS_DELIVERY_LATENCY).timer();
+    assertThat(timer.count()).isZero();
+    assertThat(timer.takeSnapshot().histogramCounts())
+        .extracting(CountAtBucket::bucket)
+        .containsExactlyElementsOf(
+            DeliveryMetrics.LATENCY_BUCKETS.stream().map(d -> (double) d.toNanos()).toList());
+
+    listener.linesDelivered(1, 80_000); // 80 µs
+    listener.linesDelivered(3, 300_000); // 300 µs
+    listener.linesDelivered(2, 40_000_000); // 40 ms
+    listener.linesDelivered(1, 60_000_000_000L); // a minute: beyond the last bucket
+
+    assertThat(timer.count()).isEqualTo(4);
+    assertThat(timer.max(TimeUnit.SECONDS)).isEqualTo(60);
+    assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(60_040_380_000.0);
+    Map<Double, Double> cumulative = new LinkedHashMap<>();
+    for (CountAtBucket b : timer.takeSnapshot().histogramCounts()) {
+      cumulative.put(b.bucket(TimeUnit.MILLISECONDS), b.count());
+    }
+    assertThat(cumulative)
+        .containsEntry(0.1, 1.0)
+        .containsEntry(0.25, 1.0)
+        .containsEntry(0.5, 2.0)
+        .containsEntry(25.0, 2.0)
+        .containsEntry(50.0, 3.0)
+        .containsEntry(10_000.0, 3.0);
+  }
+
+  @Test
+  void theListenerCountsResumesByOutcomeFromZero() {
+    DeliveryListener listener = DeliveryMetrics.listener(registry);
+    for (String outcome : List.of("continued", "gap", "reset")) {
+      assertThat(
+              registry
+                  .get(CodeRunnerMetricNames.WS_RESUMES)
+                  .tag("outcome", outcome)
+                  .counter()
+                  .count())
+          .isZero();
+    }
+    listener.resumed(ResumeOutcome.CONTINUED);
+    listener.resumed(ResumeOutcome.CONTINUED);
+    listener.resumed(ResumeOutcome.RESET);
+
+    assertThat(
+            registry
+                .get(CodeRunnerMetricNames.WS_RESUMES)
+                .tag("outcome", "continued")
+                .counter()
+                .count())
+        .isEqualTo(2);
+    assertThat(
+            registry.get(CodeRunnerMetricNames.WS_RESUMES).tag("outcome", "gap").counter().count())
+        .isZero();
+    assertThat(
+            registry
+                .get(CodeRunnerMetricNames.WS_RESUMES)
+                .tag("outcome", "reset")
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 }

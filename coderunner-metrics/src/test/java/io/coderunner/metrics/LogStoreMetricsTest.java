@@ -8,9 +8,12 @@ import io.coderunner.core.LogEntry;
 import io.coderunner.core.log.InMemoryLogStore;
 import io.coderunner.core.log.LogCursor;
 import io.coderunner.core.log.LogFilter;
+import io.coderunner.core.log.LogStore;
+import io.coderunner.core.log.LogStoreStats;
 import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.core.log.StartPosition;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,6 +61,10 @@ class LogStoreMetricsTest {
     assertThat(gauge(CodeRunnerMetricNames.LOGS_RETAINED_BYTES)).isPositive();
     assertThat(gauge(CodeRunnerMetricNames.LOGS_STORED)).isEqualTo(1);
     assertThat(gauge(CodeRunnerMetricNames.LOGS_CURSORS)).isEqualTo(1);
+    assertThat(gauge(CodeRunnerMetricNames.LOGS_BUDGET))
+        .isEqualTo((double) RetentionConfig.defaults().globalMaxBytes());
+    assertThat(registry.get(CodeRunnerMetricNames.LOGS_BUDGET).gauge().getId().getBaseUnit())
+        .isEqualTo("bytes");
     assertThat(registry.get(CodeRunnerMetricNames.LOGS_APPENDED).functionCounter().getId())
         .extracting(id2 -> id2.getBaseUnit())
         .isEqualTo("lines");
@@ -83,9 +90,28 @@ class LogStoreMetricsTest {
   @Test
   void defaultFactoryBindsEveryMeter() {
     LogStoreMetrics.of(store).bindTo(registry);
-    assertThat(registry.getMeters()).hasSize(8);
+    assertThat(registry.getMeters()).hasSize(9);
     assertThat(registry.getMeters())
         .allSatisfy(m -> assertThat(m.getId().getName()).startsWith(CodeRunnerMetricNames.PREFIX));
+  }
+
+  @Test
+  void aStoreWithoutABudgetReportsItAsNaN() {
+    LogStoreStats unbounded = new LogStoreStats(0, 0, 0, 0, 0, 0, 0, 0, Long.MAX_VALUE);
+    LogStore storeWithoutBudget =
+        (LogStore)
+            Proxy.newProxyInstance(
+                LogStore.class.getClassLoader(),
+                new Class<?>[] {LogStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("stats")) {
+                    return unbounded;
+                  }
+                  throw new UnsupportedOperationException(method.getName());
+                });
+    LogStoreMetrics.of(storeWithoutBudget, Duration.ZERO, nanos::get).bindTo(registry);
+    assertThat(gauge(CodeRunnerMetricNames.LOGS_BUDGET)).isNaN();
+    assertThat(gauge(CodeRunnerMetricNames.LOGS_RETAINED_BYTES)).isZero();
   }
 
   @Test

@@ -143,7 +143,7 @@ public final class CodeRunnerServer implements AutoCloseable {
     this.systemMetrics = SystemMetrics.create();
     systemMetrics.bindTo(meters);
     LogStoreMetrics.of(logs).bindTo(meters);
-    DeploymentMetrics.of(store).bindTo(meters);
+    DeploymentMetrics.of(deployments).bindTo(meters);
 
     // Health runs on the system clock: a host's fixed test clock must not freeze breakers or cache.
     this.health = HealthRegistry.create(b.healthConfig, Clock.systemUTC());
@@ -213,6 +213,7 @@ public final class CodeRunnerServer implements AutoCloseable {
               .jwt(jwt)
               .accessPolicy(policy)
               .clock(clock)
+              .deliveryListener(DeliveryMetrics.listener(meters))
               .build();
       ref.set(broadcaster);
       DeliveryMetrics.of(broadcaster).bindTo(meters);

@@ -8,10 +8,14 @@ import static org.awaitility.Awaitility.await;
 import io.coderunner.server.TestServer.Res;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +51,11 @@ class MetricsIT {
   }
 
   static String scrape() {
-    Res r = t.get("/metrics", null);
+    return scrape(t);
+  }
+
+  static String scrape(TestServer server) {
+    Res r = server.get("/metrics", null);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
     return r.body();
@@ -143,6 +151,84 @@ class MetricsIT {
     assertThat(sample(text, "coderunner_ws_closes_total", "code", "1001")).isZero();
     assertThat(sample(text, "coderunner_ws_auth_failures_total", "reason", "expired")).isZero();
     assertThat(sample(text, "coderunner_ws_auth_failures_total", "reason", "other")).isZero();
+  }
+
+  @Test
+  void scrapeShowsDeliveryLatencyResumesByOutcomeAndDeploymentStartsAndFailures() throws Exception {
+    try (TestServer own = new TestServer()) {
+      String followed = own.create(ALICE, "followed-app");
+      List<String> frames = new CopyOnWriteArrayList<>();
+      WebSocket ws =
+          own.http
+              .newWebSocketBuilder()
+              .header("Authorization", "Bearer " + own.token(ALICE))
+              .buildAsync(
+                  URI.create("ws://127.0.0.1:" + own.server.port() + "/ws"),
+                  new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                      frames.add(data.toString());
+                      w.request(1);
+                      return null;
+                    }
+                  })
+              .get(10, TimeUnit.SECONDS);
+      try {
+        ws.sendText(
+                "{\"type\":\"subscribe\",\"deploymentId\":\"" + followed + "\",\"after\":0}", true)
+            .get(10, TimeUnit.SECONDS);
+        await().until(() -> frames.stream().anyMatch(f -> f.contains("\"subscribed\"")));
+        Res ingest =
+            own.post(
+                "/api/deployments/" + followed + "/logs",
+                ALICE,
+                "{\"lines\":[{\"message\":\"live one\"},{\"message\":\"live two\"}]}");
+        assertThat(ingest.status()).isEqualTo(202);
+        await().until(() -> frames.stream().anyMatch(f -> f.contains("live two")));
+      } finally {
+        ws.abort();
+      }
+      assertThat(
+              own.post("/api/deployments/" + own.create(ALICE, "runs", "app") + "/start", ALICE, "")
+                  .status())
+          .isEqualTo(202);
+      assertThat(
+              own.post(
+                      "/api/deployments/" + own.create(ALICE, "refused", "fail") + "/start",
+                      ALICE,
+                      "")
+                  .status())
+          .isEqualTo(202);
+
+      await()
+          .atMost(10, TimeUnit.SECONDS)
+          .untilAsserted(
+              () -> {
+                String text = scrape(own);
+                assertThat(sample(text, "coderunner_ws_delivery_latency_seconds_count"))
+                    .isGreaterThanOrEqualTo(1);
+                assertThat(
+                        sample(text, "coderunner_ws_delivery_latency_seconds_bucket", "le", "+Inf"))
+                    .isEqualTo(sample(text, "coderunner_ws_delivery_latency_seconds_count"));
+                assertThat(
+                        sample(
+                            text, "coderunner_ws_delivery_latency_seconds_bucket", "le", "0.001"))
+                    .isLessThanOrEqualTo(
+                        sample(
+                            text, "coderunner_ws_delivery_latency_seconds_bucket", "le", "10.0"));
+                assertThat(sample(text, "coderunner_ws_resumes_total", "outcome", "continued"))
+                    .isEqualTo(1);
+                assertThat(sample(text, "coderunner_ws_resumes_total", "outcome", "gap")).isZero();
+                assertThat(sample(text, "coderunner_ws_resumes_total", "outcome", "reset"))
+                    .isZero();
+                assertThat(sample(text, "coderunner_deployments_starts_total")).isEqualTo(2);
+                assertThat(sample(text, "coderunner_deployments_failures_total", "reason", "start"))
+                    .isEqualTo(1);
+                assertThat(sample(text, "coderunner_deployments_failures_total", "reason", "exit"))
+                    .isZero();
+                assertThat(sample(text, "coderunner_logs_budget_bytes")).isPositive();
+              });
+    }
   }
 
   @Test
