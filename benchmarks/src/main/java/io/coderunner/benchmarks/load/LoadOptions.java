@@ -20,6 +20,8 @@ import java.util.Locale;
  * @param connectConcurrency most connections being opened at once
  * @param sourceAddresses spread client sockets over 127.0.0.1 .. 127.0.0.N; 0 lets the OS choose
  * @param drainSeconds how long to wait after the last append for every client to catch up
+ * @param metrics whether the server runs with CodeRunner's metrics (binders, delivery listener and
+ *     a scrape a second) or without any
  */
 record LoadOptions(
     int connections,
@@ -33,7 +35,8 @@ record LoadOptions(
     int clientThreads,
     int connectConcurrency,
     int sourceAddresses,
-    int drainSeconds) {
+    int drainSeconds,
+    boolean metrics) {
 
   static final String USAGE =
       """
@@ -51,6 +54,8 @@ record LoadOptions(
         --source-addresses N     spread client sockets over 127.0.0.1..127.0.0.N
                                  (default 1 + C/10000; 0 lets the OS choose)
         --drain S                seconds to wait for clients to catch up after the last append (10)
+        --metrics on|off         run the server with CodeRunner's metrics: Micrometer binders, the
+                                 delivery latency listener and a scrape every second (off)
       Everything runs on loopback; the server is a child JVM that ends with the tool.
       Exit code: 0 all delivered exactly once in order; 1 lines lost, duplicated or reordered,
       connections failed or closed by the server; 2 bad options or setup; 3 timed out.
@@ -78,6 +83,7 @@ record LoadOptions(
     int concurrency = 64;
     int sources = -1;
     int drain = 10;
+    boolean metrics = false;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (name.equals("--help") || name.equals("-h")) {
@@ -105,6 +111,12 @@ record LoadOptions(
         case "--connect-concurrency" -> concurrency = intIn(name, value, 1, 100_000);
         case "--source-addresses" -> sources = intIn(name, value, 0, 254);
         case "--drain" -> drain = intIn(name, value, 1, 3_600);
+        case "--metrics" -> {
+          if (!value.equals("on") && !value.equals("off")) {
+            throw new UsageException("--metrics must be on or off, was " + value);
+          }
+          metrics = value.equals("on");
+        }
         default -> throw new UsageException("unknown option " + name);
       }
     }
@@ -126,7 +138,8 @@ record LoadOptions(
         threads,
         concurrency,
         sources,
-        drain);
+        drain,
+        metrics);
   }
 
   private static int intIn(String name, String value, int min, int max) throws UsageException {
@@ -169,6 +182,9 @@ record LoadOptions(
     }
     if (drainSeconds != 10) {
       parts.add("--drain " + drainSeconds);
+    }
+    if (metrics) {
+      parts.add("--metrics on");
     }
     return String.join(" ", parts);
   }

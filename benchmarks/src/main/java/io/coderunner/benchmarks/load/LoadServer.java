@@ -5,8 +5,18 @@ import io.coderunner.core.DeploymentId;
 import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLevel;
 import io.coderunner.core.StreamKind;
+import io.coderunner.core.delivery.DeliveryListener;
 import io.coderunner.core.log.RetentionConfig;
+import io.coderunner.metrics.CodeRunnerMetricNames;
+import io.coderunner.metrics.DeliveryMetrics;
+import io.coderunner.metrics.LogStoreMetrics;
+import io.coderunner.metrics.SystemMetrics;
 import io.coderunner.websocket.BroadcasterStats;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
@@ -19,8 +29,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -39,8 +51,17 @@ import org.jspecify.annotations.Nullable;
  *       that a client in another process can time delivery with the same (system) clock;
  *   <li>{@code GET /_load/finish}: waits for the appender to end and answers what it appended and
  *       each deployment's last seq;
- *   <li>{@code GET /_load/stats}: the broadcaster's totals, closes by code included.
+ *   <li>{@code GET /_load/stats}: the broadcaster's totals, closes by code included;
+ *   <li>{@code GET /_load/cpu}: the CPU time this process has used so far, in nanoseconds;
+ *   <li>{@code GET /_load/metrics}: with {@code --metrics}, how many scrapes ran and what they
+ *       cost, and the delivery latency histogram's count and quantile buckets.
  * </ul>
+ *
+ * <p>With {@code --metrics} the server is observed as the reference server is: a Prometheus
+ * registry with the system, log store and delivery binders, the delivery listener on the
+ * broadcaster (latency histogram, resumes), and a scrape of the whole registry once a second, as a
+ * Prometheus with a 1 s scrape interval would do (fifteen times its default rate). Without it, the
+ * broadcaster runs with no listener at all, so the two differ by exactly what metrics cost.
  *
  * <p>It prints one line {@code LOADSERVER port=<port> maxFd=<limit> pid=<pid>} once it serves, and
  * exits when its standard input ends, so it never outlives the tool that started it. The HS256
@@ -52,20 +73,29 @@ public final class LoadServer {
 
   private final BenchServer server;
   private final List<DeploymentId> ids;
+  private final @Nullable PrometheusMeterRegistry registry;
+  private final AtomicLong scrapes = new AtomicLong();
+  private final AtomicLong scrapeNanos = new AtomicLong();
+  private final AtomicLong scrapeMaxNanos = new AtomicLong();
+  private volatile int scrapeBytes;
   private final Object lock = new Object();
   private @Nullable Thread appender; // guarded by lock
   private @Nullable String appenderResult; // guarded by lock
 
-  private LoadServer(BenchServer server, List<DeploymentId> ids) {
+  private LoadServer(
+      BenchServer server, List<DeploymentId> ids, @Nullable PrometheusMeterRegistry registry) {
     this.server = server;
     this.ids = ids;
+    this.registry = registry;
   }
 
   public static void main(String[] args) throws Exception {
     int deployments = 1;
     int maxConnections = 50_000;
+    boolean metrics = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--metrics" -> metrics = true;
         case "--deployments" -> deployments = Integer.parseInt(args[++i]);
         case "--max-connections" -> maxConnections = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -80,6 +110,14 @@ public final class LoadServer {
       ids.add(DeploymentId.of("d" + d));
     }
     LoadServer[] self = new LoadServer[1];
+    PrometheusMeterRegistry registry = null;
+    DeliveryListener listener = DeliveryListener.NONE;
+    if (metrics) {
+      registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      registry.config().meterFilter(SystemMetrics.prometheusNaming());
+      SystemMetrics.create().bindTo(registry);
+      listener = DeliveryMetrics.listener(registry);
+    }
     BenchServer server =
         BenchServer.start(
             ids,
@@ -88,8 +126,14 @@ public final class LoadServer {
             Base64.getDecoder().decode(secret),
             paths ->
                 paths.addPrefixPath(
-                    "/_load", new BlockingHandler(exchange -> self[0].control(exchange))));
-    self[0] = new LoadServer(server, ids);
+                    "/_load", new BlockingHandler(exchange -> self[0].control(exchange))),
+            listener);
+    self[0] = new LoadServer(server, ids, registry);
+    if (registry != null) {
+      LogStoreMetrics.of(server.store()).bindTo(registry);
+      DeliveryMetrics.of(server.broadcaster()).bindTo(registry);
+      self[0].startScraping(registry);
+    }
     System.out.println(
         READY
             + "port="
@@ -128,6 +172,8 @@ public final class LoadServer {
         }
       }
       case "/finish" -> answer = finish();
+      case "/cpu" -> answer = "cpuNanos=" + processCpuNanos() + "\n";
+      case "/metrics" -> answer = metrics();
       default -> {
         exchange.setStatusCode(404);
         answer = "unknown: " + path + "\n";
@@ -143,6 +189,69 @@ public final class LoadServer {
       throw new IllegalArgumentException("missing parameter " + name);
     }
     return values.getFirst();
+  }
+
+  /** Scrapes the whole registry once a second on a daemon thread, timing each scrape. */
+  private void startScraping(PrometheusMeterRegistry registry) {
+    Thread t =
+        new Thread(
+            () -> {
+              while (true) {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                long start = System.nanoTime();
+                String text = registry.scrape();
+                long took = System.nanoTime() - start;
+                scrapeBytes = text.length();
+                scrapes.incrementAndGet();
+                scrapeNanos.addAndGet(took);
+                scrapeMaxNanos.accumulateAndGet(took, Math::max);
+              }
+            },
+            "load-scraper");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  private String metrics() {
+    PrometheusMeterRegistry r = registry;
+    if (r == null) {
+      return "enabled=false\n";
+    }
+    long n = scrapes.get();
+    StringBuilder b = new StringBuilder("enabled=true\n");
+    b.append("scrapes=").append(n).append('\n');
+    b.append("scrapeMeanMicros=").append(n == 0 ? 0 : scrapeNanos.get() / n / 1_000).append('\n');
+    b.append("scrapeMaxMicros=").append(scrapeMaxNanos.get() / 1_000).append('\n');
+    b.append("scrapeBytes=").append(scrapeBytes).append('\n');
+    Timer latency = r.get(CodeRunnerMetricNames.WS_DELIVERY_LATENCY).timer();
+    HistogramSnapshot snapshot = latency.takeSnapshot();
+    b.append("latencyCount=").append(snapshot.count()).append('\n');
+    b.append("latencyP50Bucket=").append(bucketOf(snapshot, 0.50)).append('\n');
+    b.append("latencyP99Bucket=").append(bucketOf(snapshot, 0.99)).append('\n');
+    return b.toString();
+  }
+
+  /**
+   * The upper bound, in milliseconds, of the first histogram bucket whose cumulative count reaches
+   * {@code q} of the samples ("+Inf" past the last bucket): what PromQL's histogram_quantile
+   * interpolates within.
+   */
+  static String bucketOf(HistogramSnapshot snapshot, double q) {
+    double target = q * snapshot.count();
+    for (CountAtBucket c : snapshot.histogramCounts()) {
+      if (c.count() >= target) {
+        return String.format(Locale.ROOT, "%.2f", c.bucket(TimeUnit.MILLISECONDS));
+      }
+    }
+    return "+Inf";
   }
 
   /** Forces collections until the used heap stops falling; answers it with connection counts. */

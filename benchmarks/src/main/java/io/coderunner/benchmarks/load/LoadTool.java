@@ -229,8 +229,20 @@ public final class LoadTool {
             + o.durationSeconds()
             + " s measured");
     long lastLines = pool.linesReceived();
+    long cpuFrom = o.warmupSeconds() == 0 ? serverCpu(control) : -1;
+    long cpuFromNanos = System.nanoTime();
+    long cpuTo = -1;
+    long cpuToNanos = 0;
     for (int s = 1; s <= seconds; s++) {
       Thread.sleep(1_000);
+      if (s == o.warmupSeconds()) {
+        cpuFrom = serverCpu(control);
+        cpuFromNanos = System.nanoTime();
+      }
+      if (s == seconds) {
+        cpuTo = serverCpu(control);
+        cpuToNanos = System.nanoTime();
+      }
       long lines = pool.linesReceived();
       log(
           String.format(
@@ -256,6 +268,9 @@ public final class LoadTool {
     }
     log(caughtUp + " of " + subscribed + " subscribed connections caught up");
     Map<String, String> serverStats = control.get("/stats", 30);
+    Map<String, String> serverMetrics = control.get("/metrics", 30);
+    double serverCpuPercent =
+        cpuFrom < 0 || cpuTo < 0 ? -1 : 100.0 * (cpuTo - cpuFrom) / (cpuToNanos - cpuFromNanos);
     pool.closeAll(2_000);
     stopChild();
 
@@ -272,7 +287,14 @@ public final class LoadTool {
             finished,
             lastSeq,
             serverStats,
-            caughtUp));
+            caughtUp,
+            serverCpuPercent,
+            serverMetrics));
+  }
+
+  /** The server's CPU time so far, in nanoseconds. */
+  private static long serverCpu(Control control) throws IOException, InterruptedException {
+    return Long.parseLong(control.get("/cpu", 30).getOrDefault("cpuNanos", "-1"));
   }
 
   private record Phases(
@@ -286,7 +308,9 @@ public final class LoadTool {
       Map<String, String> appended,
       Map<String, Long> lastSeq,
       Map<String, String> serverStats,
-      int caughtUp) {}
+      int caughtUp,
+      double serverCpuPercent,
+      Map<String, String> serverMetrics) {}
 
   private static boolean await(CompletableFuture<Void> f, long seconds)
       throws InterruptedException, ExecutionException {
@@ -447,6 +471,38 @@ public final class LoadTool {
             "%s before, %s with the connections",
             mib(p.directBefore()),
             mib(p.directWith())));
+    row(
+        b,
+        "server CPU (measured window)",
+        p.serverCpuPercent() < 0
+            ? "not available"
+            : String.format(
+                Locale.ROOT,
+                "%.1f %% of one core (%s)",
+                p.serverCpuPercent(),
+                o.metrics() ? "with metrics" : "without metrics"));
+    if (o.metrics()) {
+      Map<String, String> m = p.serverMetrics();
+      row(
+          b,
+          "server-side delivery latency (coderunner_ws_delivery_latency_seconds)",
+          String.format(
+              Locale.ROOT,
+              "%s frames; p50 ≤ %s ms, p99 ≤ %s ms (histogram buckets)",
+              m.getOrDefault("latencyCount", "?"),
+              m.getOrDefault("latencyP50Bucket", "?"),
+              m.getOrDefault("latencyP99Bucket", "?")));
+      row(
+          b,
+          "scrapes of the registry",
+          String.format(
+              Locale.ROOT,
+              "%s, mean %s µs, max %s µs, %s bytes each",
+              m.getOrDefault("scrapes", "?"),
+              m.getOrDefault("scrapeMeanMicros", "?"),
+              m.getOrDefault("scrapeMaxMicros", "?"),
+              m.getOrDefault("scrapeBytes", "?")));
+    }
     b.append('\n');
     List<String> problems = new ArrayList<>();
     if (failed > 0) {
@@ -495,6 +551,18 @@ public final class LoadTool {
         b.append("  - ").append(problem).append('\n');
       }
     }
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "FIGURES metrics=%s serverCpuPercent=%.2f lost=%d duplicates=%d latencyP50Micros=%d"
+                + " latencyP99Micros=%d windowLines=%d%n",
+            o.metrics() ? "on" : "off",
+            p.serverCpuPercent(),
+            lost,
+            duplicates,
+            latency.quantile(0.50),
+            latency.quantile(0.99),
+            windowLines));
     System.out.print(b);
     System.out.flush();
     boolean bad = lost > 0 || duplicates > 0 || failed > 0 || !closedByServer.isEmpty();
@@ -568,6 +636,9 @@ public final class LoadTool {
                 Integer.toString(options.deployments()),
                 "--max-connections",
                 Integer.toString(options.connections() + 1_000)));
+    if (options.metrics()) {
+      command.add("--metrics");
+    }
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put(LoadServer.SECRET_ENV, Base64.getEncoder().encodeToString(secret));
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);

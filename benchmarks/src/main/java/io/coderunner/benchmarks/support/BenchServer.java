@@ -6,6 +6,7 @@ import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.Principal;
 import io.coderunner.core.auth.JwtConfig;
 import io.coderunner.core.auth.JwtService;
+import io.coderunner.core.delivery.DeliveryListener;
 import io.coderunner.core.log.InMemoryLogStore;
 import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.websocket.LogBroadcaster;
@@ -72,6 +73,20 @@ public final class BenchServer implements AutoCloseable {
       RetentionConfig retention,
       byte[] secret,
       java.util.function.Consumer<PathHandler> extraRoutes) {
+    return start(ids, config, retention, secret, extraRoutes, DeliveryListener.NONE);
+  }
+
+  /**
+   * Starts a server with a log for each of {@code ids} whose broadcaster tells {@code listener} of
+   * its deliveries.
+   */
+  public static BenchServer start(
+      List<DeploymentId> ids,
+      WebSocketConfig config,
+      RetentionConfig retention,
+      byte[] secret,
+      java.util.function.Consumer<PathHandler> extraRoutes,
+      DeliveryListener listener) {
     InMemoryLogStore store = InMemoryLogStore.create(retention, Clock.systemUTC());
     Instant now = Instant.now();
     Map<DeploymentId, Deployment> deployments = new LinkedHashMap<>();
@@ -98,6 +113,7 @@ public final class BenchServer implements AutoCloseable {
             .logStore(store)
             .deployments(id -> Optional.ofNullable(lookup.get(id)))
             .jwt(jwt)
+            .deliveryListener(listener)
             .build();
     HttpHandler ping =
         exchange -> {

@@ -16,6 +16,7 @@ class LoadOptionsTest {
     assertThat(o.warmupSeconds()).isEqualTo(5);
     assertThat(o.serverHeap()).isEqualTo("2g");
     assertThat(o.sourceAddresses()).isEqualTo(1);
+    assertThat(o.metrics()).isFalse();
   }
 
   @Test
@@ -35,10 +36,26 @@ class LoadOptionsTest {
     LoadOptions o =
         LoadOptions.parse(
             new String[] {
-              "--connections", "1000", "--deployments", "1", "--rate", "100", "--duration", "60",
-              "--warmup", "15", "--server-heap", "1g", "--batch-lines", "10", "--client-threads",
-                  "1"
+              "--connections",
+              "1000",
+              "--deployments",
+              "1",
+              "--rate",
+              "100",
+              "--duration",
+              "60",
+              "--warmup",
+              "15",
+              "--server-heap",
+              "1g",
+              "--batch-lines",
+              "10",
+              "--client-threads",
+              "1",
+              "--metrics",
+              "on"
             });
+    assertThat(o.metrics()).isTrue();
     String[] again = o.commandLine().substring("benchmarks/load-tool ".length()).split(" ", -1);
     assertThat(LoadOptions.parse(again)).isEqualTo(o);
   }
@@ -53,6 +70,8 @@ class LoadOptionsTest {
         .hasMessageContaining("--server-heap");
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--bogus", "1"}))
         .hasMessageContaining("unknown option --bogus");
+    assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--metrics", "yes"}))
+        .hasMessageContaining("--metrics must be on or off, was yes");
     assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--duration"}))
         .hasMessageContaining("--duration needs a value");
   }
