@@ -134,6 +134,9 @@ public final class CodeRunnerMetricNames {
   /** Tag: a health component's name, from the bounded set the host registers. */
   public static final String TAG_COMPONENT = "component";
 
+  /** Tag: whether a health component is critical ({@code true}) or not ({@code false}). */
+  public static final String TAG_CRITICAL = "critical";
+
   /** Tag: a deployment status, or an HTTP status code. */
   public static final String TAG_STATUS = "status";
 

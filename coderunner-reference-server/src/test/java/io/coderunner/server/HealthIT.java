@@ -116,10 +116,10 @@ class HealthIT {
     cache.set(Health.degraded(Map.of()));
     String metrics = t.get("/metrics", null).body();
     assertThat(metrics)
-        .contains("coderunner_health_status{component=\"logBuffers\"} 1.0")
-        .contains("coderunner_health_status{component=\"cache\"} 0.5")
-        .contains("coderunner_health_status{component=\"ioThread\"} 1.0")
-        .contains("coderunner_health_breaker_state{component=\"database\"} 0.0");
+        .contains("coderunner_health_status{component=\"logBuffers\",critical=\"false\"} 1.0")
+        .contains("coderunner_health_status{component=\"cache\",critical=\"false\"} 0.5")
+        .contains("coderunner_health_status{component=\"ioThread\",critical=\"true\"} 1.0")
+        .contains("coderunner_health_breaker_state{component=\"database\",critical=\"true\"} 0.0");
   }
 
   /** A host's dependency check whose result the test sets; null makes it throw. */

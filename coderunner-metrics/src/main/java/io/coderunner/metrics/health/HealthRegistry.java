@@ -154,6 +154,12 @@ public final class HealthRegistry implements AutoCloseable {
     };
   }
 
+  /** Whether the check named {@code name} is critical; false when there is no such check. */
+  public boolean isCritical(String name) {
+    GuardedCheck c = find(name);
+    return c != null && c.critical();
+  }
+
   private synchronized @Nullable GuardedCheck find(String name) {
     GuardedCheck c = liveness.get(name);
     return c != null ? c : dependencies.get(name);

@@ -296,6 +296,20 @@ class HealthRegistryTest {
     assertThat(status(meters, "bad")).isZero();
     assertThat(status(meters, "bad")).isZero();
     assertThat(breaker(meters, "bad")).isEqualTo(2);
+
+    assertThat(meters.get(CodeRunnerMetricNames.HEALTH_STATUS).tag("critical", "true").gauges())
+        .singleElement()
+        .satisfies(g -> assertThat(g.getId().getTag("component")).isEqualTo("db"));
+    assertThat(
+            meters
+                .get(CodeRunnerMetricNames.HEALTH_BREAKER_STATE)
+                .tag("critical", "false")
+                .gauges())
+        .singleElement()
+        .satisfies(g -> assertThat(g.getId().getTag("component")).isEqualTo("bad"));
+    assertThat(registry.isCritical("db")).isTrue();
+    assertThat(registry.isCritical("bad")).isFalse();
+    assertThat(registry.isCritical("nothing")).isFalse();
   }
 
   static double status(SimpleMeterRegistry meters, String component) {
