@@ -79,6 +79,13 @@ public final class DeliveryMetrics implements MeterBinder {
           Duration.ofSeconds(5),
           Duration.ofSeconds(10));
 
+  /**
+   * The {@link DeliveryListener#timingInterval()} of {@link #listener(MeterRegistry)}: one live
+   * frame in 4 of each connection is timed, which keeps the latency metric's cost at full load
+   * under a fifth of a percent of a core (see {@code docs/benchmarks.md}).
+   */
+  public static final int DEFAULT_TIMING_INTERVAL = 4;
+
   private final DeliveryStatsSource source;
   private final Snapshot<DeliveryStats> stats;
 
@@ -105,19 +112,41 @@ public final class DeliveryMetrics implements MeterBinder {
   }
 
   /**
-   * A {@link DeliveryListener} that records into {@code registry}: each live frame's latency in the
-   * {@link CodeRunnerMetricNames#WS_DELIVERY_LATENCY} timer (a histogram with {@link
-   * #LATENCY_BUCKETS}), and each resume in {@link CodeRunnerMetricNames#WS_RESUMES} by outcome
-   * ({@code continued}, {@code gap}, {@code reset}, each registered at 0). Give it to the
-   * transport's builder, for example {@code LogBroadcaster.Builder.deliveryListener}. A record
-   * costs a few counter increments and no allocation, on the transport's I/O thread.
+   * {@link #listener(MeterRegistry, int)} timing one live frame in {@link #DEFAULT_TIMING_INTERVAL}
+   * of each connection.
    */
   public static DeliveryListener listener(MeterRegistry registry) {
+    return listener(registry, DEFAULT_TIMING_INTERVAL);
+  }
+
+  /**
+   * A {@link DeliveryListener} that records into {@code registry}: the latency of one live frame in
+   * {@code timingInterval} of each connection in the {@link
+   * CodeRunnerMetricNames#WS_DELIVERY_LATENCY} timer (a histogram with {@link #LATENCY_BUCKETS}),
+   * and every resume in {@link CodeRunnerMetricNames#WS_RESUMES} by outcome ({@code continued},
+   * {@code gap}, {@code reset}, each registered at 0). Give it to the transport's builder, for
+   * example {@code LogBroadcaster.Builder.deliveryListener}. A record allocates nothing and runs on
+   * the transport's I/O thread.
+   *
+   * <p>The timer's quantiles and mean describe every live frame (which frames are timed does not
+   * depend on their latency); its count is the number of frames timed, about the frames sent over
+   * {@code timingInterval}. {@code coderunner.ws.frames.sent} counts every frame.
+   *
+   * @param timingInterval 1 to time every live frame, up to 1,000
+   */
+  public static DeliveryListener listener(MeterRegistry registry, int timingInterval) {
     Objects.requireNonNull(registry, "registry");
+    if (timingInterval < 1 || timingInterval > 1_000) {
+      throw new IllegalArgumentException(
+          "timingInterval must be between 1 and 1000, was " + timingInterval);
+    }
     Timer latency =
         Timer.builder(CodeRunnerMetricNames.WS_DELIVERY_LATENCY)
             .description(
-                "Time from a live line's append to the WebSocket frame holding it being written")
+                "Time from a live line's append to the WebSocket frame holding it being written,"
+                    + " over a sample of one frame in "
+                    + timingInterval
+                    + " per connection")
             .serviceLevelObjectives(LATENCY_BUCKETS.toArray(new Duration[0]))
             .register(registry);
     Map<ResumeOutcome, Counter> resumes = new EnumMap<>(ResumeOutcome.class);
@@ -129,17 +158,24 @@ public final class DeliveryMetrics implements MeterBinder {
               .description("WebSocket subscriptions that resumed from a position, by outcome")
               .register(registry));
     }
-    return new Recorder(latency, resumes);
+    return new Recorder(latency, resumes, timingInterval);
   }
 
   /** Records deliveries and resumes into meters registered up front. */
   private static final class Recorder implements DeliveryListener {
     private final Timer latency;
     private final Map<ResumeOutcome, Counter> resumes;
+    private final int timingInterval;
 
-    Recorder(Timer latency, Map<ResumeOutcome, Counter> resumes) {
+    Recorder(Timer latency, Map<ResumeOutcome, Counter> resumes, int timingInterval) {
       this.latency = latency;
       this.resumes = resumes;
+      this.timingInterval = timingInterval;
+    }
+
+    @Override
+    public int timingInterval() {
+      return timingInterval;
     }
 
     @Override

@@ -187,6 +187,18 @@ class DeliveryMetricsTest {
   }
 
   @Test
+  void theListenerTimesOneFrameInItsIntervalAndRefusesABadOne() {
+    assertThat(DeliveryMetrics.listener(registry).timingInterval())
+        .isEqualTo(DeliveryMetrics.DEFAULT_TIMING_INTERVAL);
+    assertThat(DeliveryMetrics.listener(new SimpleMeterRegistry(), 1).timingInterval()).isOne();
+    assertThatThrownBy(() -> DeliveryMetrics.listener(new SimpleMeterRegistry(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("timingInterval must be between 1 and 1000, was 0");
+    assertThatThrownBy(() -> DeliveryMetrics.listener(new SimpleMeterRegistry(), 1001))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void theListenerCountsResumesByOutcomeFromZero() {
     DeliveryListener listener = DeliveryMetrics.listener(registry);
     for (String outcome : List.of("continued", "gap", "reset")) {

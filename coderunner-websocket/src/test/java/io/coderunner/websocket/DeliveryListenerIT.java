@@ -28,7 +28,7 @@ class DeliveryListenerIT {
   /** One call of {@link DeliveryListener#linesDelivered}. */
   record Delivery(int lines, long latencyNanos) {}
 
-  static final class Recorder implements DeliveryListener {
+  static class Recorder implements DeliveryListener {
     final Queue<Delivery> deliveries = new ConcurrentLinkedQueue<>();
     final Queue<ResumeOutcome> resumes = new ConcurrentLinkedQueue<>();
 
@@ -115,6 +115,36 @@ class DeliveryListenerIT {
       assertThat(recorder.deliveries).hasSize((int) logsFrames);
       assertThat(recorder.deliveries).allSatisfy(x -> assertThat(x.latencyNanos()).isNotNegative());
       assertThat(recorder.resumes).as("a live subscribe is no resume").isEmpty();
+    }
+  }
+
+  @Test
+  void aListenerWithATimingIntervalHearsOfOneLiveFrameInThatManyPerConnection() throws Exception {
+    Recorder recorder =
+        new Recorder() {
+          @Override
+          public int timingInterval() {
+            return 3;
+          }
+        };
+    try (TestServer server =
+        TestServer.builder()
+            .config(TestServer.quietConfig().build())
+            .deliveryListener(recorder)
+            .start()) {
+      DeploymentId d = server.newDeployment(U1);
+      WsClient c = server.connect(U1);
+      c.send(subscribe(d, null, null, null));
+      c.awaitFrame(ServerFrame.Subscribed.class);
+      for (int i = 1; i <= 31; i++) {
+        server.append(d, "live " + i);
+        c.awaitSeqsThrough(d, i); // one line per frame
+      }
+
+      await().atMost(10, TimeUnit.SECONDS).until(() -> recorder.deliveries.size() == 10);
+      assertThat(c.framesAbout(d).stream().filter(ServerFrame.Logs.class::isInstance)).hasSize(31);
+      assertThat(recorder.lines()).isEqualTo(10);
+      server.assertGotEveryLine(c, d);
     }
   }
 

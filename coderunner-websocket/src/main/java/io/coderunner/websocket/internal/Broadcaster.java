@@ -73,6 +73,7 @@ public final class Broadcaster {
   final FrameCodec codec;
   private final DeliveryListener listener;
   private final boolean listening;
+  final int timingInterval;
 
   private final HttpHandler handler;
   final ConcurrentHashMap<String, Connection> connections = new ConcurrentHashMap<>();
@@ -115,6 +116,7 @@ public final class Broadcaster {
     this.codec = codec;
     this.listener = listener;
     this.listening = listener != DeliveryListener.NONE;
+    this.timingInterval = Math.max(1, listener.timingInterval());
     WebSocketProtocolHandshakeHandler upgrade =
         Handlers.websocket(
             new WebSocketConnectionCallback() {

@@ -97,6 +97,9 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   /** Live lines in the logs frame the last poll returned, and their oldest line's append time. */
   private int polledLiveLines;
 
+  /** Live frames since the last one timed: one in {@code b.timingInterval} is. */
+  private int untimedFrames;
+
   private long polledAppendedMicros;
 
   // Read by other threads
@@ -659,7 +662,10 @@ final class Connection extends AbstractReceiveListener implements CursorListener
         }
         lines += batchLines.size();
         b.linesSent.add(batchLines.size());
-        if (b.timesDeliveries() && batchLines.get(0).seq() > s.replayEnd) {
+        if (b.timesDeliveries()
+            && batchLines.get(0).seq() > s.replayEnd
+            && ++untimedFrames >= b.timingInterval) {
+          untimedFrames = 0;
           polledLiveLines = batchLines.size();
           polledAppendedMicros = epochMicros(l.appendedAt());
         }
