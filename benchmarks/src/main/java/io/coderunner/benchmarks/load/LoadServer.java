@@ -52,7 +52,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code GET /_load/finish}: waits for the appender to end and answers what it appended and
  *       each deployment's last seq;
  *   <li>{@code GET /_load/stats}: the broadcaster's totals, closes by code included;
- *   <li>{@code GET /_load/cpu}: the CPU time this process has used so far, in nanoseconds;
+ *   <li>{@code GET /_load/cpu}: the CPU time this process has used so far, in nanoseconds, and the
+ *       frames the broadcaster has sent;
  *   <li>{@code GET /_load/metrics}: with {@code --metrics}, how many scrapes ran and what they
  *       cost, and the delivery latency histogram's count and quantile buckets.
  * </ul>
@@ -172,7 +173,13 @@ public final class LoadServer {
         }
       }
       case "/finish" -> answer = finish();
-      case "/cpu" -> answer = "cpuNanos=" + processCpuNanos() + "\n";
+      case "/cpu" ->
+          answer =
+              "cpuNanos="
+                  + processCpuNanos()
+                  + "\nframesSent="
+                  + server.broadcaster().stats().framesSent()
+                  + "\n";
       case "/metrics" -> answer = metrics();
       default -> {
         exchange.setStatusCode(404);

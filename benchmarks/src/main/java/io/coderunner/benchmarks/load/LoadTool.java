@@ -229,9 +229,9 @@ public final class LoadTool {
             + o.durationSeconds()
             + " s measured");
     long lastLines = pool.linesReceived();
-    long cpuFrom = o.warmupSeconds() == 0 ? serverCpu(control) : -1;
+    long[] cpuFrom = o.warmupSeconds() == 0 ? serverCpu(control) : null;
     long cpuFromNanos = System.nanoTime();
-    long cpuTo = -1;
+    long[] cpuTo = null;
     long cpuToNanos = 0;
     for (int s = 1; s <= seconds; s++) {
       Thread.sleep(1_000);
@@ -269,8 +269,13 @@ public final class LoadTool {
     log(caughtUp + " of " + subscribed + " subscribed connections caught up");
     Map<String, String> serverStats = control.get("/stats", 30);
     Map<String, String> serverMetrics = control.get("/metrics", 30);
-    double serverCpuPercent =
-        cpuFrom < 0 || cpuTo < 0 ? -1 : 100.0 * (cpuTo - cpuFrom) / (cpuToNanos - cpuFromNanos);
+    double serverCpuPercent = -1;
+    double cpuNanosPerFrame = -1;
+    if (cpuFrom != null && cpuTo != null && cpuFrom[0] >= 0) {
+      serverCpuPercent = 100.0 * (cpuTo[0] - cpuFrom[0]) / (cpuToNanos - cpuFromNanos);
+      long frames = cpuTo[1] - cpuFrom[1];
+      cpuNanosPerFrame = frames <= 0 ? -1 : (cpuTo[0] - cpuFrom[0]) / (double) frames;
+    }
     pool.closeAll(2_000);
     stopChild();
 
@@ -289,12 +294,17 @@ public final class LoadTool {
             serverStats,
             caughtUp,
             serverCpuPercent,
+            cpuNanosPerFrame,
             serverMetrics));
   }
 
-  /** The server's CPU time so far, in nanoseconds. */
-  private static long serverCpu(Control control) throws IOException, InterruptedException {
-    return Long.parseLong(control.get("/cpu", 30).getOrDefault("cpuNanos", "-1"));
+  /** The server's CPU time so far, in nanoseconds, and the frames it has sent. */
+  private static long[] serverCpu(Control control) throws IOException, InterruptedException {
+    Map<String, String> cpu = control.get("/cpu", 30);
+    return new long[] {
+      Long.parseLong(cpu.getOrDefault("cpuNanos", "-1")),
+      Long.parseLong(cpu.getOrDefault("framesSent", "0"))
+    };
   }
 
   private record Phases(
@@ -310,6 +320,7 @@ public final class LoadTool {
       Map<String, String> serverStats,
       int caughtUp,
       double serverCpuPercent,
+      double cpuNanosPerFrame,
       Map<String, String> serverMetrics) {}
 
   private static boolean await(CompletableFuture<Void> f, long seconds)
@@ -478,8 +489,9 @@ public final class LoadTool {
             ? "not available"
             : String.format(
                 Locale.ROOT,
-                "%.1f %% of one core (%s)",
+                "%.1f %% of one core, %.0f ns per frame sent (%s)",
                 p.serverCpuPercent(),
+                p.cpuNanosPerFrame(),
                 o.metrics() ? "with metrics" : "without metrics"));
     if (o.metrics()) {
       Map<String, String> m = p.serverMetrics();
@@ -554,10 +566,11 @@ public final class LoadTool {
     b.append(
         String.format(
             Locale.ROOT,
-            "FIGURES metrics=%s serverCpuPercent=%.2f lost=%d duplicates=%d latencyP50Micros=%d"
-                + " latencyP99Micros=%d windowLines=%d%n",
+            "FIGURES metrics=%s serverCpuPercent=%.2f cpuNanosPerFrame=%.1f lost=%d duplicates=%d"
+                + " latencyP50Micros=%d latencyP99Micros=%d windowLines=%d%n",
             o.metrics() ? "on" : "off",
             p.serverCpuPercent(),
+            p.cpuNanosPerFrame(),
             lost,
             duplicates,
             latency.quantile(0.50),

@@ -29,7 +29,13 @@ public final class MetricsOverhead {
   private MetricsOverhead() {}
 
   /** The figures one load-tool run printed on its {@code FIGURES} line. */
-  record Run(boolean metrics, double serverCpuPercent, long lost, long duplicates, long p99Micros) {
+  record Run(
+      boolean metrics,
+      double serverCpuPercent,
+      double cpuNanosPerFrame,
+      long lost,
+      long duplicates,
+      long p99Micros) {
     static @Nullable Run parse(String line) {
       if (!line.startsWith("FIGURES ")) {
         return null;
@@ -44,6 +50,7 @@ public final class MetricsOverhead {
       return new Run(
           "on".equals(f.get("metrics")),
           Double.parseDouble(f.getOrDefault("serverCpuPercent", "-1")),
+          Double.parseDouble(f.getOrDefault("cpuNanosPerFrame", "-1")),
           Long.parseLong(f.getOrDefault("lost", "-1")),
           Long.parseLong(f.getOrDefault("duplicates", "-1")),
           Long.parseLong(f.getOrDefault("latencyP99Micros", "-1")));
@@ -55,8 +62,8 @@ public final class MetricsOverhead {
   }
 
   /**
-   * Mean and sample standard deviation of the server's CPU without and with metrics, and of the
-   * difference within each round (on − off), in percent of one core.
+   * Mean and sample standard deviation of one figure without and with metrics, and of the
+   * difference within each round (on − off).
    */
   record Summary(
       double offMean,
@@ -67,11 +74,16 @@ public final class MetricsOverhead {
       double diffStdev,
       int rounds) {
 
+    /** The server's CPU in percent of one core. */
     static Summary of(List<Run> runs) {
+      return of(runs, Run::serverCpuPercent);
+    }
+
+    static Summary of(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
       List<Double> off = new ArrayList<>();
       List<Double> on = new ArrayList<>();
       for (Run r : runs) {
-        (r.metrics() ? on : off).add(r.serverCpuPercent());
+        (r.metrics() ? on : off).add(figure.applyAsDouble(r));
       }
       int rounds = Math.min(off.size(), on.size());
       List<Double> diff = new ArrayList<>();
@@ -152,20 +164,24 @@ public final class MetricsOverhead {
     StringBuilder b = new StringBuilder("\n== CodeRunner metrics overhead ==\n\n");
     b.append("Load: `benchmarks/load-tool ").append(options).append("`, ");
     b.append(s.rounds()).append(" round(s), metrics off and on alternately\n\n");
-    b.append("| run | metrics | server CPU, % of one core | end-to-end p99 | lost |\n");
-    b.append("|---|---|---|---|---|\n");
+    b.append(
+        "| run | metrics | server CPU, % of one core | server CPU per frame sent | end-to-end p99"
+            + " | lost |\n");
+    b.append("|---|---|---|---|---|---|\n");
     for (int i = 0; i < runs.size(); i++) {
       Run r = runs.get(i);
       b.append(
           String.format(
               Locale.ROOT,
-              "| %d | %s | %.2f | %.3f ms | %d |%n",
+              "| %d | %s | %.2f | %.0f ns | %.3f ms | %d |%n",
               i + 1,
               on(r.metrics()),
               r.serverCpuPercent(),
+              r.cpuNanosPerFrame(),
               r.p99Micros() / 1000.0,
               r.lost()));
     }
+    Summary perFrame = Summary.of(runs, Run::cpuNanosPerFrame);
     b.append(
         String.format(
             Locale.ROOT,
@@ -179,6 +195,18 @@ public final class MetricsOverhead {
             s.diffMean(),
             s.diffStdev(),
             s.relativePercent()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Server CPU per frame sent: without %.0f ± %.0f ns, with %.0f ± %.0f ns; within a round"
+                + " %+.1f ± %.1f ns, %+.2f %%.%n",
+            perFrame.offMean(),
+            perFrame.offStdev(),
+            perFrame.onMean(),
+            perFrame.onStdev(),
+            perFrame.diffMean(),
+            perFrame.diffStdev(),
+            perFrame.relativePercent()));
     b.append(
         runs.stream().allMatch(Run::clean)
             ? "Every run delivered every line exactly once.\n"
