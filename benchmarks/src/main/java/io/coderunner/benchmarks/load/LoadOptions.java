@@ -21,7 +21,8 @@ import java.util.Locale;
  * @param sourceAddresses spread client sockets over 127.0.0.1 .. 127.0.0.N; 0 lets the OS choose
  * @param drainSeconds how long to wait after the last append for every client to catch up
  * @param metrics whether the server runs with CodeRunner's metrics (binders, delivery listener and
- *     a scrape a second) or without any
+ *     a scrape every {@code scrapeIntervalSeconds}) or without any
+ * @param scrapeIntervalSeconds with metrics, how often the server scrapes its registry
  */
 record LoadOptions(
     int connections,
@@ -36,7 +37,8 @@ record LoadOptions(
     int connectConcurrency,
     int sourceAddresses,
     int drainSeconds,
-    boolean metrics) {
+    boolean metrics,
+    int scrapeIntervalSeconds) {
 
   static final String USAGE =
       """
@@ -55,7 +57,9 @@ record LoadOptions(
                                  (default 1 + C/10000; 0 lets the OS choose)
         --drain S                seconds to wait for clients to catch up after the last append (10)
         --metrics on|off         run the server with CodeRunner's metrics: Micrometer binders, the
-                                 delivery latency listener and a scrape every second (off)
+                                 delivery latency listener and periodic scrapes (off)
+        --scrape-interval S      with --metrics on, seconds between scrapes of the registry
+                                 (15, Prometheus's default)
       Everything runs on loopback; the server is a child JVM that ends with the tool.
       Exit code: 0 all delivered exactly once in order; 1 lines lost, duplicated or reordered,
       connections failed or closed by the server; 2 bad options or setup; 3 timed out.
@@ -84,6 +88,7 @@ record LoadOptions(
     int sources = -1;
     int drain = 10;
     boolean metrics = false;
+    int scrapeInterval = 15;
     for (int i = 0; i < args.length; i++) {
       String name = args[i];
       if (name.equals("--help") || name.equals("-h")) {
@@ -117,6 +122,7 @@ record LoadOptions(
           }
           metrics = value.equals("on");
         }
+        case "--scrape-interval" -> scrapeInterval = intIn(name, value, 1, 3_600);
         default -> throw new UsageException("unknown option " + name);
       }
     }
@@ -139,7 +145,8 @@ record LoadOptions(
         concurrency,
         sources,
         drain,
-        metrics);
+        metrics,
+        scrapeInterval);
   }
 
   private static int intIn(String name, String value, int min, int max) throws UsageException {
@@ -185,6 +192,9 @@ record LoadOptions(
     }
     if (metrics) {
       parts.add("--metrics on");
+    }
+    if (scrapeIntervalSeconds != 15) {
+      parts.add("--scrape-interval " + scrapeIntervalSeconds);
     }
     return String.join(" ", parts);
   }

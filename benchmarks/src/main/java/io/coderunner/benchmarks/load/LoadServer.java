@@ -23,6 +23,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,9 +61,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>With {@code --metrics} the server is observed as the reference server is: a Prometheus
  * registry with the system, log store and delivery binders, the delivery listener on the
- * broadcaster (latency histogram, resumes), and a scrape of the whole registry once a second, as a
- * Prometheus with a 1 s scrape interval would do (fifteen times its default rate). Without it, the
- * broadcaster runs with no listener at all, so the two differ by exactly what metrics cost.
+ * broadcaster (latency histogram, resumes), and a scrape of the whole registry every {@code
+ * --scrape-interval} seconds (15 by default, Prometheus's default), as a Prometheus would do.
+ * Without it, the broadcaster runs with no listener at all, so the two differ by exactly what
+ * metrics cost.
  *
  * <p>It prints one line {@code LOADSERVER port=<port> maxFd=<limit> pid=<pid>} once it serves, and
  * exits when its standard input ends, so it never outlives the tool that started it. The HS256
@@ -78,6 +80,7 @@ public final class LoadServer {
   private final AtomicLong scrapes = new AtomicLong();
   private final AtomicLong scrapeNanos = new AtomicLong();
   private final AtomicLong scrapeMaxNanos = new AtomicLong();
+  private final AtomicLong scrapeCpuNanos = new AtomicLong();
   private volatile int scrapeBytes;
   private final Object lock = new Object();
   private @Nullable Thread appender; // guarded by lock
@@ -94,9 +97,11 @@ public final class LoadServer {
     int deployments = 1;
     int maxConnections = 50_000;
     boolean metrics = false;
+    int scrapeIntervalSeconds = 15;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--metrics" -> metrics = true;
+        case "--scrape-interval" -> scrapeIntervalSeconds = Integer.parseInt(args[++i]);
         case "--deployments" -> deployments = Integer.parseInt(args[++i]);
         case "--max-connections" -> maxConnections = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -133,7 +138,7 @@ public final class LoadServer {
     if (registry != null) {
       LogStoreMetrics.of(server.store()).bindTo(registry);
       DeliveryMetrics.of(server.broadcaster()).bindTo(registry);
-      self[0].startScraping(registry);
+      self[0].startScraping(registry, scrapeIntervalSeconds);
     }
     System.out.println(
         READY
@@ -198,15 +203,18 @@ public final class LoadServer {
     return values.getFirst();
   }
 
-  /** Scrapes the whole registry once a second on a daemon thread, timing each scrape. */
-  private void startScraping(PrometheusMeterRegistry registry) {
+  /** Scrapes the whole registry every {@code seconds} on a daemon thread, timing each scrape. */
+  private void startScraping(PrometheusMeterRegistry registry, int seconds) {
     Thread t =
         new Thread(
             () -> {
+              ThreadMXBean threads = ManagementFactory.getThreadMXBean();
               while (true) {
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
                 long start = System.nanoTime();
+                long cpuStart = threads.getCurrentThreadCpuTime();
                 String text = registry.scrape();
+                scrapeCpuNanos.addAndGet(threads.getCurrentThreadCpuTime() - cpuStart);
                 long took = System.nanoTime() - start;
                 scrapeBytes = text.length();
                 scrapes.incrementAndGet();
@@ -237,6 +245,9 @@ public final class LoadServer {
     b.append("scrapes=").append(n).append('\n');
     b.append("scrapeMeanMicros=").append(n == 0 ? 0 : scrapeNanos.get() / n / 1_000).append('\n');
     b.append("scrapeMaxMicros=").append(scrapeMaxNanos.get() / 1_000).append('\n');
+    b.append("scrapeCpuMeanMicros=")
+        .append(n == 0 ? 0 : scrapeCpuNanos.get() / n / 1_000)
+        .append('\n');
     b.append("scrapeBytes=").append(scrapeBytes).append('\n');
     Timer latency = r.get(CodeRunnerMetricNames.WS_DELIVERY_LATENCY).timer();
     HistogramSnapshot snapshot = latency.takeSnapshot();

@@ -509,8 +509,9 @@ public final class LoadTool {
           "scrapes of the registry",
           String.format(
               Locale.ROOT,
-              "%s, mean %s µs, max %s µs, %s bytes each",
+              "%s, mean %s µs of CPU (%s µs of wall time), max %s µs, %s bytes each",
               m.getOrDefault("scrapes", "?"),
+              m.getOrDefault("scrapeCpuMeanMicros", "?"),
               m.getOrDefault("scrapeMeanMicros", "?"),
               m.getOrDefault("scrapeMaxMicros", "?"),
               m.getOrDefault("scrapeBytes", "?")));
@@ -651,6 +652,8 @@ public final class LoadTool {
                 Integer.toString(options.connections() + 1_000)));
     if (options.metrics()) {
       command.add("--metrics");
+      command.add("--scrape-interval");
+      command.add(Integer.toString(options.scrapeIntervalSeconds()));
     }
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put(LoadServer.SECRET_ENV, Base64.getEncoder().encodeToString(secret));
