@@ -15,12 +15,14 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * What timing live frames costs the broadcaster's I/O thread when metrics are on: a read of the
@@ -85,6 +87,28 @@ public class DeliveryTimingBenchmark {
   @Threads(2)
   public void perFrameTwoThreads(Connection connection) {
     perFrame(connection);
+  }
+
+  /**
+   * Other work between two timed frames of a thread, in {@link Blackhole#consumeCPU} tokens (about
+   * 5 µs here): the I/O threads share the histogram's cache lines, and this is how often they meet
+   * there. The server at full load spends about 12 µs per frame, so with one frame in four timed a
+   * thread records about every 50 µs; 5 µs makes the contention ten times worse than that.
+   */
+  @Param({"2000"})
+  public long workTokens;
+
+  @Benchmark
+  @Threads(2)
+  public void workOnlyTwoThreads() {
+    Blackhole.consumeCPU(workTokens);
+  }
+
+  @Benchmark
+  @Threads(2)
+  public void workThenTimeFrameTwoThreads() {
+    Blackhole.consumeCPU(workTokens);
+    timeFrame();
   }
 
   @Benchmark

@@ -15,6 +15,12 @@ import io.coderunner.metrics.DeploymentMetrics;
 import io.coderunner.metrics.HttpServerMetrics;
 import io.coderunner.metrics.LogStoreMetrics;
 import io.coderunner.metrics.SystemMetrics;
+import io.coderunner.metrics.health.ExecutorLivenessIndicator;
+import io.coderunner.metrics.health.HealthConfig;
+import io.coderunner.metrics.health.HealthMetrics;
+import io.coderunner.metrics.health.HealthRegistry;
+import io.coderunner.metrics.health.LogBufferIndicator;
+import io.coderunner.metrics.health.ProcessRunnerIndicator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -23,6 +29,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,13 +49,15 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One Prometheus scrape of a registry bound as the reference server binds it, over a store of
  * {@code deployments} deployments and their logs: the system binders, the log store, the
- * deployments by status, the delivery totals and latency histogram, and 40 HTTP series. {@code
- * jvmOnly} is the baseline: a registry with Micrometer's JVM and process binders alone.
+ * deployments by status, the delivery totals and latency histogram, 40 HTTP series, and the health
+ * gauges of the server's three checks (the I/O-thread liveness check here runs a no-op on a
+ * single-thread executor). {@code jvmOnly} is the baseline: a registry with Micrometer's JVM and
+ * process binders alone.
  *
- * <p>{@code cache = 0s} reads the store's stats and counts the deployments on every scrape, as
- * every real scrape does (Prometheus scrapes every 15 s or so, the binders cache for 1 s); {@code
- * cache = 1s} shows the serialization alone. Each scrape is checked to hold the deployment gauge,
- * so a broken build can't look fast.
+ * <p>{@code cache = 0s} reads the store's stats, counts the deployments and runs the health checks
+ * on every scrape, as every real scrape does (Prometheus scrapes every 15 s or so, the binders and
+ * the health registry cache for 1 s); {@code cache = 1s} shows the serialization alone. Each scrape
+ * is checked to hold the deployment gauge, so a broken build can't look fast.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar Scrape -prof gc</pre>
  */
@@ -82,6 +92,8 @@ public class ScrapeBenchmark {
   private SystemMetrics baselineSystem;
   private PrometheusMeterRegistry registry;
   private PrometheusMeterRegistry jvmOnly;
+  private HealthRegistry health;
+  private ExecutorService ioThread;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -145,6 +157,15 @@ public class ScrapeBenchmark {
       }
     }
 
+    health =
+        HealthRegistry.create(HealthConfig.builder().cache(cacheFor).build(), Clock.systemUTC());
+    ioThread = Executors.newSingleThreadExecutor();
+    health.registerLiveness(
+        ExecutorLivenessIndicator.of("ioThread", ioThread, Duration.ofMillis(1500)));
+    health.register(LogBufferIndicator.of(logs, RetentionConfig.defaults().globalMaxBytes()));
+    health.register(ProcessRunnerIndicator.of("local", Map::of));
+    HealthMetrics.of(health).bindTo(registry);
+
     jvmOnly = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     jvmOnly.config().meterFilter(SystemMetrics.prometheusNaming());
     baselineSystem = SystemMetrics.create();
@@ -172,6 +193,8 @@ public class ScrapeBenchmark {
     baselineSystem.close();
     registry.close();
     jvmOnly.close();
+    health.close();
+    ioThread.shutdownNow();
     logs.close();
   }
 
