@@ -29,8 +29,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * clock, and {@code DeliveryMetrics.listener}'s record into the Prometheus latency histogram.
  * {@code clockRead} alone; {@code timeFrame}, one timed frame, from one thread and from two at once
  * (the reference server's two I/O threads share the histogram); and {@code perFrame}, the cost per
- * live frame with the listener's default timing interval, which times one frame in four as a
- * connection does (count, and time every fourth). Without a listener the broadcaster does none of
+ * live frame with the listener's default timing interval, which times one frame in 16 as a
+ * connection does (count, and time every 16th). Without a listener the broadcaster does none of
  * this, so these are the whole per-frame cost of the latency metric. The tear-down checks that
  * every record reached the histogram.
  *
@@ -92,8 +92,8 @@ public class DeliveryTimingBenchmark {
   /**
    * Other work between two timed frames of a thread, in {@link Blackhole#consumeCPU} tokens (about
    * 5 µs here): the I/O threads share the histogram's cache lines, and this is how often they meet
-   * there. The server at full load spends about 12 µs per frame, so with one frame in four timed a
-   * thread records about every 50 µs; 5 µs makes the contention ten times worse than that.
+   * there. The server at full load spends about 12 µs per frame, so with one frame in 16 timed a
+   * thread records about every 200 µs; 5 µs makes the contention forty times worse than that.
    */
   @Param({"2000"})
   public long workTokens;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
+import io.coderunner.metrics.DeliveryMetrics;
 import io.coderunner.server.TestServer.Res;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -178,8 +179,8 @@ class MetricsIT {
                 "{\"type\":\"subscribe\",\"deploymentId\":\"" + followed + "\",\"after\":0}", true)
             .get(10, TimeUnit.SECONDS);
         await().until(() -> frames.stream().anyMatch(f -> f.contains("\"subscribed\"")));
-        // One line per frame, so that the listener's one-in-four timing sees eight frames.
-        for (int i = 1; i <= 8; i++) {
+        // One line per frame, so that the listener's one-in-16 timing times two of them.
+        for (int i = 1; i <= 2 * DeliveryMetrics.DEFAULT_TIMING_INTERVAL; i++) {
           String message = "live " + i;
           Res ingest =
               own.post(
