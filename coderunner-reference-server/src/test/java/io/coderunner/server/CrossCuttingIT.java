@@ -3,18 +3,14 @@ package io.coderunner.server;
 import static io.coderunner.server.TestServer.ALICE;
 import static io.coderunner.server.TestServer.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coderunner.server.TestServer.Res;
 import io.coderunner.server.internal.OpenApi;
-import java.net.URI;
 import java.net.http.WebSocket;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -206,38 +202,16 @@ class CrossCuttingIT {
 
   @Test
   void webSocketAtSlashWsIsListedAndCanBeDisconnectedByAnAdmin() throws Exception {
-    CompletableFuture<Integer> closed = new CompletableFuture<>();
-    List<String> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
-    WebSocket ws =
-        t.http
-            .newWebSocketBuilder()
-            .header("Authorization", "Bearer " + t.token(ALICE))
-            .buildAsync(
-                URI.create("ws://127.0.0.1:" + t.server.port() + "/ws"),
-                new WebSocket.Listener() {
-                  @Override
-                  public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                    frames.add(data.toString());
-                    w.request(1);
-                    return null;
-                  }
-
-                  @Override
-                  public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-                    closed.complete(code);
-                    return null;
-                  }
-                })
-            .get(10, TimeUnit.SECONDS);
-    await().until(() -> !frames.isEmpty());
-    assertThat(frames.get(0)).contains("\"welcome\"");
+    WsFrames frames = new WsFrames();
+    WebSocket ws = WsFrames.open(t, ALICE, frames);
+    frames.await("\"welcome\"");
     JsonNode list = t.get("/api/ws/connections", ROOT).json().get("items");
     assertThat(list.size()).isEqualTo(1);
     assertThat(list.get(0).get("principal").get("username").asText()).isEqualTo("alice");
     String connectionId = list.get(0).get("id").asText();
     assertThat(t.call("DELETE", "/api/ws/connections/" + connectionId, ROOT, null).status())
         .isEqualTo(204);
-    assertThat(closed.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
+    assertThat(frames.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1008);
     ws.abort();
   }
 

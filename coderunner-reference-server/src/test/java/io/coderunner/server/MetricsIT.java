@@ -9,14 +9,11 @@ import io.coderunner.metrics.DeliveryMetrics;
 import io.coderunner.server.TestServer.Res;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -158,37 +155,16 @@ class MetricsIT {
   void scrapeShowsDeliveryLatencyResumesByOutcomeAndDeploymentStartsAndFailures() throws Exception {
     try (TestServer own = new TestServer()) {
       String followed = own.create(ALICE, "followed-app");
-      List<String> frames = new CopyOnWriteArrayList<>();
-      WebSocket ws =
-          own.http
-              .newWebSocketBuilder()
-              .header("Authorization", "Bearer " + own.token(ALICE))
-              .buildAsync(
-                  URI.create("ws://127.0.0.1:" + own.server.port() + "/ws"),
-                  new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                      frames.add(data.toString());
-                      w.request(1);
-                      return null;
-                    }
-                  })
-              .get(10, TimeUnit.SECONDS);
+      WsFrames frames = new WsFrames();
+      WebSocket ws = WsFrames.open(own, ALICE, frames);
       try {
-        ws.sendText(
-                "{\"type\":\"subscribe\",\"deploymentId\":\"" + followed + "\",\"after\":0}", true)
-            .get(10, TimeUnit.SECONDS);
-        await().until(() -> frames.stream().anyMatch(f -> f.contains("\"subscribed\"")));
+        WsFrames.send(
+            ws, "{\"type\":\"subscribe\",\"deploymentId\":\"" + followed + "\",\"after\":0}");
+        frames.await("\"subscribed\"");
         // One line per frame, so that the listener's one-in-16 timing times two of them.
         for (int i = 1; i <= 2 * DeliveryMetrics.DEFAULT_TIMING_INTERVAL; i++) {
-          String message = "live " + i;
-          Res ingest =
-              own.post(
-                  "/api/deployments/" + followed + "/logs",
-                  ALICE,
-                  "{\"lines\":[{\"message\":\"" + message + "\"}]}");
-          assertThat(ingest.status()).isEqualTo(202);
-          await().until(() -> frames.stream().anyMatch(f -> f.contains("\"" + message + "\"")));
+          own.ingest(ALICE, followed, "live " + i);
+          frames.await("\"live " + i + "\"");
         }
       } finally {
         ws.abort();

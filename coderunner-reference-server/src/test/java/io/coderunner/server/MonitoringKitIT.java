@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coderunner.server.MonitoringKit.Rule;
 import io.coderunner.server.TestServer.Res;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -284,36 +280,21 @@ class MonitoringKitIT {
     String bad = t.create(ALICE, "kit-bad", "fail");
     Res failed = t.post("/api/deployments/" + bad + "/start", ALICE, null);
     assertThat(failed.json().path("status").asText()).as(failed.body()).isEqualTo("failed");
-    ingest(t, app, "history one", "history two");
+    t.ingest(ALICE, app, "history one", "history two");
     assertThat(t.get("/nowhere", null).status()).isEqualTo(404);
 
-    Frames frames = new Frames();
-    WebSocket ws =
-        t.http
-            .newWebSocketBuilder()
-            .header("Authorization", "Bearer " + t.token(ALICE))
-            .buildAsync(URI.create("ws://127.0.0.1:" + t.server.port() + "/ws"), frames)
-            .get(10, TimeUnit.SECONDS);
+    WsFrames frames = new WsFrames();
+    WebSocket ws = WsFrames.open(t, ALICE, frames);
     frames.await("\"welcome\"");
     // after = 1 resumes from a position: the server counts the resume by its outcome.
-    ws.sendText("{\"type\":\"subscribe\",\"deploymentId\":\"" + app + "\",\"after\":1}", true)
-        .get(10, TimeUnit.SECONDS);
+    WsFrames.send(ws, "{\"type\":\"subscribe\",\"deploymentId\":\"" + app + "\",\"after\":1}");
     frames.await("\"subscribed\"");
     frames.await("history two");
-    ingest(t, app, "live line");
+    t.ingest(ALICE, app, "live line");
     frames.await("live line");
 
     System.gc(); // the GC pause timers appear with the first collection
     return ws;
-  }
-
-  static void ingest(TestServer t, String id, String... messages) {
-    StringBuilder body = new StringBuilder("{\"lines\":[");
-    for (int i = 0; i < messages.length; i++) {
-      body.append(i == 0 ? "" : ",").append("{\"message\":\"").append(messages[i]).append("\"}");
-    }
-    Res r = t.post("/api/deployments/" + id + "/logs", ALICE, body.append("]}").toString());
-    assertThat(r.status()).as(r.body()).isEqualTo(202);
   }
 
   /** The names of the samples in a scrape of {@code /metrics}. */
@@ -332,32 +313,5 @@ class MonitoringKitIT {
       names.add(line.substring(0, end));
     }
     return names;
-  }
-
-  /** Text frames a WebSocket received, whole. */
-  static final class Frames implements WebSocket.Listener {
-    final List<String> received = new CopyOnWriteArrayList<>();
-    private final StringBuilder partial = new StringBuilder(); // only the listener thread uses it
-
-    @Override
-    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        received.add(partial.toString());
-        partial.setLength(0);
-      }
-      w.request(1);
-      return null;
-    }
-
-    void await(String fragment) {
-      Awaitility.await()
-          .atMost(10, TimeUnit.SECONDS)
-          .untilAsserted(
-              () ->
-                  assertThat(received)
-                      .as("frames received, one containing %s", fragment)
-                      .anyMatch(f -> f.contains(fragment)));
-    }
   }
 }

@@ -24,6 +24,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class PrometheusIT {
     }
     t = new TestServer();
     String id = t.create(ALICE, "scraped");
-    MonitoringKitIT.ingest(t, id, "one", "two", "three");
+    t.ingest(ALICE, id, "one", "two", "three");
 
     Files.copy(MonitoringKit.RULES, dir.resolve("coderunner-alerts.yml"));
     Files.writeString(
@@ -112,15 +113,20 @@ class PrometheusIT {
     }
   }
 
+  /**
+   * Waits for Prometheus: until it answers, a refused or reset connection is one more try, not a
+   * failure.
+   */
+  static ConditionFactory awaitPrometheus() {
+    return await().atMost(STARTUP).ignoreExceptionsInstanceOf(UncheckedIOException.class);
+  }
+
   @Test
   void prometheusScrapesTheServerAndReadsItsMetricsBack() {
     MonitoringKit.requireBinary(PROMETHEUS, "prometheus");
-    await()
-        .atMost(STARTUP)
-        .untilAsserted(() -> assertThat(value("up{job=\"coderunner\"}")).isEqualTo(1));
+    awaitPrometheus().untilAsserted(() -> assertThat(value("up{job=\"coderunner\"}")).isEqualTo(1));
     // The deployment's CREATED line and the three ingested lines.
-    await()
-        .atMost(STARTUP)
+    awaitPrometheus()
         .untilAsserted(
             () ->
                 assertThat(value("coderunner_logs_appended_lines_total{job=\"coderunner\"}"))
@@ -133,8 +139,7 @@ class PrometheusIT {
   void prometheusLoadsTheShippedRulesAndEvaluatesEachWithoutError() {
     MonitoringKit.requireBinary(PROMETHEUS, "prometheus");
     List<String> alerts = MonitoringKit.rules().stream().map(Rule::name).toList();
-    await()
-        .atMost(STARTUP)
+    awaitPrometheus()
         .untilAsserted(
             () -> {
               JsonNode group = coderunnerGroup();
@@ -153,15 +158,12 @@ class PrometheusIT {
     MonitoringKit.requireBinary(PROMETHEUS, "prometheus");
     // Wait for a scrape of the server, then for the rules to be evaluated after it.
     JsonNode up =
-        await()
-            .atMost(STARTUP)
-            .until(() -> query("up{job=\"coderunner\"} == 1"), r -> r.size() == 1);
+        awaitPrometheus().until(() -> query("up{job=\"coderunner\"} == 1"), r -> r.size() == 1);
     Instant scraped =
         Instant.ofEpochMilli(
             up.get(0).path("value").get(0).decimalValue().movePointRight(3).longValue());
     JsonNode group =
-        await()
-            .atMost(STARTUP)
+        awaitPrometheus()
             .until(
                 PrometheusIT::coderunnerGroup,
                 g ->

@@ -161,6 +161,18 @@ final class TestServer implements AutoCloseable {
     return r.json().get("id").asText();
   }
 
+  /** Ingests {@code messages} into deployment {@code id} as {@code as}, one line each. */
+  void ingest(Principal as, String id, String... messages) {
+    StringBuilder body = new StringBuilder("{\"lines\":[");
+    for (int i = 0; i < messages.length; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"message\":\"").append(messages[i]).append("\"}");
+    }
+    Res r = post("/api/deployments/" + id + "/logs", as, body.append("]}").toString());
+    if (r.status() != 202) {
+      throw new IllegalStateException("ingest failed: " + r.status() + " " + r.body());
+    }
+  }
+
   @Override
   public void close() {
     server.close();
