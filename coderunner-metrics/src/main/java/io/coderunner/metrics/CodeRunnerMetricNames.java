@@ -115,7 +115,8 @@ public final class CodeRunnerMetricNames {
 
   /**
    * Time from a live line's append to the WebSocket frame holding it being written (timer, seconds,
-   * with fixed histogram buckets); one sample per frame, timed from its oldest line.
+   * with fixed histogram buckets); one sample per timed frame (one live frame in the listener's
+   * timing interval of each connection), timed from its oldest line.
    */
   public static final String WS_DELIVERY_LATENCY = PREFIX + "ws.delivery.latency";
 

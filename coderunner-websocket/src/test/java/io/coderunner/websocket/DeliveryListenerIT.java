@@ -47,6 +47,11 @@ class DeliveryListenerIT {
     }
   }
 
+  /** A server with a quiet heartbeat whose broadcaster tells {@code listener}. */
+  private static TestServer.Builder serverTelling(DeliveryListener listener) {
+    return TestServer.builder().config(TestServer.quietConfig().build()).deliveryListener(listener);
+  }
+
   private static ClientFrame.Subscribe subscribe(
       DeploymentId id, String epoch, Long after, Integer tail) {
     return new ClientFrame.Subscribe(id, epoch, after, tail, SubscribeFilter.NONE);
@@ -56,12 +61,7 @@ class DeliveryListenerIT {
   void liveLinesAreTimedFromTheirAppendToTheirWriteAndReplayIsNot() throws Exception {
     Recorder recorder = new Recorder();
     Duration ahead = Duration.ofMillis(7);
-    try (TestServer server =
-        TestServer.builder()
-            .config(TestServer.quietConfig().build())
-            .deliveryListener(recorder)
-            .broadcasterAhead(ahead)
-            .start()) {
+    try (TestServer server = serverTelling(recorder).broadcasterAhead(ahead).start()) {
       DeploymentId d = server.newDeployment(U1);
       server.append(d, 5);
       WsClient c = server.connect(U1);
@@ -89,11 +89,7 @@ class DeliveryListenerIT {
   @Test
   void everyFrameOfLiveLinesIsTimedOnceForEachConnection() throws Exception {
     Recorder recorder = new Recorder();
-    try (TestServer server =
-        TestServer.builder()
-            .config(TestServer.quietConfig().build())
-            .deliveryListener(recorder)
-            .start()) {
+    try (TestServer server = serverTelling(recorder).start()) {
       DeploymentId d = server.newDeployment(U1);
       WsClient a = server.connect(U1);
       WsClient b = server.connect(U1);
@@ -127,11 +123,7 @@ class DeliveryListenerIT {
             return 3;
           }
         };
-    try (TestServer server =
-        TestServer.builder()
-            .config(TestServer.quietConfig().build())
-            .deliveryListener(recorder)
-            .start()) {
+    try (TestServer server = serverTelling(recorder).start()) {
       DeploymentId d = server.newDeployment(U1);
       WsClient c = server.connect(U1);
       c.send(subscribe(d, null, null, null));
@@ -152,11 +144,7 @@ class DeliveryListenerIT {
   void resumesAreToldByOutcomeAndOtherSubscribesAreNot() throws Exception {
     Recorder recorder = new Recorder();
     try (TestServer server =
-        TestServer.builder()
-            .config(TestServer.quietConfig().build())
-            .retention(RetentionConfig.builder().maxLines(3).build())
-            .deliveryListener(recorder)
-            .start()) {
+        serverTelling(recorder).retention(RetentionConfig.builder().maxLines(3).build()).start()) {
       DeploymentId continued = server.newDeployment(U1);
       DeploymentId gap = server.newDeployment(U1);
       DeploymentId reset = server.newDeployment(U1);
@@ -197,11 +185,7 @@ class DeliveryListenerIT {
             throw new IllegalStateException("listener broke");
           }
         };
-    try (TestServer server =
-        TestServer.builder()
-            .config(TestServer.quietConfig().build())
-            .deliveryListener(failing)
-            .start()) {
+    try (TestServer server = serverTelling(failing).start()) {
       DeploymentId d = server.newDeployment(U1);
       server.append(d, 3);
       WsClient bystander = server.bystander(d);

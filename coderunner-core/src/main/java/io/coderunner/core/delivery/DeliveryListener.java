@@ -4,9 +4,10 @@ package io.coderunner.core.delivery;
  * Told of single deliveries as they happen, where {@link DeliveryStats} only gives totals: the SPI
  * through which metrics time delivery without depending on the transport.
  *
- * <p>A transport calls it on its I/O threads, concurrently, for every frame of live lines, so an
- * implementation must be thread-safe, must not block and should take no more than a counter
- * increment or a histogram record. A transport catches what a listener throws and goes on.
+ * <p>A transport calls it on its I/O threads, concurrently, for live frames (one in {@link
+ * #timingInterval()} of each connection) and for every resume, so an implementation must be
+ * thread-safe, must not block and should take no more than a counter increment or a histogram
+ * record. A transport catches what a listener throws and goes on.
  */
 public interface DeliveryListener {
   /** Listens to nothing. */
@@ -16,9 +17,9 @@ public interface DeliveryListener {
    * How many live frames of a connection go by per call of {@link #linesDelivered}: 1 times every
    * frame; {@code n} times one in {@code n}, so a transport reads its clock only for those. Timing
    * a frame costs a clock read plus the listener's record, which at a hundred thousand frames a
-   * second is about 1 % of a core; one in a few frames keeps the latency distribution (the frames
-   * timed do not depend on their latency) at a fraction of the cost. Read once, when the transport
-   * is built.
+   * second is 1 % or more of a core; one in several frames keeps the latency distribution (the
+   * frames timed do not depend on their latency) at a fraction of the cost. Read once, when the
+   * transport is built.
    *
    * @return at least 1
    */

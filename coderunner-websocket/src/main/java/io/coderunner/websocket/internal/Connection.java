@@ -97,10 +97,10 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   /** Live lines in the logs frame the last poll returned, and their oldest line's append time. */
   private int polledLiveLines;
 
+  private @Nullable Instant polledAppendedAt;
+
   /** Live frames since the last one timed: one in {@code b.timingInterval} is. */
   private int untimedFrames;
-
-  private long polledAppendedMicros;
 
   // Read by other threads
   private volatile @Nullable Principal principal;
@@ -563,13 +563,14 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       return;
     }
     int liveLines = 0;
-    long appendedMicros = 0;
+    @Nullable Instant appendedAt = null;
     EncodedFrame next = control.poll();
     if (next == null) {
       next = nextLogsFrame();
       liveLines = polledLiveLines;
-      appendedMicros = polledAppendedMicros;
+      appendedAt = polledAppendedAt;
       polledLiveLines = 0;
+      polledAppendedAt = null;
     }
     if (next == null) {
       if (shuttingDown && !closeSent) {
@@ -577,15 +578,14 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       }
       return;
     }
-    write(next, liveLines, appendedMicros);
+    write(next, liveLines, appendedAt);
   }
 
   /**
-   * Writes one frame. {@code liveLines} counts the lines in it appended after their subscription
-   * opened (0 for any other frame); once written, their delivery is timed from {@code
-   * appendedMicros}.
+   * Writes one frame. When it is a timed frame of live lines, {@code liveLines} counts them and
+   * their delivery is timed from {@code appendedAt} once the frame is written.
    */
-  private void write(EncodedFrame frame, int liveLines, long appendedMicros) {
+  private void write(EncodedFrame frame, int liveLines, @Nullable Instant appendedAt) {
     writing = true;
     int size = frame.sizeBytes();
     WebSockets.sendText(
@@ -599,8 +599,8 @@ final class Connection extends AbstractReceiveListener implements CursorListener
             bytes += size;
             b.framesSent.increment();
             b.bytesSent.add(size);
-            if (liveLines > 0) {
-              long nanos = (epochMicros(b.clock.instant()) - appendedMicros) * 1_000;
+            if (appendedAt != null) {
+              long nanos = Duration.between(appendedAt, b.clock.instant()).toNanos();
               b.delivered(liveLines, Math.max(0, nanos));
             }
             drain();
@@ -667,7 +667,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
             && ++untimedFrames >= b.timingInterval) {
           untimedFrames = 0;
           polledLiveLines = batchLines.size();
-          polledAppendedMicros = epochMicros(l.appendedAt());
+          polledAppendedAt = l.appendedAt();
         }
         return s.filter.isAll() && s.cursor().filter().isAll()
             ? b.sharedLogsFrame(s.id(), s.epoch, batchLines)
@@ -692,10 +692,6 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     }
     onSignal(s.cursor()); // only filtered-out lines so far; continue in a later turn
     return null;
-  }
-
-  private static long epochMicros(Instant t) {
-    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
   // ------------------------------------------------------------------ housekeeping thread
