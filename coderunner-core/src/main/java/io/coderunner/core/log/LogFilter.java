@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -20,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * by earliest timestamp. Immutable and thread-safe. Filters compose with {@link #and}: a line must
  * pass both. It is applied where lines are read, so a filtered reader still moves through the log
  * in seq order and lines it skips cost it nothing but the test.
+ *
+ * <p>The test costs time linear in the message's length whatever the query (see {@link
+ * #test(LogLine)}), so no query can make a reader's scan quadratic.
  */
 public final class LogFilter implements Predicate<LogLine> {
   /** Longest substring query accepted, in characters. */
@@ -33,6 +35,7 @@ public final class LogFilter implements Predicate<LogLine> {
 
   private final Set<LogLevel> levels;
   private final Set<StreamKind> streams;
+  private final List<TextQuery> texts;
   private final List<String> queries;
   private final @Nullable Instant since;
   private final boolean all;
@@ -40,16 +43,21 @@ public final class LogFilter implements Predicate<LogLine> {
   private LogFilter(
       Set<LogLevel> levels,
       Set<StreamKind> streams,
-      List<String> queries,
+      List<TextQuery> texts,
       @Nullable Instant since) {
     this.levels = levels;
     this.streams = streams;
-    this.queries = queries;
+    this.texts = texts;
+    List<String> folded = new ArrayList<>(texts.size());
+    for (TextQuery t : texts) {
+      folded.add(t.folded());
+    }
+    this.queries = List.copyOf(folded);
     this.since = since;
     this.all =
         levels.size() == ALL_LEVELS.size()
             && streams.size() == ALL_STREAMS.size()
-            && queries.isEmpty()
+            && texts.isEmpty()
             && since == null;
   }
 
@@ -77,7 +85,10 @@ public final class LogFilter implements Predicate<LogLine> {
     return streams;
   }
 
-  /** Lower-cased substrings that must all occur in the message. */
+  /**
+   * Substrings that must all occur in the message, case-folded: each UTF-16 unit {@code c} as
+   * {@code Character.toLowerCase(Character.toUpperCase(c))} (for ASCII, its lower case).
+   */
   public List<String> queries() {
     return queries;
   }
@@ -101,8 +112,8 @@ public final class LogFilter implements Predicate<LogLine> {
     EnumSet<StreamKind> s = EnumSet.noneOf(StreamKind.class);
     s.addAll(streams);
     s.retainAll(other.streams);
-    List<String> q = new ArrayList<>(queries);
-    for (String query : other.queries) {
+    List<TextQuery> q = new ArrayList<>(texts);
+    for (TextQuery query : other.texts) {
       if (!q.contains(query)) {
         q.add(query);
       }
@@ -114,6 +125,11 @@ public final class LogFilter implements Predicate<LogLine> {
         Collections.unmodifiableSet(l), Collections.unmodifiableSet(s), List.copyOf(q), later);
   }
 
+  /**
+   * Whether {@code line} passes. Levels, streams and {@code since} cost a comparison each; each
+   * substring is searched in time linear in the message's length, at most two character comparisons
+   * per message character, whatever the substring.
+   */
   @Override
   public boolean test(LogLine line) {
     if (all) {
@@ -126,27 +142,13 @@ public final class LogFilter implements Predicate<LogLine> {
     if (s != null && line.timestamp().isBefore(s)) {
       return false;
     }
-    for (int i = 0; i < queries.size(); i++) {
-      if (!containsIgnoreCase(line.message(), queries.get(i))) {
+    String message = line.message();
+    for (int i = 0; i < texts.size(); i++) {
+      if (!texts.get(i).isFoundIn(message)) {
         return false;
       }
     }
     return true;
-  }
-
-  /** Case-insensitive substring search that allocates nothing. */
-  static boolean containsIgnoreCase(String haystack, String lowerNeedle) {
-    int n = lowerNeedle.length();
-    if (n == 0) {
-      return true;
-    }
-    int last = haystack.length() - n;
-    for (int i = 0; i <= last; i++) {
-      if (haystack.regionMatches(true, i, lowerNeedle, 0, n)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override
@@ -182,7 +184,7 @@ public final class LogFilter implements Predicate<LogLine> {
   public static final class Builder {
     private @Nullable EnumSet<LogLevel> levels;
     private @Nullable EnumSet<StreamKind> streams;
-    private final List<String> queries = new ArrayList<>();
+    private final List<TextQuery> queries = new ArrayList<>();
     private @Nullable Instant since;
 
     private Builder() {}
@@ -231,9 +233,9 @@ public final class LogFilter implements Predicate<LogLine> {
         throw new IllegalArgumentException(
             "query must be at most " + MAX_QUERY_LENGTH + " characters");
       }
-      String lower = text.toLowerCase(Locale.ROOT);
-      if (!queries.contains(lower)) {
-        queries.add(lower);
+      TextQuery query = TextQuery.of(text);
+      if (!queries.contains(query)) {
+        queries.add(query);
       }
       return this;
     }
