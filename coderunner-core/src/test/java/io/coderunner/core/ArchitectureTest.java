@@ -57,7 +57,7 @@ class ArchitectureTest {
 
   @Test
   void internalPackagesAreUsedOnlyByTheirOwnFeature() {
-    for (String feature : new String[] {"log", "protocol", "auth"}) {
+    for (String feature : new String[] {"log", "protocol", "auth", "follow"}) {
       String owner = "io.coderunner.core." + feature + "..";
       noClasses()
           .that()

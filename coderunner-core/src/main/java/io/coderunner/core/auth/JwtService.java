@@ -199,6 +199,15 @@ public final class JwtService {
     return checkClaims(payload, token.substring(secondDot + 1));
   }
 
+  /**
+   * The first instant at which {@code token} no longer verifies: its {@code exp} plus the
+   * configured {@linkplain JwtConfig#leeway() leeway}. A connection authenticated by the token
+   * lives until then.
+   */
+  public Instant validUntil(VerifiedToken token) {
+    return token.expiresAt().plus(config.leeway());
+  }
+
   private VerificationKey selectKey(ObjectNode header) {
     JsonNode alg = header.get("alg");
     if (alg == null || !alg.isTextual()) {

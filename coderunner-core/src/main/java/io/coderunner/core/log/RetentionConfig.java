@@ -1,5 +1,6 @@
 package io.coderunner.core.log;
 
+import io.coderunner.core.LogLine;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,6 +17,15 @@ public final class RetentionConfig {
   public static final int LINE_OVERHEAD_BYTES = 64;
 
   private static final RetentionConfig DEFAULTS = new Builder().build();
+
+  /**
+   * The size retention counts for {@code line}: {@value #LINE_OVERHEAD_BYTES} bytes plus one per
+   * UTF-16 character of its message. Every byte bound on lines (retention, lag, batches) counts
+   * this way.
+   */
+  public static long sizeOf(LogLine line) {
+    return (long) LINE_OVERHEAD_BYTES + line.message().length();
+  }
 
   private final long maxLines;
   private final long maxBytes;

@@ -157,7 +157,7 @@ public final class LogBuffer {
 
   /** Approximate heap a line holds, as {@link RetentionConfig} counts it. */
   static long sizeOf(LogLine line) {
-    return (long) RetentionConfig.LINE_OVERHEAD_BYTES + line.message().length();
+    return RetentionConfig.sizeOf(line);
   }
 
   long lastSeq() {

@@ -1,0 +1,221 @@
+package io.coderunner.core.follow;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Follower} follows logs onto a connection: the size of a batch, the work one turn may
+ * do, and how far behind a subscriber may fall. Immutable; build one with {@link #builder()}, start
+ * from {@link #defaults()}, derive with {@link #toBuilder()}. Each setter rejects a bad value at
+ * once, naming it.
+ *
+ * <p>Byte counts are line sizes as retention counts them ({@link
+ * io.coderunner.core.log.RetentionConfig#sizeOf}): 64 plus one per UTF-16 character of the message.
+ */
+public final class FollowConfig {
+  private static final FollowConfig DEFAULTS = new Builder().build();
+
+  private final int maxBatchLines;
+  private final long maxBatchBytes;
+  private final int maxScanLinesPerTurn;
+  private final long maxScanBytesPerTurn;
+  private final long maxLagBytes;
+  private final Duration maxLagTime;
+  private final Duration lagBytesGrace;
+
+  private FollowConfig(Builder b) {
+    this.maxBatchLines = b.maxBatchLines;
+    this.maxBatchBytes = b.maxBatchBytes;
+    this.maxScanLinesPerTurn = b.maxScanLinesPerTurn;
+    this.maxScanBytesPerTurn = b.maxScanBytesPerTurn;
+    this.maxLagBytes = b.maxLagBytes;
+    this.maxLagTime = b.maxLagTime;
+    this.lagBytesGrace = b.lagBytesGrace;
+  }
+
+  /** 1,000 lines and 256 KiB a batch and a turn; 16 MiB or 30 s of lag, 1 s of byte grace. */
+  public static FollowConfig defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Most lines in one batch of lines (one {@code logs} frame). */
+  public int maxBatchLines() {
+    return maxBatchLines;
+  }
+
+  /** Most bytes in one batch of lines; a single larger line still goes alone. */
+  public long maxBatchBytes() {
+    return maxBatchBytes;
+  }
+
+  /**
+   * Most lines one connection reads from its logs in one turn of its thread, whether they pass its
+   * filters or not; then it yields the thread and goes on in a new turn.
+   */
+  public int maxScanLinesPerTurn() {
+    return maxScanLinesPerTurn;
+  }
+
+  /** Most bytes of lines one connection reads (and filters) in one turn; see above. */
+  public long maxScanBytesPerTurn() {
+    return maxScanBytesPerTurn;
+  }
+
+  /**
+   * How many bytes a caught-up subscription may stay behind its log's head (for {@link
+   * #lagBytesGrace()}) before it is too far behind.
+   */
+  public long maxLagBytes() {
+    return maxLagBytes;
+  }
+
+  /**
+   * How old the oldest line a caught-up subscription has not taken may be, and how long a replay of
+   * history may take, before it is too far behind.
+   */
+  public Duration maxLagTime() {
+    return maxLagTime;
+  }
+
+  /** How long a subscription must stay over {@link #maxLagBytes()} to be too far behind. */
+  public Duration lagBytesGrace() {
+    return lagBytesGrace;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FollowConfig that
+        && maxBatchLines == that.maxBatchLines
+        && maxBatchBytes == that.maxBatchBytes
+        && maxScanLinesPerTurn == that.maxScanLinesPerTurn
+        && maxScanBytesPerTurn == that.maxScanBytesPerTurn
+        && maxLagBytes == that.maxLagBytes
+        && maxLagTime.equals(that.maxLagTime)
+        && lagBytesGrace.equals(that.lagBytesGrace);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        maxBatchLines,
+        maxBatchBytes,
+        maxScanLinesPerTurn,
+        maxScanBytesPerTurn,
+        maxLagBytes,
+        maxLagTime,
+        lagBytesGrace);
+  }
+
+  @Override
+  public String toString() {
+    return "FollowConfig{maxBatchLines="
+        + maxBatchLines
+        + ", maxBatchBytes="
+        + maxBatchBytes
+        + ", maxScanLinesPerTurn="
+        + maxScanLinesPerTurn
+        + ", maxScanBytesPerTurn="
+        + maxScanBytesPerTurn
+        + ", maxLagBytes="
+        + maxLagBytes
+        + ", maxLagTime="
+        + maxLagTime
+        + ", lagBytesGrace="
+        + lagBytesGrace
+        + '}';
+  }
+
+  /** Builds a {@link FollowConfig}. Not thread-safe. */
+  public static final class Builder {
+    private int maxBatchLines = 1000;
+    private long maxBatchBytes = 256 << 10;
+    private int maxScanLinesPerTurn = 1000;
+    private long maxScanBytesPerTurn = 256 << 10;
+    private long maxLagBytes = 16L << 20;
+    private Duration maxLagTime = Duration.ofSeconds(30);
+    private Duration lagBytesGrace = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    private Builder(FollowConfig c) {
+      maxBatchLines = c.maxBatchLines;
+      maxBatchBytes = c.maxBatchBytes;
+      maxScanLinesPerTurn = c.maxScanLinesPerTurn;
+      maxScanBytesPerTurn = c.maxScanBytesPerTurn;
+      maxLagBytes = c.maxLagBytes;
+      maxLagTime = c.maxLagTime;
+      lagBytesGrace = c.lagBytesGrace;
+    }
+
+    private static long range(String name, long value, long min, long max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(
+            name + " must be between " + min + " and " + max + ", was " + value);
+      }
+      return value;
+    }
+
+    private static Duration range(String name, Duration value, Duration min, Duration max) {
+      Objects.requireNonNull(value, name);
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new IllegalArgumentException(
+            name + " must be between " + min + " and " + max + ", was " + value);
+      }
+      return value;
+    }
+
+    /** Lines. Default 1,000; range 1 to 100,000. */
+    public Builder maxBatchLines(int lines) {
+      maxBatchLines = (int) range("maxBatchLines", lines, 1, 100_000);
+      return this;
+    }
+
+    /** Bytes. Default 256 KiB; range 4 KiB to 64 MiB. */
+    public Builder maxBatchBytes(long bytes) {
+      maxBatchBytes = range("maxBatchBytes", bytes, 4 << 10, 64 << 20);
+      return this;
+    }
+
+    /** Lines. Default 1,000; range 1 to 1,000,000. */
+    public Builder maxScanLinesPerTurn(int lines) {
+      maxScanLinesPerTurn = (int) range("maxScanLinesPerTurn", lines, 1, 1_000_000);
+      return this;
+    }
+
+    /** Bytes. Default 256 KiB; range 4 KiB to 1 GiB. */
+    public Builder maxScanBytesPerTurn(long bytes) {
+      maxScanBytesPerTurn = range("maxScanBytesPerTurn", bytes, 4 << 10, 1L << 30);
+      return this;
+    }
+
+    /** Bytes. Default 16 MiB; range 64 KiB to 1 TiB. */
+    public Builder maxLagBytes(long bytes) {
+      maxLagBytes = range("maxLagBytes", bytes, 64 << 10, 1L << 40);
+      return this;
+    }
+
+    /** Default 30 s; range 100 ms to 1 h. */
+    public Builder maxLagTime(Duration time) {
+      maxLagTime = range("maxLagTime", time, Duration.ofMillis(100), Duration.ofHours(1));
+      return this;
+    }
+
+    /** Default 1 s; range 0 to 1 min. */
+    public Builder lagBytesGrace(Duration grace) {
+      lagBytesGrace = range("lagBytesGrace", grace, Duration.ZERO, Duration.ofMinutes(1));
+      return this;
+    }
+
+    public FollowConfig build() {
+      return new FollowConfig(this);
+    }
+  }
+}
