@@ -10,6 +10,9 @@ public final class CloseCodes {
   /** An administrator disconnected the connection. */
   public static final int POLICY_VIOLATION = 1008;
 
+  /** The server could not go on serving the connection (a failure of its own, not the client's). */
+  public static final int INTERNAL_ERROR = 1011;
+
   /** A client frame exceeded the inbound frame limit. */
   public static final int TOO_LARGE = 1009;
 

@@ -1,5 +1,6 @@
 package io.coderunner.websocket;
 
+import io.coderunner.core.follow.FollowConfig;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -10,16 +11,16 @@ import java.util.TreeSet;
  * Limits and timings of a {@link LogBroadcaster}. Immutable; build one with {@link #builder()},
  * start from {@link #defaults()}, derive with {@link #toBuilder()}. Each setter rejects a bad value
  * at once, naming it.
+ *
+ * <p>How subscriptions are followed (batch sizes, the work of one turn, lag bounds) is core's
+ * {@link FollowConfig}, the same policy every transport uses: {@link #follow()}.
  */
 public final class WebSocketConfig {
   private static final WebSocketConfig DEFAULTS = new Builder().build();
 
   private final int maxInboundFrameBytes;
-  private final int maxOutboundFrameBytes;
-  private final int maxBatchLines;
+  private final FollowConfig follow;
   private final Duration authTimeout;
-  private final long maxLagBytes;
-  private final Duration maxLagTime;
   private final int maxConnections;
   private final int maxConnectionsPerPrincipal;
   private final int maxSubscriptionsPerConnection;
@@ -31,11 +32,8 @@ public final class WebSocketConfig {
 
   private WebSocketConfig(Builder b) {
     this.maxInboundFrameBytes = b.maxInboundFrameBytes;
-    this.maxOutboundFrameBytes = b.maxOutboundFrameBytes;
-    this.maxBatchLines = b.maxBatchLines;
+    this.follow = b.follow;
     this.authTimeout = b.authTimeout;
-    this.maxLagBytes = b.maxLagBytes;
-    this.maxLagTime = b.maxLagTime;
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerPrincipal = b.maxConnectionsPerPrincipal;
     this.maxSubscriptionsPerConnection = b.maxSubscriptionsPerConnection;
@@ -64,31 +62,16 @@ public final class WebSocketConfig {
   }
 
   /**
-   * Target size of one outbound {@code logs} frame, in bytes (approximate line sizes as the log
-   * store counts them). A single line larger than this still goes out alone.
+   * How subscriptions are followed: lines and bytes of one {@code logs} frame, lines read per turn
+   * of the I/O thread, and the lag bounds past which a connection is closed with 4008.
    */
-  public int maxOutboundFrameBytes() {
-    return maxOutboundFrameBytes;
-  }
-
-  /** Most lines in one outbound {@code logs} frame. */
-  public int maxBatchLines() {
-    return maxBatchLines;
+  public FollowConfig follow() {
+    return follow;
   }
 
   /** How long a connection may stay unauthenticated before it is closed with 4401. */
   public Duration authTimeout() {
     return authTimeout;
-  }
-
-  /** How many bytes a subscription may fall behind its log's head before 4008. */
-  public long maxLagBytes() {
-    return maxLagBytes;
-  }
-
-  /** How long the oldest unsent line of a subscription may wait before 4008. */
-  public Duration maxLagTime() {
-    return maxLagTime;
   }
 
   /** Most open connections in total; more are closed with 4429. */
@@ -141,16 +124,10 @@ public final class WebSocketConfig {
   public String toString() {
     return "WebSocketConfig{maxInboundFrameBytes="
         + maxInboundFrameBytes
-        + ", maxOutboundFrameBytes="
-        + maxOutboundFrameBytes
-        + ", maxBatchLines="
-        + maxBatchLines
+        + ", follow="
+        + follow
         + ", authTimeout="
         + authTimeout
-        + ", maxLagBytes="
-        + maxLagBytes
-        + ", maxLagTime="
-        + maxLagTime
         + ", maxConnections="
         + maxConnections
         + ", maxConnectionsPerPrincipal="
@@ -173,11 +150,8 @@ public final class WebSocketConfig {
   /** Builds a {@link WebSocketConfig}. Not thread-safe. */
   public static final class Builder {
     private int maxInboundFrameBytes = 64 << 10;
-    private int maxOutboundFrameBytes = 256 << 10;
-    private int maxBatchLines = 1000;
+    private FollowConfig follow = FollowConfig.defaults();
     private Duration authTimeout = Duration.ofSeconds(5);
-    private long maxLagBytes = 16L << 20;
-    private Duration maxLagTime = Duration.ofSeconds(30);
     private int maxConnections = 50_000;
     private int maxConnectionsPerPrincipal = 200;
     private int maxSubscriptionsPerConnection = 32;
@@ -191,11 +165,8 @@ public final class WebSocketConfig {
 
     private Builder(WebSocketConfig c) {
       maxInboundFrameBytes = c.maxInboundFrameBytes;
-      maxOutboundFrameBytes = c.maxOutboundFrameBytes;
-      maxBatchLines = c.maxBatchLines;
+      follow = c.follow;
       authTimeout = c.authTimeout;
-      maxLagBytes = c.maxLagBytes;
-      maxLagTime = c.maxLagTime;
       maxConnections = c.maxConnections;
       maxConnectionsPerPrincipal = c.maxConnectionsPerPrincipal;
       maxSubscriptionsPerConnection = c.maxSubscriptionsPerConnection;
@@ -229,36 +200,15 @@ public final class WebSocketConfig {
       return this;
     }
 
-    /** Bytes. Default 256 KiB; range 4 KiB to 64 MiB. */
-    public Builder maxOutboundFrameBytes(int bytes) {
-      maxOutboundFrameBytes = range("maxOutboundFrameBytes", bytes, 4 << 10, 64 << 20);
-      return this;
-    }
-
-    /** Lines. Default 1,000; range 1 to 100,000. */
-    public Builder maxBatchLines(int lines) {
-      maxBatchLines = range("maxBatchLines", lines, 1, 100_000);
+    /** Default {@link FollowConfig#defaults()}. */
+    public Builder follow(FollowConfig follow) {
+      this.follow = Objects.requireNonNull(follow, "follow");
       return this;
     }
 
     /** Default 5 s; range 100 ms to 5 min. */
     public Builder authTimeout(Duration timeout) {
       authTimeout = range("authTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
-      return this;
-    }
-
-    /** Bytes. Default 16 MiB; at least 64 KiB. */
-    public Builder maxLagBytes(long bytes) {
-      if (bytes < 64 << 10) {
-        throw new IllegalArgumentException("maxLagBytes must be at least 65536, was " + bytes);
-      }
-      maxLagBytes = bytes;
-      return this;
-    }
-
-    /** Default 30 s; range 100 ms to 1 h. */
-    public Builder maxLagTime(Duration time) {
-      maxLagTime = range("maxLagTime", time, Duration.ofMillis(100), Duration.ofHours(1));
       return this;
     }
 

@@ -278,6 +278,27 @@ class LimitsIT {
   }
 
   @Test
+  void unsolicitedPongsFasterThanTheRateCloseWith4429() throws Exception {
+    WebSocketConfig cfg =
+        TestServer.quietConfig().inboundMessagesPerSecond(1).inboundBurst(5).build();
+    try (TestServer server = TestServer.start(cfg)) {
+      DeploymentId d = server.newDeployment(U1);
+      WsClient bystander = server.bystander(d);
+      RawWsClient raw = server.raw(server.bearer(U1), 0);
+      raw.readText(); // welcome
+      server.append(d, 2);
+
+      for (int i = 0; i < 50; i++) {
+        raw.sendFrame(true, RawWsClient.OP_PONG, new byte[] {(byte) i});
+      }
+
+      assertThat(raw.readUntilClose(null)).isEqualTo(CloseCodes.TOO_MANY);
+      server.append(d, 2);
+      server.assertGotEveryLine(bystander, d);
+    }
+  }
+
+  @Test
   void clientFramesWithinTheBurstAreAllAnswered() throws Exception {
     WebSocketConfig cfg =
         TestServer.quietConfig().inboundMessagesPerSecond(1).inboundBurst(10).build();

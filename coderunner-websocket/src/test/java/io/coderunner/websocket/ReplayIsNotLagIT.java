@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.LogEntry;
+import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.RetentionConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ class ReplayIsNotLagIT {
             // Housekeeping ticks every 250 ms, several times during the replay; the replay itself
             // must finish within maxLagTime. The heartbeat leaves the client time to work through
             // its backlog before it answers a ping.
-            .maxLagTime(Duration.ofSeconds(20))
+            .follow(FollowConfig.builder().maxLagTime(Duration.ofSeconds(20)).build())
             .heartbeatInterval(Duration.ofSeconds(5))
             .build();
     try (TestServer server =

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLine;
+import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.AppendResult;
 import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.core.protocol.ClientFrame;
@@ -91,8 +92,11 @@ class SlowConsumerIT {
     WebSocketConfig cfg =
         WebSocketConfig.builder()
             .heartbeatInterval(Duration.ofMillis(100))
-            .maxLagBytes(64 << 10)
-            .maxLagTime(Duration.ofHours(1))
+            .follow(
+                FollowConfig.builder()
+                    .maxLagBytes(64 << 10)
+                    .maxLagTime(Duration.ofHours(1))
+                    .build())
             .build();
     try (TestServer server = TestServer.start(cfg)) {
       DeploymentId d = server.newDeployment(U1);
@@ -114,7 +118,13 @@ class SlowConsumerIT {
   @Test
   void aClientThatStopsReadingIsClosedWith4008WhileOthersGetEveryLine() throws Exception {
     WebSocketConfig cfg =
-        TestServer.quietConfig().maxLagBytes(64 << 10).maxLagTime(Duration.ofHours(1)).build();
+        TestServer.quietConfig()
+            .follow(
+                FollowConfig.builder()
+                    .maxLagBytes(64 << 10)
+                    .maxLagTime(Duration.ofHours(1))
+                    .build())
+            .build();
     try (TestServer server = TestServer.start(cfg)) {
       DeploymentId d = server.newDeployment(U1);
       WsClient good = server.bystander(d);
@@ -143,7 +153,13 @@ class SlowConsumerIT {
   @Test
   void aClientBehindForLongerThanMaxLagTimeIsClosedWith4008UnderTheByteBound() throws Exception {
     WebSocketConfig cfg =
-        TestServer.quietConfig().maxLagBytes(64L << 20).maxLagTime(Duration.ofSeconds(2)).build();
+        TestServer.quietConfig()
+            .follow(
+                FollowConfig.builder()
+                    .maxLagBytes(64L << 20)
+                    .maxLagTime(Duration.ofSeconds(2))
+                    .build())
+            .build();
     try (TestServer server = TestServer.start(cfg)) {
       DeploymentId d = server.newDeployment(U1);
       WsClient good = server.bystander(d);
@@ -164,7 +180,13 @@ class SlowConsumerIT {
   @Test
   void aSlowConsumerClosedWith4008ResumesFromItsLastSeqWithoutLosingALine() throws Exception {
     WebSocketConfig cfg =
-        TestServer.quietConfig().maxLagBytes(64 << 10).maxLagTime(Duration.ofHours(1)).build();
+        TestServer.quietConfig()
+            .follow(
+                FollowConfig.builder()
+                    .maxLagBytes(64 << 10)
+                    .maxLagTime(Duration.ofHours(1))
+                    .build())
+            .build();
     try (TestServer server = TestServer.start(cfg)) {
       DeploymentId d = server.newDeployment(U1);
       WsClient good = server.bystander(d);
@@ -191,7 +213,13 @@ class SlowConsumerIT {
   @Test
   void aClientThatFallsBehindRetentionGetsAGapThenEveryLaterLine() throws Exception {
     WebSocketConfig cfg =
-        TestServer.quietConfig().maxLagBytes(1L << 40).maxLagTime(Duration.ofHours(1)).build();
+        TestServer.quietConfig()
+            .follow(
+                FollowConfig.builder()
+                    .maxLagBytes(1L << 40)
+                    .maxLagTime(Duration.ofHours(1))
+                    .build())
+            .build();
     RetentionConfig retention = RetentionConfig.builder().maxLines(3_000).build();
     try (TestServer server = TestServer.builder().config(cfg).retention(retention).start()) {
       DeploymentId d = server.newDeployment(U1);
@@ -233,8 +261,11 @@ class SlowConsumerIT {
   void aClientThatKeepsSendingButNeverReadsIsClosedWith4008() throws Exception {
     WebSocketConfig cfg =
         TestServer.quietConfig()
-            .maxLagBytes(1L << 40)
-            .maxLagTime(Duration.ofHours(1))
+            .follow(
+                FollowConfig.builder()
+                    .maxLagBytes(1L << 40)
+                    .maxLagTime(Duration.ofHours(1))
+                    .build())
             .inboundMessagesPerSecond(100_000)
             .inboundBurst(100_000)
             .build();

@@ -12,6 +12,7 @@ import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLevel;
 import io.coderunner.core.LogLine;
 import io.coderunner.core.StreamKind;
+import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.core.protocol.ClientFrame;
 import io.coderunner.core.protocol.ServerFrame;
@@ -528,7 +529,8 @@ class SubscribeIT {
 
   @Test
   void logsFramesHoldAtMostMaxBatchLines() throws Exception {
-    WebSocketConfig cfg = TestServer.quietConfig().maxBatchLines(3).build();
+    WebSocketConfig cfg =
+        TestServer.quietConfig().follow(FollowConfig.builder().maxBatchLines(3).build()).build();
     try (TestServer server = TestServer.start(cfg)) {
       DeploymentId d = server.newDeployment(U1);
       server.append(d, 40);
@@ -543,7 +545,8 @@ class SubscribeIT {
 
   @Test
   void aLineLargerThanTheOutboundFrameTargetStillArrivesWholeAndAlone() throws Exception {
-    WebSocketConfig cfg = TestServer.quietConfig().maxOutboundFrameBytes(4096).build();
+    WebSocketConfig cfg =
+        TestServer.quietConfig().follow(FollowConfig.builder().maxBatchBytes(4096).build()).build();
     try (TestServer server = TestServer.start(cfg)) {
       DeploymentId d = server.newDeployment(U1);
       String big = "x".repeat(10_000);

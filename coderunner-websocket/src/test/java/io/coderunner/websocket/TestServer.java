@@ -15,6 +15,7 @@ import io.coderunner.core.delivery.DeliveryListener;
 import io.coderunner.core.log.AppendResult;
 import io.coderunner.core.log.InMemoryLogStore;
 import io.coderunner.core.log.LogInfo;
+import io.coderunner.core.log.LogStore;
 import io.coderunner.core.log.RetentionConfig;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -41,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 
 /**
@@ -85,6 +87,7 @@ final class TestServer implements AutoCloseable {
     private HttpClient http;
     private DeliveryListener deliveryListener = DeliveryListener.NONE;
     private Duration broadcasterAhead = Duration.ZERO;
+    private UnaryOperator<LogStore> wrapStore = s -> s;
 
     /** Told of live deliveries and resumes. */
     Builder deliveryListener(DeliveryListener deliveryListener) {
@@ -95,6 +98,12 @@ final class TestServer implements AutoCloseable {
     /** Runs the broadcaster's clock this much ahead of the store's. */
     Builder broadcasterAhead(Duration ahead) {
       this.broadcasterAhead = ahead;
+      return this;
+    }
+
+    /** Gives the broadcaster {@code wrap} applied to the real store, to force failures. */
+    Builder wrapStore(UnaryOperator<LogStore> wrap) {
+      this.wrapStore = wrap;
       return this;
     }
 
@@ -150,7 +159,7 @@ final class TestServer implements AutoCloseable {
     broadcaster =
         LogBroadcaster.builder()
             .config(b.config)
-            .logStore(store)
+            .logStore(b.wrapStore.apply(store))
             .deployments(id -> Optional.ofNullable(deployments.get(id)))
             .jwt(jwt)
             .clock(b.broadcasterAhead.isZero() ? clock : Clock.offset(clock, b.broadcasterAhead))

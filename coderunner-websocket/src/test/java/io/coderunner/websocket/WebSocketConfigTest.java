@@ -3,6 +3,7 @@ package io.coderunner.websocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coderunner.core.follow.FollowConfig;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -12,11 +13,8 @@ class WebSocketConfigTest {
   void defaultsAreTheDocumentedOnes() {
     WebSocketConfig d = WebSocketConfig.defaults();
     assertThat(d.maxInboundFrameBytes()).isEqualTo(64 << 10);
-    assertThat(d.maxOutboundFrameBytes()).isEqualTo(256 << 10);
-    assertThat(d.maxBatchLines()).isEqualTo(1000);
+    assertThat(d.follow()).isEqualTo(FollowConfig.defaults());
     assertThat(d.authTimeout()).isEqualTo(Duration.ofSeconds(5));
-    assertThat(d.maxLagBytes()).isEqualTo(16L << 20);
-    assertThat(d.maxLagTime()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.maxConnections()).isEqualTo(50_000);
     assertThat(d.maxConnectionsPerPrincipal()).isEqualTo(200);
     assertThat(d.maxSubscriptionsPerConnection()).isEqualTo(32);
@@ -32,12 +30,7 @@ class WebSocketConfigTest {
     WebSocketConfig.Builder b = WebSocketConfig.builder();
     assertThatThrownBy(() -> b.maxInboundFrameBytes(10))
         .hasMessageContaining("maxInboundFrameBytes");
-    assertThatThrownBy(() -> b.maxOutboundFrameBytes(10))
-        .hasMessageContaining("maxOutboundFrameBytes");
-    assertThatThrownBy(() -> b.maxBatchLines(0)).hasMessageContaining("maxBatchLines");
     assertThatThrownBy(() -> b.authTimeout(Duration.ZERO)).hasMessageContaining("authTimeout");
-    assertThatThrownBy(() -> b.maxLagBytes(1)).hasMessageContaining("maxLagBytes");
-    assertThatThrownBy(() -> b.maxLagTime(Duration.ofDays(1))).hasMessageContaining("maxLagTime");
     assertThatThrownBy(() -> b.maxConnections(0)).hasMessageContaining("maxConnections");
     assertThatThrownBy(() -> b.maxConnectionsPerPrincipal(0))
         .hasMessageContaining("maxConnectionsPerPrincipal");
@@ -72,12 +65,11 @@ class WebSocketConfigTest {
   void toBuilderKeepsEverySetting() {
     WebSocketConfig c =
         WebSocketConfig.builder()
-            .maxBatchLines(7)
-            .maxLagTime(Duration.ofSeconds(2))
+            .follow(FollowConfig.builder().maxBatchLines(7).build())
             .allowedOrigins(Set.of("https://a.example"))
             .build();
     WebSocketConfig copy = c.toBuilder().build();
     assertThat(copy.toString()).isEqualTo(c.toString());
-    assertThat(copy.maxBatchLines()).isEqualTo(7);
+    assertThat(copy.follow().maxBatchLines()).isEqualTo(7);
   }
 }

@@ -1,19 +1,16 @@
 package io.coderunner.websocket.internal;
 
-import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentLookup;
-import io.coderunner.core.LogLine;
 import io.coderunner.core.auth.AccessPolicy;
 import io.coderunner.core.auth.AuthenticationException;
 import io.coderunner.core.auth.JwtService;
 import io.coderunner.core.auth.VerifiedToken;
 import io.coderunner.core.delivery.DeliveryListener;
-import io.coderunner.core.delivery.ResumeOutcome;
+import io.coderunner.core.follow.ConnectionQuota;
 import io.coderunner.core.log.LogStore;
-import io.coderunner.core.protocol.EncodedFrame;
 import io.coderunner.core.protocol.FrameCodec;
-import io.coderunner.core.protocol.ServerFrame;
 import io.coderunner.websocket.BroadcasterStats;
+import io.coderunner.websocket.CloseCodes;
 import io.coderunner.websocket.ConnectionInfo;
 import io.coderunner.websocket.WebSocketConfig;
 import io.undertow.Handlers;
@@ -28,11 +25,10 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -40,7 +36,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Each connection's state is confined to its channel's I/O thread: frames are received,
  *       answered and written there. Other threads (appenders signalling a cursor, housekeeping,
  *       admin calls, shutdown) hand work to that thread with {@code execute}; nothing blocks it.
- *   <li>The housekeeping thread only reads clocks and counters and schedules work on I/O threads.
+ *   <li>The housekeeping thread only reads clocks, counters and lags and schedules work on I/O
+ *       threads; each connection is checked on its own, so one that fails costs the others nothing.
  *   <li>A {@code logs} frame for an unfiltered subscription is encoded once per (deployment, seq
  *       range) and the bytes are shared by every connection that reads the same range.
  * </ul>
@@ -64,39 +60,20 @@ public final class Broadcaster {
   static final AttachmentKey<VerifiedToken> TOKEN = AttachmentKey.create(VerifiedToken.class);
   private static final HttpString ORIGIN = new HttpString("Origin");
 
-  final WebSocketConfig config;
-  final LogStore store;
-  final DeploymentLookup deployments;
-  final JwtService jwt;
-  final AccessPolicy policy;
-  final Clock clock;
-  final FrameCodec codec;
-  private final DeliveryListener listener;
-  private final boolean listening;
-  final int timingInterval;
+  private final WebSocketConfig config;
+  private final JwtService jwt;
+  private final Clock clock;
+  private final Telemetry telemetry;
+  private final FrameEncoder frames;
+  private final Context context;
 
   private final HttpHandler handler;
-  final ConcurrentHashMap<String, Connection> connections = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, AtomicInteger> perPrincipal = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<DeploymentId, SharedFrame> sharedFrames =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Connection> connections = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger open = new AtomicInteger();
   private final Object lifecycle = new Object();
   private @Nullable ScheduledExecutorService housekeeping; // guarded by lifecycle
   private volatile boolean closing;
-
-  final LongAdder accepted = new LongAdder();
-  final LongAdder framesSent = new LongAdder();
-  final LongAdder bytesSent = new LongAdder();
-  final LongAdder linesSent = new LongAdder();
-  final LongAdder framesEncoded = new LongAdder();
-  final LongAdder framesShared = new LongAdder();
-  private final ConcurrentHashMap<Integer, LongAdder> closes = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, LongAdder> authFailures = new ConcurrentHashMap<>();
-
-  /** The last encoded frame of a deployment's unfiltered lines, with the range it holds. */
-  private record SharedFrame(String epoch, long first, long last, int count, EncodedFrame frame) {}
 
   public Broadcaster(
       WebSocketConfig config,
@@ -108,15 +85,23 @@ public final class Broadcaster {
       FrameCodec codec,
       DeliveryListener listener) {
     this.config = config;
-    this.store = store;
-    this.deployments = deployments;
     this.jwt = jwt;
-    this.policy = policy;
     this.clock = clock;
-    this.codec = codec;
-    this.listener = listener;
-    this.listening = listener != DeliveryListener.NONE;
-    this.timingInterval = Math.max(1, listener.timingInterval());
+    this.telemetry = new Telemetry(listener);
+    this.frames = new FrameEncoder(codec, telemetry);
+    this.context =
+        new Context(
+            config,
+            store,
+            deployments,
+            jwt,
+            policy,
+            clock,
+            codec,
+            frames,
+            ConnectionQuota.perPrincipal(config.maxConnectionsPerPrincipal()),
+            telemetry,
+            () -> closing);
     WebSocketProtocolHandshakeHandler upgrade =
         Handlers.websocket(
             new WebSocketConnectionCallback() {
@@ -169,21 +154,21 @@ public final class Broadcaster {
     }
     String origin = exchange.getRequestHeaders().getFirst(ORIGIN);
     if (origin != null && !originAllowed(origin)) {
-      countAuthFailure("origin");
+      telemetry.countAuthFailure("origin");
       reject(exchange, 403, "origin not allowed");
       return;
     }
     String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
     if (authorization != null) {
       if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        countAuthFailure("malformed");
+        telemetry.countAuthFailure("malformed");
         reject(exchange, 401, "expected a Bearer token");
         return;
       }
       try {
         exchange.putAttachment(TOKEN, jwt.verify(authorization.substring(7).trim()));
       } catch (AuthenticationException e) {
-        countAuthFailure(e.reason().name().toLowerCase(Locale.ROOT));
+        telemetry.countAuthFailure(e.reason().name().toLowerCase(Locale.ROOT));
         reject(exchange, 401, String.valueOf(e.getMessage()));
         return;
       }
@@ -213,131 +198,44 @@ public final class Broadcaster {
             + "-"
             + Long.toHexString(System.nanoTime() & 0xffffff);
     VerifiedToken token = exchange.getAttachment(TOKEN);
-    Connection connection = new Connection(this, id, channel, clock.instant());
+    Connection connection = new Connection(context, id, channel, clock.instant(), this::removed);
     connections.put(id, connection);
-    accepted.increment();
+    telemetry.accepted.increment();
     channel.addCloseTask(c -> connection.closed());
     if (open.incrementAndGet() > config.maxConnections() || closing) {
       connection.start(null);
       connection.closeOnIoThread(
-          closing
-              ? io.coderunner.websocket.CloseCodes.GOING_AWAY
-              : io.coderunner.websocket.CloseCodes.TOO_MANY,
+          closing ? CloseCodes.GOING_AWAY : CloseCodes.TOO_MANY,
           closing ? "shutting down" : "too many connections");
       return;
     }
     connection.start(token);
   }
 
-  /** Counts a principal's connection; false if that passes its limit. */
-  boolean admitPrincipal(String principalId) {
-    boolean[] admitted = new boolean[1];
-    perPrincipal.compute(
-        principalId,
-        (k, v) -> {
-          int n = v == null ? 0 : v.get();
-          if (n >= config.maxConnectionsPerPrincipal()) {
-            return v;
-          }
-          admitted[0] = true;
-          AtomicInteger counter = v == null ? new AtomicInteger() : v;
-          counter.incrementAndGet();
-          return counter;
-        });
-    return admitted[0];
-  }
-
-  void releasePrincipal(String principalId) {
-    perPrincipal.computeIfPresent(principalId, (k, v) -> v.decrementAndGet() <= 0 ? null : v);
-  }
-
-  void removed(Connection connection) {
+  private void removed(Connection connection) {
     if (connections.remove(connection.id, connection)) {
       open.decrementAndGet();
     }
   }
 
-  void countClose(int code) {
-    closes.computeIfAbsent(code, k -> new LongAdder()).increment();
-  }
-
-  void countAuthFailure(String reason) {
-    authFailures.computeIfAbsent(reason, k -> new LongAdder()).increment();
-  }
-
-  /** Whether a listener wants to hear of deliveries, so connections time their live frames. */
-  boolean timesDeliveries() {
-    return listening;
-  }
-
-  /** Tells the listener of a frame of live lines written; the caller's thread goes on whatever. */
-  void delivered(int lines, long latencyNanos) {
-    try {
-      listener.linesDelivered(lines, latencyNanos);
-    } catch (RuntimeException e) {
-      log.debug("delivery listener failed", e);
-    }
-  }
-
-  /** Tells the listener of a resume. */
-  void resumed(ResumeOutcome outcome) {
-    if (!listening) {
-      return;
-    }
-    try {
-      listener.resumed(outcome);
-    } catch (RuntimeException e) {
-      log.debug("delivery listener failed", e);
-    }
-  }
-
-  boolean isClosing() {
-    return closing;
-  }
-
-  // ------------------------------------------------------------------ shared encoding
-
-  /** The encoded {@code logs} frame of unfiltered lines, shared by readers of the same range. */
-  EncodedFrame sharedLogsFrame(DeploymentId id, String epoch, List<LogLine> lines) {
-    long first = lines.get(0).seq();
-    long last = lines.get(lines.size() - 1).seq();
-    SharedFrame cached = sharedFrames.get(id);
-    if (cached != null
-        && cached.epoch.equals(epoch)
-        && cached.first == first
-        && cached.last == last
-        && cached.count == lines.size()) {
-      framesShared.increment();
-      return cached.frame;
-    }
-    EncodedFrame frame = codec.encodeShared(new ServerFrame.Logs(id, lines));
-    framesEncoded.increment();
-    sharedFrames.put(id, new SharedFrame(epoch, first, last, lines.size(), frame));
-    return frame;
-  }
-
-  EncodedFrame encode(ServerFrame frame) {
-    if (frame instanceof ServerFrame.Logs) {
-      framesEncoded.increment();
-    }
-    return codec.encodeShared(frame);
-  }
-
   // ------------------------------------------------------------------ housekeeping
 
+  /**
+   * One housekeeping tick. Each connection is checked on its own: one whose check fails is closed
+   * with 1011, and every other connection is still checked.
+   */
   private void tick() {
-    try {
-      long nowNanos = System.nanoTime();
-      java.time.Instant now = clock.instant();
-      for (Connection connection : connections.values()) {
+    long nowNanos = System.nanoTime();
+    Instant now = clock.instant();
+    for (Connection connection : connections.values()) {
+      try {
         connection.housekeep(now, nowNanos);
+      } catch (RuntimeException e) {
+        log.warn("housekeeping of connection {} failed; closing it", connection.id, e);
+        connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
       }
-      if (sharedFrames.size() > 4 * Math.max(16, connections.size())) {
-        sharedFrames.clear(); // only a cache: bound it when deployments come and go
-      }
-    } catch (RuntimeException e) {
-      log.warn("housekeeping failed", e);
     }
+    frames.trim(connections.size());
   }
 
   // ------------------------------------------------------------------ admin
@@ -351,22 +249,18 @@ public final class Broadcaster {
       }
       subscriptions += c.subscriptionCount();
     }
-    Map<Integer, Long> closeCounts = new TreeMap<>();
-    closes.forEach((k, v) -> closeCounts.put(k, v.sum()));
-    Map<String, Long> failures = new TreeMap<>();
-    authFailures.forEach((k, v) -> failures.put(k, v.sum()));
     return new BroadcasterStats(
         connections.size(),
         authenticated,
         subscriptions,
-        accepted.sum(),
-        framesSent.sum(),
-        bytesSent.sum(),
-        linesSent.sum(),
-        framesEncoded.sum(),
-        framesShared.sum(),
-        closeCounts,
-        failures);
+        telemetry.accepted.sum(),
+        telemetry.framesSent.sum(),
+        telemetry.bytesSent.sum(),
+        telemetry.linesSent.sum(),
+        telemetry.framesEncoded.sum(),
+        telemetry.framesShared.sum(),
+        telemetry.closesByCode(),
+        telemetry.authFailuresByReason());
   }
 
   public List<ConnectionInfo> connections() {
@@ -382,8 +276,7 @@ public final class Broadcaster {
     if (c == null) {
       return false;
     }
-    c.close(
-        io.coderunner.websocket.CloseCodes.POLICY_VIOLATION, "disconnected by an administrator");
+    c.close(CloseCodes.POLICY_VIOLATION, "disconnected by an administrator");
     return true;
   }
 
@@ -415,6 +308,6 @@ public final class Broadcaster {
     if (executor != null) {
       executor.shutdownNow();
     }
-    sharedFrames.clear();
+    frames.clear();
   }
 }

@@ -3,20 +3,16 @@ package io.coderunner.websocket.internal;
 import io.coderunner.core.Deployment;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentNotFoundException;
-import io.coderunner.core.DeploymentStatus;
-import io.coderunner.core.LogLine;
 import io.coderunner.core.Principal;
 import io.coderunner.core.auth.AuthenticationException;
 import io.coderunner.core.auth.VerifiedToken;
-import io.coderunner.core.delivery.ResumeOutcome;
-import io.coderunner.core.log.CursorBatch;
-import io.coderunner.core.log.CursorLag;
-import io.coderunner.core.log.CursorListener;
+import io.coderunner.core.follow.FollowCheck;
+import io.coderunner.core.follow.FollowEvent;
+import io.coderunner.core.follow.FollowInfo;
+import io.coderunner.core.follow.Follower;
 import io.coderunner.core.log.CursorOpening;
 import io.coderunner.core.log.EndReason;
-import io.coderunner.core.log.LogCursor;
 import io.coderunner.core.log.LogFilter;
-import io.coderunner.core.log.LogInfo;
 import io.coderunner.core.log.StartPosition;
 import io.coderunner.core.protocol.ClientFrame;
 import io.coderunner.core.protocol.EncodedFrame;
@@ -41,125 +37,81 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.xnio.IoUtils;
 import org.xnio.Options;
 
 /**
- * One WebSocket connection. Everything not marked volatile is confined to the channel's I/O thread;
- * other threads hand work over with {@link #onIoThread}.
+ * One WebSocket connection: it receives and answers client frames and writes what its {@link
+ * Follower} hands out, one frame in flight. Its parts each have one home: who it is ({@link
+ * ConnectionAuth}), what it may send ({@link InboundLimits}), what it follows and how ({@link
+ * Follower}, core's policy shared with SSE), whether its peer is alive ({@link Heartbeat}).
+ *
+ * <p>Everything not marked otherwise is confined to the channel's I/O thread; other threads hand
+ * work over with {@link #onIoThread}.
  */
 // frames, bytes and lines have one writer, the I/O thread; other threads only read them.
 @SuppressWarnings("NonAtomicVolatileUpdate")
-final class Connection extends AbstractReceiveListener implements CursorListener {
-  /** Polls of one subscription in one drain that may find only filtered-out lines. */
-  private static final int MAX_EMPTY_POLLS = 64;
-
+final class Connection extends AbstractReceiveListener {
   /** How long a close handshake may take before the channel is closed without it. */
   private static final long CLOSE_GRACE_MILLIS = 2_000;
-
-  /** How long a subscription may stay over its byte lag bound before 4008. */
-  private static final Duration BYTE_LAG_GRACE = Duration.ofSeconds(1);
 
   /** Frames waiting behind the one in flight; a client that lets more pile up is not reading. */
   private static final int MAX_PENDING_FRAMES = 256;
 
-  private final Broadcaster b;
+  private final Context ctx;
   final String id;
   private final WebSocketChannel channel;
   private final Instant connectedAt;
   private final String remoteAddress;
-  private final Instant authDeadline;
-
-  /** Subscriptions by deployment; written on the I/O thread, read by admin calls. */
-  private final ConcurrentHashMap<DeploymentId, Subscription> subscriptions =
-      new ConcurrentHashMap<>();
+  private final Consumer<Connection> onClosed;
+  private final ConnectionAuth auth;
+  private final InboundLimits inbound;
+  private final Heartbeat heartbeat;
+  private final Follower follower;
 
   // I/O thread only
-  private final List<Subscription> order = new ArrayList<>();
   private final ArrayDeque<EncodedFrame> control = new ArrayDeque<>();
-  private int nextSubscription;
   private boolean writing;
   private boolean draining;
   private boolean drainAgain;
   private boolean closeSent;
   private boolean shuttingDown;
-  private boolean admitted;
-  private int malformed;
-  private double tokens;
-  private long tokensAt;
   private @Nullable Runnable shutdownDone;
   private boolean cleanedUp;
 
-  /** Live lines in the logs frame the last poll returned, and their oldest line's append time. */
-  private int polledLiveLines;
-
-  private @Nullable Instant polledAppendedAt;
-
-  /** Live frames since the last one timed: one in {@code b.timingInterval} is. */
+  /** Live frames since the last one timed: one in {@code timingInterval} is. */
   private int untimedFrames;
 
   // Read by other threads
-  private volatile @Nullable Principal principal;
-  private volatile @Nullable Instant tokenExpiry;
   private volatile boolean ended;
-  private volatile long lastReceivedNanos = System.nanoTime();
-  private volatile long pingSentNanos;
-  private volatile long pingWrittenNanos;
   private volatile long frames;
   private volatile long bytes;
   private volatile long lines;
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean closeRequested = new AtomicBoolean();
 
-  /**
-   * One followed deployment. The cursor reads every line; the subscription's own filter is applied
-   * here, so that status changes reach the client as {@code status} frames whatever it filters.
-   */
-  private static final class Subscription {
-    final DeploymentId id;
-    final LogCursor cursor;
-    final LogFilter filter;
-    final String epoch;
-    final Instant since;
-
-    /** The head of the log when the subscription opened: reading up to it is replaying. */
-    final long replayEnd;
-
-    /** When the byte lag was first seen over its bound, or null; housekeeping thread only. */
-    @Nullable Instant overBytesSince;
-
-    Subscription(
-        DeploymentId id, LogCursor cursor, LogFilter filter, long replayEnd, Instant since) {
-      this.id = id;
-      this.cursor = cursor;
-      this.filter = filter;
-      this.epoch = cursor.opening().epoch();
-      this.replayEnd = replayEnd;
-      this.since = since;
-    }
-
-    DeploymentId id() {
-      return id;
-    }
-
-    LogCursor cursor() {
-      return cursor;
-    }
-  }
-
-  Connection(Broadcaster b, String id, WebSocketChannel channel, Instant connectedAt) {
-    this.b = b;
+  Connection(
+      Context ctx,
+      String id,
+      WebSocketChannel channel,
+      Instant connectedAt,
+      Consumer<Connection> onClosed) {
+    this.ctx = ctx;
     this.id = id;
     this.channel = channel;
     this.connectedAt = connectedAt;
     this.remoteAddress = String.valueOf(channel.getPeerAddress());
-    this.authDeadline = connectedAt.plus(b.config.authTimeout());
-    this.tokens = b.config.inboundBurst();
-    this.tokensAt = System.nanoTime();
+    this.onClosed = onClosed;
+    this.auth = new ConnectionAuth(connectedAt.plus(ctx.config().authTimeout()), ctx.quota());
+    long now = System.nanoTime();
+    this.inbound = new InboundLimits(ctx.config(), now);
+    this.heartbeat = new Heartbeat(ctx.config().heartbeatInterval().toNanos(), now);
+    this.follower =
+        Follower.create(
+            ctx.config().follow(), ctx.store(), ctx.clock(), this::onIoThread, this::drain);
   }
 
   // ------------------------------------------------------------------ lifecycle (I/O thread)
@@ -180,13 +132,11 @@ final class Connection extends AbstractReceiveListener implements CursorListener
 
   private void authenticate(VerifiedToken token) {
     Principal p = token.principal();
-    if (!b.admitPrincipal(p.id())) {
+    if (!auth.admit(p)) {
       closeOnIoThread(CloseCodes.TOO_MANY, "too many connections for this principal");
       return;
     }
-    admitted = true;
-    principal = p;
-    tokenExpiry = token.expiresAt().plus(b.jwt.config().leeway());
+    follower.expireAt(ctx.jwt().validUntil(token));
     send(new ServerFrame.Welcome(id, p));
   }
 
@@ -202,18 +152,10 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     }
     cleanedUp = true;
     ended = true;
-    for (Subscription s : order) {
-      s.cursor().close();
-    }
-    order.clear();
-    subscriptions.clear();
+    follower.close();
     control.clear();
-    Principal p = principal;
-    if (admitted && p != null) {
-      b.releasePrincipal(p.id());
-      admitted = false;
-    }
-    b.removed(this);
+    auth.release();
+    onClosed.accept(this);
     Runnable done = shutdownDone;
     if (done != null) {
       shutdownDone = null;
@@ -221,6 +163,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     }
   }
 
+  /** Runs {@code task} on this connection's I/O thread; never throws. */
   private void onIoThread(Runnable task) {
     try {
       channel.getIoThread().execute(task);
@@ -242,7 +185,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       return;
     }
     closeSent = true;
-    b.countClose(code);
+    ctx.telemetry().countClose(code);
     control.clear();
     WebSockets.sendClose(code, reason, channel, null);
     channel
@@ -264,6 +207,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
         });
   }
 
+  /** Closes the channel at once, without a close frame; any thread. */
   void forceClose() {
     onIoThread(() -> IoUtils.safeClose(channel));
   }
@@ -272,27 +216,28 @@ final class Connection extends AbstractReceiveListener implements CursorListener
 
   @Override
   protected long getMaxTextBufferSize() {
-    return b.config.maxInboundFrameBytes();
+    return ctx.config().maxInboundFrameBytes();
   }
 
   @Override
   protected long getMaxBinaryBufferSize() {
-    return b.config.maxInboundFrameBytes();
+    return ctx.config().maxInboundFrameBytes();
   }
 
   @Override
   protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
-    lastReceivedNanos = System.nanoTime();
+    long now = System.nanoTime();
+    heartbeat.received(now);
     if (closeSent || ended) {
       return;
     }
-    if (!takeToken()) {
+    if (!inbound.take(now)) {
       closeOnIoThread(CloseCodes.TOO_MANY, "too many messages");
       return;
     }
     ClientFrame frame;
     try {
-      frame = b.codec.decodeClient(message.getData());
+      frame = ctx.codec().decodeClient(message.getData());
     } catch (ProtocolException e) {
       malformed(ErrorCodes.BAD_FRAME, String.valueOf(e.getMessage()), e.field());
       return;
@@ -308,22 +253,27 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   @Override
   protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
     message.getData().free();
-    lastReceivedNanos = System.nanoTime();
+    heartbeat.received(System.nanoTime());
     closeOnIoThread(CloseCodes.MALFORMED, "binary frames are not accepted");
   }
 
   @Override
   protected void onFullPongMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
     message.getData().free();
-    lastReceivedNanos = System.nanoTime();
-    pingSentNanos = 0;
+    long now = System.nanoTime();
+    heartbeat.received(now);
+    // Unsolicited pongs are frames like any other: a flood of them is refused like one of pings.
+    if (!closeSent && !ended && !inbound.take(now)) {
+      closeOnIoThread(CloseCodes.TOO_MANY, "too many messages");
+    }
   }
 
   @Override
   protected void onFullPingMessage(WebSocketChannel ch, BufferedBinaryMessage message)
       throws java.io.IOException {
-    lastReceivedNanos = System.nanoTime();
-    if (!takeToken()) {
+    long now = System.nanoTime();
+    heartbeat.received(now);
+    if (!inbound.take(now)) {
       message.getData().free();
       closeOnIoThread(CloseCodes.TOO_MANY, "too many messages");
       return;
@@ -345,49 +295,37 @@ final class Connection extends AbstractReceiveListener implements CursorListener
       if (!closeSent) {
         closeSent = true;
         closeRequested.set(true);
-        b.countClose(CloseCodes.TOO_LARGE);
+        ctx.telemetry().countClose(CloseCodes.TOO_LARGE);
         ch.getIoThread()
             .executeAfter(() -> IoUtils.safeClose(ch), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
       }
     } else {
       closeOnIoThread(
-          CloseCodes.TOO_LARGE, "frame larger than " + b.config.maxInboundFrameBytes() + " bytes");
+          CloseCodes.TOO_LARGE,
+          "frame larger than " + ctx.config().maxInboundFrameBytes() + " bytes");
     }
-  }
-
-  private boolean takeToken() {
-    long now = System.nanoTime();
-    double rate = b.config.inboundMessagesPerSecond();
-    tokens = Math.min(b.config.inboundBurst(), tokens + (now - tokensAt) * rate / 1e9);
-    tokensAt = now;
-    if (tokens < 1) {
-      return false;
-    }
-    tokens -= 1;
-    return true;
   }
 
   private void malformed(String code, String message, @Nullable String ref) {
-    if (malformed >= b.config.maxMalformedFrames()) {
+    if (!inbound.malformed()) {
       closeOnIoThread(CloseCodes.MALFORMED, "too many malformed frames");
       return;
     }
-    malformed++;
     send(new ServerFrame.Error(code, message, ref));
   }
 
   private void handle(ClientFrame frame) {
-    Principal p = principal;
-    if (frame instanceof ClientFrame.Auth auth) {
+    Principal p = auth.principal();
+    if (frame instanceof ClientFrame.Auth a) {
       if (p != null) {
         malformed(
             ErrorCodes.ALREADY_AUTHENTICATED, "the connection is already authenticated", null);
         return;
       }
       try {
-        authenticate(b.jwt.verify(auth.token()));
+        authenticate(ctx.jwt().verify(a.token()));
       } catch (AuthenticationException e) {
-        b.countAuthFailure(e.reason().name().toLowerCase(Locale.ROOT));
+        ctx.telemetry().countAuthFailure(e.reason().name().toLowerCase(Locale.ROOT));
         closeOnIoThread(CloseCodes.UNAUTHENTICATED, String.valueOf(e.getMessage()));
       }
       return;
@@ -401,7 +339,11 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     } else if (frame instanceof ClientFrame.Subscribe subscribe) {
       subscribe(p, subscribe);
     } else if (frame instanceof ClientFrame.Unsubscribe unsubscribe) {
-      unsubscribe(unsubscribe.deploymentId());
+      if (!follower.close(unsubscribe.deploymentId())) {
+        send(
+            new ServerFrame.Error(
+                ErrorCodes.NOT_SUBSCRIBED, "not subscribed", unsubscribe.deploymentId().value()));
+      }
     } else if (frame instanceof ClientFrame.Ping ping) {
       send(new ServerFrame.Pong(ping.id()));
     }
@@ -410,96 +352,79 @@ final class Connection extends AbstractReceiveListener implements CursorListener
   private void refresh(Principal current, String token) {
     VerifiedToken verified;
     try {
-      verified = b.jwt.verify(token);
+      verified = ctx.jwt().verify(token);
     } catch (AuthenticationException e) {
-      b.countAuthFailure("refresh_" + e.reason().name().toLowerCase(Locale.ROOT));
+      ctx.telemetry().countAuthFailure("refresh_" + e.reason().name().toLowerCase(Locale.ROOT));
       send(new ServerFrame.Error(ErrorCodes.INVALID_TOKEN, String.valueOf(e.getMessage()), null));
       return;
     }
     if (!verified.principal().id().equals(current.id())) {
-      b.countAuthFailure("refresh_subject");
+      ctx.telemetry().countAuthFailure("refresh_subject");
       closeOnIoThread(CloseCodes.FORBIDDEN, "a connection cannot change its subject");
       return;
     }
-    principal = verified.principal();
-    tokenExpiry = verified.expiresAt().plus(b.jwt.config().leeway());
-    recheckAccess(verified.principal());
-  }
-
-  /** After a refresh the roles may have changed: drop what the principal may no longer read. */
-  private void recheckAccess(Principal p) {
-    for (Subscription s : new ArrayList<>(order)) {
-      Optional<Deployment> d = b.deployments.find(s.id());
-      if (d.isEmpty() || !b.policy.canRead(p, d.get())) {
-        subscriptions.remove(s.id(), s);
-        order.remove(s);
-        s.cursor().close();
-        forbidden(s.id());
+    auth.refreshTo(verified.principal());
+    follower.expireAt(ctx.jwt().validUntil(verified));
+    // The roles may have changed: drop what the principal may no longer read.
+    for (FollowInfo f : follower.follows()) {
+      if (!mayRead(verified.principal(), f.deploymentId())) {
+        follower.close(f.deploymentId());
+        forbidden(f.deploymentId());
       }
     }
   }
 
+  private boolean mayRead(Principal p, DeploymentId id) {
+    Optional<Deployment> d = ctx.deployments().find(id);
+    return d.isPresent() && ctx.policy().canRead(p, d.get());
+  }
+
   private void subscribe(Principal p, ClientFrame.Subscribe s) {
-    DeploymentId id = s.deploymentId();
-    if (subscriptions.containsKey(id)) {
-      send(new ServerFrame.Error(ErrorCodes.ALREADY_SUBSCRIBED, "already subscribed", id.value()));
+    DeploymentId deployment = s.deploymentId();
+    if (follower.isFollowing(deployment)) {
+      send(
+          new ServerFrame.Error(
+              ErrorCodes.ALREADY_SUBSCRIBED, "already subscribed", deployment.value()));
       return;
     }
-    if (subscriptions.size() >= b.config.maxSubscriptionsPerConnection()) {
+    int max = ctx.config().maxSubscriptionsPerConnection();
+    if (follower.size() >= max) {
       send(
           new ServerFrame.Error(
               ErrorCodes.TOO_MANY_SUBSCRIPTIONS,
-              "at most " + b.config.maxSubscriptionsPerConnection() + " subscriptions",
-              id.value()));
+              "at most " + max + " subscriptions",
+              deployment.value()));
       return;
     }
-    Optional<Deployment> deployment = b.deployments.find(id);
-    if (deployment.isEmpty() || !b.policy.canRead(p, deployment.get())) {
-      forbidden(id);
+    if (!mayRead(p, deployment)) {
+      forbidden(deployment);
       return;
     }
     StartPosition start;
-    if (s.tail() != null) {
-      start = StartPosition.tail(s.tail());
-    } else if (s.after() != null) {
-      start = new StartPosition.After(s.after(), s.epoch());
+    Integer tail = s.tail();
+    Long after = s.after();
+    if (tail != null) {
+      start = StartPosition.tail(tail);
+    } else if (after != null) {
+      start = new StartPosition.After(after, s.epoch());
     } else {
       start = StartPosition.live();
     }
-    LogFilter filter = toFilter(s.filter());
-    LogCursor cursor;
-    long head;
     try {
-      head =
-          b.store
-              .info(id)
-              .map(LogInfo::lastSeq)
-              .orElseThrow(() -> new DeploymentNotFoundException(id));
-      // A tail counts only lines that pass the filter; every other start reads all lines.
-      LogFilter cursorFilter = start instanceof StartPosition.Tail ? filter : LogFilter.all();
-      cursor = b.store.subscribe(id, start, cursorFilter, this);
+      follower.open(deployment, start, toFilter(s.filter()));
     } catch (DeploymentNotFoundException e) {
-      forbidden(id);
+      forbidden(deployment);
       return;
     }
-    Subscription subscription = new Subscription(id, cursor, filter, head, b.clock.instant());
-    subscriptions.put(id, subscription);
-    order.add(subscription);
-    CursorOpening o = cursor.opening();
-    Long after = s.after();
-    if (start instanceof StartPosition.After && after != null) {
-      b.resumed(
-          o.reset()
-              ? ResumeOutcome.RESET
-              : after + 1 < o.firstAvailable() ? ResumeOutcome.GAP : ResumeOutcome.CONTINUED);
-    }
-    send(new ServerFrame.Subscribed(id, o.epoch(), o.firstAvailable(), o.next(), o.reset()));
+    drain(); // subscribed goes out now, not a task later
   }
 
-  private void forbidden(DeploymentId id) {
+  private void forbidden(DeploymentId deployment) {
     send(
         new ServerFrame.Error(
-            ErrorCodes.FORBIDDEN, "no such deployment, or not allowed to read it", id.value()));
+            ErrorCodes.FORBIDDEN,
+            "no such deployment, or not allowed to read it",
+            deployment.value()));
   }
 
   private static LogFilter toFilter(SubscribeFilter f) {
@@ -509,45 +434,25 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     return LogFilter.builder().levels(f.levels()).streams(f.streams()).query(f.q()).build();
   }
 
-  private void unsubscribe(DeploymentId id) {
-    Subscription s = subscriptions.remove(id);
-    if (s == null) {
-      send(new ServerFrame.Error(ErrorCodes.NOT_SUBSCRIBED, "not subscribed", id.value()));
-      return;
-    }
-    order.remove(s);
-    s.cursor().close();
-  }
-
   // ------------------------------------------------------------------ writing (I/O thread)
-
-  /** Cursor signal: called on an appending thread. */
-  @Override
-  public void onSignal(LogCursor cursor) {
-    if (drainScheduled.compareAndSet(false, true)) {
-      onIoThread(
-          () -> {
-            drainScheduled.set(false);
-            drain();
-          });
-    }
-  }
 
   private void send(ServerFrame frame) {
     if (control.size() >= MAX_PENDING_FRAMES) {
       closeOnIoThread(CloseCodes.SLOW_CONSUMER, "not reading its frames");
       return;
     }
-    control.add(b.encode(frame));
+    control.add(ctx.frames().encode(frame));
     drain();
   }
 
+  /** Writes what is ready, one frame at a time, as long as each write completes at once. */
   private void drain() {
     if (draining) {
       drainAgain = true;
       return;
     }
     draining = true;
+    follower.beginTurn(); // an outer call is a task of its own: a new turn
     try {
       do {
         drainAgain = false;
@@ -562,23 +467,68 @@ final class Connection extends AbstractReceiveListener implements CursorListener
     if (writing || closeSent || ended) {
       return;
     }
-    int liveLines = 0;
-    @Nullable Instant appendedAt = null;
     EncodedFrame next = control.poll();
-    if (next == null) {
-      next = nextLogsFrame();
-      liveLines = polledLiveLines;
-      appendedAt = polledAppendedAt;
-      polledLiveLines = 0;
-      polledAppendedAt = null;
-    }
-    if (next == null) {
-      if (shuttingDown && !closeSent) {
-        closeOnIoThread(CloseCodes.GOING_AWAY, "server shutting down");
-      }
+    if (next != null) {
+      write(next, 0, null);
       return;
     }
-    write(next, liveLines, appendedAt);
+    FollowEvent event = follower.next();
+    if (event == null) {
+      if (shuttingDown && follower.isCaughtUp()) {
+        closeOnIoThread(CloseCodes.GOING_AWAY, "server shutting down");
+      }
+      return; // the follower runs drain again when there is more
+    }
+    if (event instanceof FollowEvent.Lines batch) {
+      writeLines(batch);
+      return;
+    }
+    EncodedFrame frame = frameOf(event);
+    if (frame == null) {
+      drainAgain = true;
+      return;
+    }
+    write(frame, 0, null);
+  }
+
+  private void writeLines(FollowEvent.Lines batch) {
+    int n = batch.lines().size();
+    lines += n;
+    ctx.telemetry().linesSent.add(n);
+    Telemetry t = ctx.telemetry();
+    boolean timed = t.timesDeliveries() && batch.live() && ++untimedFrames >= t.timingInterval;
+    if (timed) {
+      untimedFrames = 0;
+    }
+    write(ctx.frames().logs(batch), timed ? n : 0, timed ? batch.appendedAt() : null);
+  }
+
+  /** The frame for an event other than lines, or null when there is nothing to send for it. */
+  private @Nullable EncodedFrame frameOf(FollowEvent event) {
+    DeploymentId d = event.deploymentId();
+    if (event instanceof FollowEvent.Opened opened) {
+      CursorOpening o = opened.opening();
+      if (opened.resume() != null) {
+        ctx.telemetry().resumed(opened.resume());
+      }
+      return ctx.frames()
+          .encode(
+              new ServerFrame.Subscribed(d, o.epoch(), o.firstAvailable(), o.next(), o.reset()));
+    }
+    if (event instanceof FollowEvent.Status status) {
+      return ctx.frames().encode(new ServerFrame.Status(d, status.status(), status.timestamp()));
+    }
+    if (event instanceof FollowEvent.Gap gap) {
+      return ctx.frames().encode(new ServerFrame.Gap(d, gap.from(), gap.to()));
+    }
+    FollowEvent.Ended e = (FollowEvent.Ended) event;
+    if (ctx.closing().getAsBoolean() || e.reason() == EndReason.CLOSED) {
+      return null;
+    }
+    String why =
+        e.reason() == EndReason.DELETED ? "the deployment was deleted" : "the log store was closed";
+    return ctx.frames()
+        .encode(new ServerFrame.Error(ErrorCodes.SUBSCRIPTION_ENDED, why, d.value()));
   }
 
   /**
@@ -597,11 +547,10 @@ final class Connection extends AbstractReceiveListener implements CursorListener
             writing = false;
             frames++;
             bytes += size;
-            b.framesSent.increment();
-            b.bytesSent.add(size);
+            ctx.telemetry().frameWritten(size);
             if (appendedAt != null) {
-              long nanos = Duration.between(appendedAt, b.clock.instant()).toNanos();
-              b.delivered(liveLines, Math.max(0, nanos));
+              long nanos = Duration.between(appendedAt, ctx.clock().instant()).toNanos();
+              ctx.telemetry().delivered(liveLines, Math.max(0, nanos));
             }
             drain();
           }
@@ -614,143 +563,45 @@ final class Connection extends AbstractReceiveListener implements CursorListener
         });
   }
 
-  /** The next frame from the subscriptions, round-robin, or null when all are idle. */
-  private @Nullable EncodedFrame nextLogsFrame() {
-    int n = order.size();
-    for (int i = 0; i < n; i++) {
-      int index = (nextSubscription + i) % n;
-      Subscription s = order.get(index);
-      EncodedFrame frame = poll(s);
-      if (frame != null) {
-        nextSubscription = order.isEmpty() ? 0 : (index + 1) % order.size();
-        return frame;
-      }
-      if (order.size() != n) {
-        return nextLogsFrame(); // a subscription ended while polling; start over
-      }
-    }
-    return null;
-  }
-
-  private @Nullable EncodedFrame poll(Subscription s) {
-    for (int attempt = 0; attempt < MAX_EMPTY_POLLS; attempt++) {
-      CursorBatch batch =
-          s.cursor().poll(b.config.maxBatchLines(), b.config.maxOutboundFrameBytes());
-      if (batch instanceof CursorBatch.Lines l) {
-        List<LogLine> read = l.lines();
-        List<LogLine> batchLines = read;
-        if (!s.filter.isAll()) {
-          batchLines = new ArrayList<>(read.size());
-          for (LogLine line : read) {
-            if (s.filter.test(line)) {
-              batchLines.add(line);
-            }
-          }
-        }
-        for (LogLine line : read) {
-          DeploymentStatus status = line.status();
-          if (status != null) {
-            control.add(b.encode(new ServerFrame.Status(s.id(), status, line.timestamp())));
-          }
-        }
-        if (batchLines.isEmpty()) {
-          EncodedFrame status = control.poll();
-          if (status != null) {
-            return status;
-          }
-          continue;
-        }
-        lines += batchLines.size();
-        b.linesSent.add(batchLines.size());
-        if (b.timesDeliveries()
-            && batchLines.get(0).seq() > s.replayEnd
-            && ++untimedFrames >= b.timingInterval) {
-          untimedFrames = 0;
-          polledLiveLines = batchLines.size();
-          polledAppendedAt = l.appendedAt();
-        }
-        return s.filter.isAll() && s.cursor().filter().isAll()
-            ? b.sharedLogsFrame(s.id(), s.epoch, batchLines)
-            : b.encode(new ServerFrame.Logs(s.id(), batchLines));
-      }
-      if (batch instanceof CursorBatch.Gap g) {
-        return b.encode(new ServerFrame.Gap(s.id(), g.from(), g.to()));
-      }
-      if (batch instanceof CursorBatch.Ended ended) {
-        subscriptions.remove(s.id(), s);
-        order.remove(s);
-        if (b.isClosing() || ended.reason() == EndReason.CLOSED) {
-          return null;
-        }
-        String why =
-            ended.reason() == EndReason.DELETED
-                ? "the deployment was deleted"
-                : "the log store was closed";
-        return b.encode(new ServerFrame.Error(ErrorCodes.SUBSCRIPTION_ENDED, why, s.id().value()));
-      }
-      return null; // idle: the cursor signals when there is more
-    }
-    onSignal(s.cursor()); // only filtered-out lines so far; continue in a later turn
-    return null;
-  }
-
   // ------------------------------------------------------------------ housekeeping thread
 
+  /**
+   * The timed rules, in order: the auth deadline of an unauthenticated connection; the follower's
+   * bounds (token expiry, lag); the heartbeat.
+   */
   void housekeep(Instant now, long nowNanos) {
     if (ended || closeRequested.get()) {
       return;
     }
-    Principal p = principal;
-    if (p == null) {
-      if (!now.isBefore(authDeadline)) {
-        b.countAuthFailure("timeout");
-        close(CloseCodes.UNAUTHENTICATED, "not authenticated within " + b.config.authTimeout());
+    if (auth.principal() == null) {
+      if (auth.deadlinePassed(now)) {
+        ctx.telemetry().countAuthFailure("timeout");
+        close(CloseCodes.UNAUTHENTICATED, "not authenticated within " + ctx.config().authTimeout());
       }
       return;
     }
-    Instant expiry = tokenExpiry;
-    if (expiry != null && !now.isBefore(expiry)) {
-      b.countAuthFailure("expired");
+    FollowCheck check = follower.check(now);
+    if (check instanceof FollowCheck.Expired) {
+      ctx.telemetry().countAuthFailure("expired");
       close(CloseCodes.UNAUTHENTICATED, "token expired");
       return;
     }
-    boolean behind = false;
-    for (Subscription s : subscriptions.values()) {
-      CursorLag lag = s.cursor().lag();
-      behind |= lag.isBehind();
-      if (isTooFarBehind(s, lag, now)) {
-        close(
-            CloseCodes.SLOW_CONSUMER,
-            "too far behind on " + s.id() + "; resume after the last seq received");
-        return;
-      }
-    }
-    if (behind) {
-      // Lines are waiting for this peer: whether it keeps up is the lag bound's call (4008, with
-      // a resume hint). A ping would only queue behind those lines and time out for a peer that
-      // is alive but busy.
-      pingSentNanos = 0;
+    if (check instanceof FollowCheck.TooFarBehind behind) {
+      close(
+          CloseCodes.SLOW_CONSUMER,
+          "too far behind on " + behind.deploymentId() + "; resume after the last seq received");
       return;
     }
-    long interval = b.config.heartbeatInterval().toNanos();
-    long sent = pingSentNanos;
-    if (sent != 0 && lastReceivedNanos - sent >= 0) {
-      pingSentNanos = 0; // the peer spoke after our ping: it is alive
-      sent = 0;
-    }
-    if (sent != 0) {
-      long written = pingWrittenNanos;
-      boolean unanswered = written != 0 && nowNanos - written >= interval;
-      boolean unwritable = written == 0 && nowNanos - sent >= 2 * interval;
-      if (unanswered || unwritable) {
-        b.countClose(1006);
+    switch (heartbeat.check(nowNanos, check == FollowCheck.BEHIND)) {
+      case PING -> onIoThread(this::ping);
+      case DEAD -> {
+        ctx.telemetry().countClose(1006);
         closeRequested.set(true);
-        onIoThread(this::forceClose); // the peer is gone, or reads nothing at all
+        forceClose(); // the peer is gone, or reads nothing at all
       }
-    } else if (nowNanos - lastReceivedNanos >= interval) {
-      pingWrittenNanos = 0;
-      pingSentNanos = nowNanos;
-      onIoThread(this::ping);
+      case NONE -> {
+        // alive, or already pinged
+      }
     }
   }
 
@@ -764,7 +615,7 @@ final class Connection extends AbstractReceiveListener implements CursorListener
         new WebSocketCallback<Void>() {
           @Override
           public void complete(WebSocketChannel ch, @Nullable Void context) {
-            pingWrittenNanos = System.nanoTime();
+            heartbeat.pingWritten(System.nanoTime());
           }
 
           @Override
@@ -774,48 +625,22 @@ final class Connection extends AbstractReceiveListener implements CursorListener
         });
   }
 
-  /**
-   * Whether a subscription stays behind past its bound. Replaying history is not lagging: until a
-   * subscription first reaches the head of its log, only the time it has spent replaying counts.
-   * From then on every unread line was appended after it had caught up, so the lag in bytes and the
-   * age of the oldest unread line measure exactly how far behind it fell.
-   */
-  private boolean isTooFarBehind(Subscription s, CursorLag lag, Instant now) {
-    if (s.cursor().position() <= s.replayEnd) {
-      return Duration.between(s.since, now).compareTo(b.config.maxLagTime()) > 0;
-    }
-    if (lag.age().compareTo(b.config.maxLagTime()) > 0) {
-      return true;
-    }
-    // A burst may briefly put a healthy reader far behind; it must stay over the byte bound.
-    if (lag.bytes() <= b.config.maxLagBytes()) {
-      s.overBytesSince = null;
-      return false;
-    }
-    Instant over = s.overBytesSince;
-    if (over == null) {
-      s.overBytesSince = now;
-      return false;
-    }
-    return Duration.between(over, now).compareTo(BYTE_LAG_GRACE) >= 0;
-  }
-
   // ------------------------------------------------------------------ admin (any thread)
 
   @Nullable Principal principal() {
-    return principal;
+    return auth.principal();
   }
 
   int subscriptionCount() {
-    return subscriptions.size();
+    return follower.size();
   }
 
   ConnectionInfo info() {
     List<SubscriptionInfo> subs = new ArrayList<>();
-    for (Subscription s : subscriptions.values()) {
-      subs.add(new SubscriptionInfo(s.id(), s.cursor().position(), s.cursor().lag()));
+    for (FollowInfo f : follower.follows()) {
+      subs.add(new SubscriptionInfo(f.deploymentId(), f.position(), f.lag()));
     }
     return new ConnectionInfo(
-        id, principal, remoteAddress, subs, frames, bytes, lines, connectedAt);
+        id, auth.principal(), remoteAddress, subs, frames, bytes, lines, connectedAt);
   }
 }
