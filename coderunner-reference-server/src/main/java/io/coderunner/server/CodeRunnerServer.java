@@ -9,6 +9,7 @@ import io.coderunner.core.deploy.DeploymentRunner;
 import io.coderunner.core.deploy.DeploymentService;
 import io.coderunner.core.deploy.DeploymentSpec;
 import io.coderunner.core.deploy.InMemoryDeploymentStore;
+import io.coderunner.core.follow.ConnectionQuota;
 import io.coderunner.core.log.InMemoryLogStore;
 import io.coderunner.core.log.LogStore;
 import io.coderunner.metrics.DeliveryMetrics;
@@ -176,8 +177,17 @@ public final class CodeRunnerServer implements AutoCloseable {
             closed::get,
             meters::scrape)
         .register(routes);
-    WebSocketConfig wsBase = WebSocketConfig.defaults();
-    this.sse = new SseHandler(routes, deployments, logs, wsBase, config.sseHeartbeat(), clock);
+    WebSocketConfig wsBase = WebSocketConfig.builder().follow(config.follow()).build();
+    this.sse =
+        new SseHandler(
+            routes,
+            deployments,
+            logs,
+            jwt,
+            config.follow(),
+            config.sseHeartbeat(),
+            ConnectionQuota.of(config.sseMaxStreams(), config.sseMaxStreamsPerPrincipal()),
+            clock);
     routes.raw("GET", "/api/deployments/{id}/logs/stream", RouteTable.Access.USER, sse);
     routes.raw("GET", "/ws", RouteTable.Access.PUBLIC, ref);
     routes.json(

@@ -1,5 +1,6 @@
 package io.coderunner.server;
 
+import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.RetentionConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -36,6 +37,9 @@ public final class ServerConfig {
   private final Duration tokenTtl;
   private final Duration stopGrace;
   private final Duration sseHeartbeat;
+  private final int sseMaxStreams;
+  private final int sseMaxStreamsPerPrincipal;
+  private final FollowConfig follow;
   private final Duration shutdownTimeout;
 
   private ServerConfig(Builder b) {
@@ -54,6 +58,9 @@ public final class ServerConfig {
     this.tokenTtl = b.tokenTtl;
     this.stopGrace = b.stopGrace;
     this.sseHeartbeat = b.sseHeartbeat;
+    this.sseMaxStreams = b.sseMaxStreams;
+    this.sseMaxStreamsPerPrincipal = b.sseMaxStreamsPerPrincipal;
+    this.follow = b.follow;
     this.shutdownTimeout = b.shutdownTimeout;
   }
 
@@ -136,6 +143,24 @@ public final class ServerConfig {
     return sseHeartbeat;
   }
 
+  /** Most open event streams in all; one more gets 429. Default 10,000. */
+  public int sseMaxStreams() {
+    return sseMaxStreams;
+  }
+
+  /** Most open event streams of one principal; one more gets 429. Default 100. */
+  public int sseMaxStreamsPerPrincipal() {
+    return sseMaxStreamsPerPrincipal;
+  }
+
+  /**
+   * How WebSocket subscriptions and event streams follow a log: batches, the work of one turn, lag
+   * bounds. Default {@link FollowConfig#defaults()}.
+   */
+  public FollowConfig follow() {
+    return follow;
+  }
+
   /** How long shutdown waits for in-flight requests and connections. Default 10 s. */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
@@ -176,6 +201,9 @@ public final class ServerConfig {
     private Duration tokenTtl = Duration.ofHours(1);
     private Duration stopGrace = Duration.ofSeconds(10);
     private Duration sseHeartbeat = Duration.ofSeconds(15);
+    private int sseMaxStreams = 10_000;
+    private int sseMaxStreamsPerPrincipal = 100;
+    private FollowConfig follow = FollowConfig.defaults();
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
@@ -195,6 +223,9 @@ public final class ServerConfig {
       tokenTtl = c.tokenTtl;
       stopGrace = c.stopGrace;
       sseHeartbeat = c.sseHeartbeat;
+      sseMaxStreams = c.sseMaxStreams;
+      sseMaxStreamsPerPrincipal = c.sseMaxStreamsPerPrincipal;
+      follow = c.follow;
       shutdownTimeout = c.shutdownTimeout;
     }
 
@@ -343,6 +374,32 @@ public final class ServerConfig {
       return this;
     }
 
+    /** Default 10,000; range 1 to 1,000,000. */
+    public Builder sseMaxStreams(int streams) {
+      if (streams < 1 || streams > 1_000_000) {
+        throw new IllegalArgumentException(
+            "sseMaxStreams must be between 1 and 1000000, was " + streams);
+      }
+      this.sseMaxStreams = streams;
+      return this;
+    }
+
+    /** Default 100; range 1 to 1,000,000. */
+    public Builder sseMaxStreamsPerPrincipal(int streams) {
+      if (streams < 1 || streams > 1_000_000) {
+        throw new IllegalArgumentException(
+            "sseMaxStreamsPerPrincipal must be between 1 and 1000000, was " + streams);
+      }
+      this.sseMaxStreamsPerPrincipal = streams;
+      return this;
+    }
+
+    /** Default {@link FollowConfig#defaults()}. */
+    public Builder follow(FollowConfig follow) {
+      this.follow = Objects.requireNonNull(follow, "follow");
+      return this;
+    }
+
     /** Default 10 s; range 0 to 10 min. */
     public Builder shutdownTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "shutdownTimeout");
@@ -398,6 +455,9 @@ public final class ServerConfig {
         && tokenTtl.equals(c.tokenTtl)
         && stopGrace.equals(c.stopGrace)
         && sseHeartbeat.equals(c.sseHeartbeat)
+        && sseMaxStreams == c.sseMaxStreams
+        && sseMaxStreamsPerPrincipal == c.sseMaxStreamsPerPrincipal
+        && follow.equals(c.follow)
         && shutdownTimeout.equals(c.shutdownTimeout);
   }
 

@@ -92,6 +92,18 @@ final class SseClient implements AutoCloseable {
     return out;
   }
 
+  /** The body of a refused request (any status but 200), whole. */
+  String body() {
+    try (Stream<String> lines = response.body()) {
+      return lines.collect(java.util.stream.Collectors.joining("\n"));
+    }
+  }
+
+  /** The value of response header {@code name}, or null. */
+  String header(String name) {
+    return response.headers().firstValue(name).orElse(null);
+  }
+
   static Duration timeout() {
     return Duration.ofSeconds(10);
   }

@@ -86,7 +86,7 @@ public final class OpenApi {
                 "Follow the log as Server-Sent Events (text/event-stream)",
                 true)
             .query("after", "epoch", "tail", "level", "stream", "q", "access_token")
-            .codes("200", "400", "401", "404"));
+            .codes("200", "400", "401", "404", "429"));
     ops.add(
         op("GET", "/api/ws/stats", "websocket", "Broadcaster totals (admin)", true)
             .codes("200", "401", "403"));

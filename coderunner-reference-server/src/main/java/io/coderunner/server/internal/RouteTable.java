@@ -3,6 +3,7 @@ package io.coderunner.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coderunner.core.Principal;
 import io.coderunner.core.auth.JwtService;
+import io.coderunner.core.auth.VerifiedToken;
 import io.coderunner.metrics.CodeRunnerMetricNames;
 import io.coderunner.metrics.HttpServerMetrics;
 import io.undertow.Handlers;
@@ -179,6 +180,11 @@ public final class RouteTable {
    *     the rate
    */
   public Principal authenticate(HttpServerExchange exchange, Access access) {
+    return verify(exchange, access).principal();
+  }
+
+  /** {@link #authenticate}, with the token's expiry, for a response that outlives the request. */
+  public VerifiedToken verify(HttpServerExchange exchange, Access access) {
     String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
     if (header == null || header.isBlank()) {
       throw ApiException.unauthorized("a bearer token is required");
@@ -186,7 +192,7 @@ public final class RouteTable {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
       throw ApiException.unauthorized("the Authorization header must be 'Bearer <token>'");
     }
-    return authenticateToken(header.substring(7).trim(), access);
+    return verifyToken(header.substring(7).trim(), access);
   }
 
   /**
@@ -195,8 +201,9 @@ public final class RouteTable {
    *
    * @throws ApiException as {@link #authenticate}
    */
-  public Principal authenticateToken(String token, Access access) {
-    Principal p = jwt.verify(token).principal();
+  public VerifiedToken verifyToken(String token, Access access) {
+    VerifiedToken verified = jwt.verify(token);
+    Principal p = verified.principal();
     long wait = apiLimit.tryTake(p.id());
     if (wait > 0) {
       throw ApiException.tooManyRequests("too many requests; retry in " + wait + " s", wait);
@@ -204,7 +211,7 @@ public final class RouteTable {
     if (access == Access.ADMIN && !p.isAdmin()) {
       throw ApiException.forbidden("this route needs role admin");
     }
-    return p;
+    return verified;
   }
 
   private final class JsonRoute implements HttpHandler {
