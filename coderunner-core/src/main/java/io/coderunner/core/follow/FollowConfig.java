@@ -1,5 +1,6 @@
 package io.coderunner.core.follow;
 
+import io.coderunner.core.Ranges;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -155,62 +156,45 @@ public final class FollowConfig {
       lagBytesGrace = c.lagBytesGrace;
     }
 
-    private static long range(String name, long value, long min, long max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ", was " + value);
-      }
-      return value;
-    }
-
-    private static Duration range(String name, Duration value, Duration min, Duration max) {
-      Objects.requireNonNull(value, name);
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ", was " + value);
-      }
-      return value;
-    }
-
     /** Lines. Default 1,000; range 1 to 100,000. */
     public Builder maxBatchLines(int lines) {
-      maxBatchLines = (int) range("maxBatchLines", lines, 1, 100_000);
+      maxBatchLines = Ranges.check("maxBatchLines", lines, 1, 100_000);
       return this;
     }
 
     /** Bytes. Default 256 KiB; range 4 KiB to 64 MiB. */
     public Builder maxBatchBytes(long bytes) {
-      maxBatchBytes = range("maxBatchBytes", bytes, 4 << 10, 64 << 20);
+      maxBatchBytes = Ranges.check("maxBatchBytes", bytes, 4 << 10, 64 << 20);
       return this;
     }
 
     /** Lines. Default 1,000; range 1 to 1,000,000. */
     public Builder maxScanLinesPerTurn(int lines) {
-      maxScanLinesPerTurn = (int) range("maxScanLinesPerTurn", lines, 1, 1_000_000);
+      maxScanLinesPerTurn = Ranges.check("maxScanLinesPerTurn", lines, 1, 1_000_000);
       return this;
     }
 
     /** Bytes. Default 256 KiB; range 4 KiB to 1 GiB. */
     public Builder maxScanBytesPerTurn(long bytes) {
-      maxScanBytesPerTurn = range("maxScanBytesPerTurn", bytes, 4 << 10, 1L << 30);
+      maxScanBytesPerTurn = Ranges.check("maxScanBytesPerTurn", bytes, 4 << 10, 1L << 30);
       return this;
     }
 
     /** Bytes. Default 16 MiB; range 64 KiB to 1 TiB. */
     public Builder maxLagBytes(long bytes) {
-      maxLagBytes = range("maxLagBytes", bytes, 64 << 10, 1L << 40);
+      maxLagBytes = Ranges.check("maxLagBytes", bytes, 64 << 10, 1L << 40);
       return this;
     }
 
     /** Default 30 s; range 100 ms to 1 h. */
     public Builder maxLagTime(Duration time) {
-      maxLagTime = range("maxLagTime", time, Duration.ofMillis(100), Duration.ofHours(1));
+      maxLagTime = Ranges.check("maxLagTime", time, Duration.ofMillis(100), Duration.ofHours(1));
       return this;
     }
 
     /** Default 1 s; range 0 to 1 min. */
     public Builder lagBytesGrace(Duration grace) {
-      lagBytesGrace = range("lagBytesGrace", grace, Duration.ZERO, Duration.ofMinutes(1));
+      lagBytesGrace = Ranges.check("lagBytesGrace", grace, Duration.ZERO, Duration.ofMinutes(1));
       return this;
     }
 

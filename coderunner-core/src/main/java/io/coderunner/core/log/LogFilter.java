@@ -127,8 +127,8 @@ public final class LogFilter implements Predicate<LogLine> {
 
   /**
    * Whether {@code line} passes. Levels, streams and {@code since} cost a comparison each; each
-   * substring is searched in time linear in the message's length, at most two character comparisons
-   * per message character, whatever the substring.
+   * substring is searched in time linear in the message's length, a few character comparisons per
+   * message character at most, whatever the substring.
    */
   @Override
   public boolean test(LogLine line) {

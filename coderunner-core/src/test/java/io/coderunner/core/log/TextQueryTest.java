@@ -53,14 +53,29 @@ class TextQueryTest {
   @Test
   void agreesWithTheNaiveSearchOnRandomTexts() {
     SplittableRandom random = new SplittableRandom(42);
-    String alphabet = "aAbB\u00e4\u00c4";
-    for (int run = 0; run < 20_000; run++) {
-      String text = randomString(random, alphabet, random.nextInt(0, 40));
-      String needle = randomString(random, alphabet, random.nextInt(1, 6));
-      assertThat(TextQuery.of(needle).isFoundIn(text))
-          .as("'%s' in '%s'", needle, text)
-          .isEqualTo(naive(text, needle));
+    // Letters with two, three and four units that fold alike (i: i I İ ı; k: k K Kelvin; s: s S ſ),
+    // one outside ASCII (ä Ä), and one without case.
+    String[] alphabets = {"aAbB\u00e4\u00c4", "iI\u0130\u0131kK\u212AsS\u017F-"};
+    for (String alphabet : alphabets) {
+      for (int run = 0; run < 20_000; run++) {
+        String text = randomString(random, alphabet, random.nextInt(0, run % 10 == 0 ? 400 : 40));
+        String needle = randomString(random, alphabet, random.nextInt(1, 6));
+        assertThat(TextQuery.of(needle).isFoundIn(text))
+            .as("'%s' in '%s'", needle, text)
+            .isEqualTo(naive(text, needle));
+      }
     }
+  }
+
+  @Test
+  void findsAMatchThatStartsWithAnyUnitFoldingToTheFirstCharacter() {
+    assertThat(TextQuery.of("system").isFoundIn("the \u017Fystem is up")).isTrue();
+    assertThat(TextQuery.of("kb").isFoundIn("12 \u212AB free")).isTrue();
+    assertThat(TextQuery.of("id").isFoundIn("\u0131d=3")).isTrue();
+    assertThat(TextQuery.of("id").isFoundIn("ix iy \u0130z")).isFalse();
+    // A needle whose last character is nowhere in the text is refused at once, and correctly.
+    assertThat(TextQuery.of("ab").isFoundIn("a".repeat(10_000))).isFalse();
+    assertThat(TextQuery.of("ab").isFoundIn("a".repeat(10_000) + "B")).isTrue();
   }
 
   private static String randomString(SplittableRandom random, String alphabet, int length) {
