@@ -1,5 +1,6 @@
 package io.coderunner.server;
 
+import io.coderunner.core.Ranges;
 import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.RetentionConfig;
 import java.net.URI;
@@ -376,21 +377,14 @@ public final class ServerConfig {
 
     /** Default 10,000; range 1 to 1,000,000. */
     public Builder sseMaxStreams(int streams) {
-      if (streams < 1 || streams > 1_000_000) {
-        throw new IllegalArgumentException(
-            "sseMaxStreams must be between 1 and 1000000, was " + streams);
-      }
-      this.sseMaxStreams = streams;
+      this.sseMaxStreams = Ranges.check("sseMaxStreams", streams, 1, 1_000_000);
       return this;
     }
 
     /** Default 100; range 1 to 1,000,000. */
     public Builder sseMaxStreamsPerPrincipal(int streams) {
-      if (streams < 1 || streams > 1_000_000) {
-        throw new IllegalArgumentException(
-            "sseMaxStreamsPerPrincipal must be between 1 and 1000000, was " + streams);
-      }
-      this.sseMaxStreamsPerPrincipal = streams;
+      this.sseMaxStreamsPerPrincipal =
+          Ranges.check("sseMaxStreamsPerPrincipal", streams, 1, 1_000_000);
       return this;
     }
 

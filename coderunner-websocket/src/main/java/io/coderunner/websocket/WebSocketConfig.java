@@ -1,5 +1,6 @@
 package io.coderunner.websocket;
 
+import io.coderunner.core.Ranges;
 import io.coderunner.core.follow.FollowConfig;
 import java.time.Duration;
 import java.util.Locale;
@@ -177,26 +178,9 @@ public final class WebSocketConfig {
       allowedOrigins = new TreeSet<>(c.allowedOrigins);
     }
 
-    private static int range(String name, int value, int min, int max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ", was " + value);
-      }
-      return value;
-    }
-
-    private static Duration range(String name, Duration value, Duration min, Duration max) {
-      Objects.requireNonNull(value, name);
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ", was " + value);
-      }
-      return value;
-    }
-
     /** Bytes. Default 64 KiB; range 1 KiB to 16 MiB. */
     public Builder maxInboundFrameBytes(int bytes) {
-      maxInboundFrameBytes = range("maxInboundFrameBytes", bytes, 1 << 10, 16 << 20);
+      maxInboundFrameBytes = Ranges.check("maxInboundFrameBytes", bytes, 1 << 10, 16 << 20);
       return this;
     }
 
@@ -208,51 +192,54 @@ public final class WebSocketConfig {
 
     /** Default 5 s; range 100 ms to 5 min. */
     public Builder authTimeout(Duration timeout) {
-      authTimeout = range("authTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
+      authTimeout =
+          Ranges.check("authTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
       return this;
     }
 
     /** Default 50,000; range 1 to 10,000,000. */
     public Builder maxConnections(int connections) {
-      maxConnections = range("maxConnections", connections, 1, 10_000_000);
+      maxConnections = Ranges.check("maxConnections", connections, 1, 10_000_000);
       return this;
     }
 
     /** Default 200; range 1 to 10,000,000. */
     public Builder maxConnectionsPerPrincipal(int connections) {
-      maxConnectionsPerPrincipal = range("maxConnectionsPerPrincipal", connections, 1, 10_000_000);
+      maxConnectionsPerPrincipal =
+          Ranges.check("maxConnectionsPerPrincipal", connections, 1, 10_000_000);
       return this;
     }
 
     /** Default 32; range 1 to 10,000. */
     public Builder maxSubscriptionsPerConnection(int subscriptions) {
       maxSubscriptionsPerConnection =
-          range("maxSubscriptionsPerConnection", subscriptions, 1, 10_000);
+          Ranges.check("maxSubscriptionsPerConnection", subscriptions, 1, 10_000);
       return this;
     }
 
     /** Frames per second. Default 20; range 1 to 100,000. */
     public Builder inboundMessagesPerSecond(int perSecond) {
-      inboundMessagesPerSecond = range("inboundMessagesPerSecond", perSecond, 1, 100_000);
+      inboundMessagesPerSecond = Ranges.check("inboundMessagesPerSecond", perSecond, 1, 100_000);
       return this;
     }
 
     /** Frames. Default 40; range 1 to 1,000,000. */
     public Builder inboundBurst(int frames) {
-      inboundBurst = range("inboundBurst", frames, 1, 1_000_000);
+      inboundBurst = Ranges.check("inboundBurst", frames, 1, 1_000_000);
       return this;
     }
 
     /** Default 3; range 0 to 1,000. */
     public Builder maxMalformedFrames(int frames) {
-      maxMalformedFrames = range("maxMalformedFrames", frames, 0, 1_000);
+      maxMalformedFrames = Ranges.check("maxMalformedFrames", frames, 0, 1_000);
       return this;
     }
 
     /** Default 20 s; range 50 ms to 10 min. */
     public Builder heartbeatInterval(Duration interval) {
       heartbeatInterval =
-          range("heartbeatInterval", interval, Duration.ofMillis(50), Duration.ofMinutes(10));
+          Ranges.check(
+              "heartbeatInterval", interval, Duration.ofMillis(50), Duration.ofMinutes(10));
       return this;
     }
 
