@@ -47,7 +47,7 @@ public final class DeliveryMetrics implements MeterBinder {
 
   /** The close codes the broadcaster uses, each a {@code code} tag value. */
   public static final List<Integer> CLOSE_CODES =
-      List.of(1001, 1006, 1008, 1009, 4008, 4400, 4401, 4403, 4429);
+      List.of(1001, 1006, 1008, 1009, 1011, 4008, 4400, 4401, 4403, 4429);
 
   /**
    * The authentication failure reasons counted, each a {@code reason} tag value: every {@link

@@ -98,7 +98,9 @@ class DeliveryMetricsTest {
   void everyCloseCodeAndReasonExistsAtZeroFromTheStart() {
     DeliveryMetrics.of(source).bindTo(registry);
     for (String code :
-        new String[] {"1001", "1006", "1008", "1009", "4008", "4400", "4401", "4403", "4429"}) {
+        new String[] {
+          "1001", "1006", "1008", "1009", "1011", "4008", "4400", "4401", "4403", "4429"
+        }) {
       assertThat(counter(CodeRunnerMetricNames.WS_CLOSES, "code", code)).isZero();
     }
     for (String reason :
