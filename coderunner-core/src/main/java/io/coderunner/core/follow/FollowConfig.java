@@ -34,7 +34,10 @@ public final class FollowConfig {
     this.lagBytesGrace = b.lagBytesGrace;
   }
 
-  /** 1,000 lines and 256 KiB a batch and a turn; 16 MiB or 30 s of lag, 1 s of byte grace. */
+  /**
+   * 1,000 lines and 256 KiB a batch, 1,000 lines and 64 KiB a turn; 16 MiB or 30 s of lag, 1 s of
+   * byte grace.
+   */
   public static FollowConfig defaults() {
     return DEFAULTS;
   }
@@ -139,7 +142,7 @@ public final class FollowConfig {
     private int maxBatchLines = 1000;
     private long maxBatchBytes = 256 << 10;
     private int maxScanLinesPerTurn = 1000;
-    private long maxScanBytesPerTurn = 256 << 10;
+    private long maxScanBytesPerTurn = 64 << 10;
     private long maxLagBytes = 16L << 20;
     private Duration maxLagTime = Duration.ofSeconds(30);
     private Duration lagBytesGrace = Duration.ofSeconds(1);
@@ -174,7 +177,11 @@ public final class FollowConfig {
       return this;
     }
 
-    /** Bytes. Default 256 KiB; range 4 KiB to 1 GiB. */
+    /**
+     * Bytes. Default 64 KiB; range 4 KiB to 1 GiB. A turn cut short waits for the thread's next
+     * round of I/O (about a millisecond on an idle XNIO thread), so this also bounds how fast one
+     * connection's filters may scan: by default about 64 MB a second.
+     */
     public Builder maxScanBytesPerTurn(long bytes) {
       maxScanBytesPerTurn = Ranges.check("maxScanBytesPerTurn", bytes, 4 << 10, 1L << 30);
       return this;

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -43,7 +42,9 @@ import org.jspecify.annotations.Nullable;
  *       goes in slices and never holds the thread its neighbours share. Subscriptions take turns
  *       round-robin.
  *   <li><b>Signals.</b> Every cursor's signal, and every new turn asked for, becomes at most one
- *       pending task on the executor, which runs {@code onReady}.
+ *       pending task on the owner's thread, which runs {@code onReady}; a turn cut short asks for
+ *       its next one only after the thread has served its pending I/O ({@link
+ *       OwnerThread#executeAfterIo}).
  *   <li><b>Bounds.</b> {@link #check(Instant)} says whether the token has expired or a subscription
  *       stays behind past {@link FollowConfig#maxLagTime()} or {@link FollowConfig#maxLagBytes()},
  *       measured with the injected clock. Replaying history is not lagging: until a subscription
@@ -53,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>Use</h2>
  *
  * <pre>{@code
- * Follower follower = Follower.create(config, store, clock, ioThread, this::drain);
+ * Follower follower = Follower.create(config, store, clock, ownerThread, this::drain);
  * follower.open(id, StartPosition.tail(100), filter);
  *
  * void drain() {                       // on the owner's thread
@@ -71,10 +72,11 @@ import org.jspecify.annotations.Nullable;
  * <h2>Threads</h2>
  *
  * <p>One owner thread, the connection's, calls {@link #open}, {@link #close(DeploymentId)}, {@link
- * #beginTurn()}, {@link #next()}, {@link #isCaughtUp()} and {@link #close()}; the executor must run
- * {@code onReady} on that thread. {@link #check(Instant)} is called by one thread at a time (a
- * housekeeping thread, or the owner), concurrently with the owner. {@link #isFollowing}, {@link
- * #size()}, {@link #follows()} and {@link #expireAt} may be called from any thread.
+ * #beginTurn()}, {@link #next()}, {@link #isCaughtUp()} and {@link #close()}; the {@link
+ * OwnerThread} runs {@code onReady} on that thread. {@link #check(Instant)} is called by one thread
+ * at a time (a housekeeping thread, or the owner), concurrently with the owner. {@link
+ * #isFollowing}, {@link #size()}, {@link #follows()} and {@link #expireAt} may be called from any
+ * thread.
  */
 public final class Follower implements AutoCloseable {
   private static final Follow[] NONE = new Follow[0];
@@ -82,7 +84,7 @@ public final class Follower implements AutoCloseable {
   private final FollowConfig config;
   private final LogStore store;
   private final Clock clock;
-  private final Executor executor;
+  private final OwnerThread owner;
   private final Runnable wakeTask;
   private final AtomicBoolean wakeScheduled = new AtomicBoolean();
   private final CursorListener listener = cursor -> wake();
@@ -101,11 +103,11 @@ public final class Follower implements AutoCloseable {
   private boolean closed;
 
   private Follower(
-      FollowConfig config, LogStore store, Clock clock, Executor executor, Runnable onReady) {
+      FollowConfig config, LogStore store, Clock clock, OwnerThread owner, Runnable onReady) {
     this.config = config;
     this.store = store;
     this.clock = clock;
-    this.executor = executor;
+    this.owner = owner;
     this.wakeTask =
         () -> {
           wakeScheduled.set(false);
@@ -118,18 +120,17 @@ public final class Follower implements AutoCloseable {
   /**
    * A follower with no subscriptions.
    *
-   * @param executor runs {@code onReady} on the owner's thread; must not throw (a transport whose
-   *     thread is gone closes the connection instead)
-   * @param onReady the owner's drain: called, through {@code executor}, when a subscription has
-   *     something to send or a turn was cut short
+   * @param owner runs {@code onReady} on the owner's thread: soon when a subscription has something
+   *     to send, after the thread's pending I/O when a turn was cut short
+   * @param onReady the owner's drain
    */
   public static Follower create(
-      FollowConfig config, LogStore store, Clock clock, Executor executor, Runnable onReady) {
+      FollowConfig config, LogStore store, Clock clock, OwnerThread owner, Runnable onReady) {
     return new Follower(
         Objects.requireNonNull(config, "config"),
         Objects.requireNonNull(store, "store"),
         Objects.requireNonNull(clock, "clock"),
-        Objects.requireNonNull(executor, "executor"),
+        Objects.requireNonNull(owner, "owner"),
         Objects.requireNonNull(onReady, "onReady"));
   }
 
@@ -255,7 +256,7 @@ public final class Follower implements AutoCloseable {
         if (!hasBudget()) {
           current = (i + 1) % n; // the next turn starts with the next subscription
           caughtUp = false;
-          wake();
+          wakeAfterIo();
           return null;
         }
         Follow.Step step = f.advance(this);
@@ -308,15 +309,20 @@ public final class Follower implements AutoCloseable {
     return listener;
   }
 
-  /** Asks for {@code onReady} on the owner's thread; at most one such task is pending. */
+  /** Asks for {@code onReady} on the owner's thread soon; at most one such task is pending. */
   private void wake() {
     if (wakeScheduled.compareAndSet(false, true)) {
-      try {
-        executor.execute(wakeTask);
-      } catch (RuntimeException e) {
-        wakeScheduled.set(false);
-        throw e;
-      }
+      owner.execute(wakeTask);
+    }
+  }
+
+  /**
+   * Asks for {@code onReady} once the owner's thread has served its I/O: the turn was cut short, so
+   * every other connection on the thread, and every socket, goes first.
+   */
+  private void wakeAfterIo() {
+    if (wakeScheduled.compareAndSet(false, true)) {
+      owner.executeAfterIo(wakeTask);
     }
   }
 

@@ -13,7 +13,7 @@ class FollowConfigTest {
     assertThat(d.maxBatchLines()).isEqualTo(1000);
     assertThat(d.maxBatchBytes()).isEqualTo(256 << 10);
     assertThat(d.maxScanLinesPerTurn()).isEqualTo(1000);
-    assertThat(d.maxScanBytesPerTurn()).isEqualTo(256 << 10);
+    assertThat(d.maxScanBytesPerTurn()).isEqualTo(64 << 10);
     assertThat(d.maxLagBytes()).isEqualTo(16L << 20);
     assertThat(d.maxLagTime()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.lagBytesGrace()).isEqualTo(Duration.ofSeconds(1));

@@ -6,6 +6,7 @@ import io.coderunner.core.follow.FollowCheck;
 import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.follow.FollowEvent;
 import io.coderunner.core.follow.Follower;
+import io.coderunner.core.follow.OwnerThread;
 import io.coderunner.core.log.CursorOpening;
 import io.coderunner.core.log.LogFilter;
 import io.coderunner.core.log.LogStore;
@@ -73,7 +74,9 @@ final class SseStream {
     this.clock = clock;
     this.heartbeatNanos = heartbeat.toNanos();
     this.onEnd = onEnd;
-    this.follower = Follower.create(config, store, clock, this::execute, this::drain);
+    this.follower =
+        Follower.create(
+            config, store, clock, OwnerThread.of(this::execute, this::afterIo), this::drain);
   }
 
   /**
@@ -108,6 +111,15 @@ final class SseStream {
   private void execute(Runnable task) {
     try {
       io.execute(task);
+    } catch (RuntimeException e) {
+      IoUtils.safeClose(exchange.getConnection());
+    }
+  }
+
+  /** Runs {@code task} on the I/O thread after its next select: its sockets go first. */
+  private void afterIo(Runnable task) {
+    try {
+      io.executeAfter(task, 1, TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       IoUtils.safeClose(exchange.getConnection());
     }

@@ -10,6 +10,7 @@ import io.coderunner.core.follow.FollowCheck;
 import io.coderunner.core.follow.FollowEvent;
 import io.coderunner.core.follow.FollowInfo;
 import io.coderunner.core.follow.Follower;
+import io.coderunner.core.follow.OwnerThread;
 import io.coderunner.core.log.CursorOpening;
 import io.coderunner.core.log.EndReason;
 import io.coderunner.core.log.LogFilter;
@@ -111,7 +112,11 @@ final class Connection extends AbstractReceiveListener {
     this.heartbeat = new Heartbeat(ctx.config().heartbeatInterval().toNanos(), now);
     this.follower =
         Follower.create(
-            ctx.config().follow(), ctx.store(), ctx.clock(), this::onIoThread, this::drain);
+            ctx.config().follow(),
+            ctx.store(),
+            ctx.clock(),
+            OwnerThread.of(this::onIoThread, this::afterIo),
+            this::drain);
   }
 
   // ------------------------------------------------------------------ lifecycle (I/O thread)
@@ -167,6 +172,15 @@ final class Connection extends AbstractReceiveListener {
   private void onIoThread(Runnable task) {
     try {
       channel.getIoThread().execute(task);
+    } catch (RuntimeException e) {
+      IoUtils.safeClose(channel);
+    }
+  }
+
+  /** Runs {@code task} on the I/O thread after its next select: its sockets go first. */
+  private void afterIo(Runnable task) {
+    try {
+      channel.getIoThread().executeAfter(task, 1, TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
       IoUtils.safeClose(channel);
     }
