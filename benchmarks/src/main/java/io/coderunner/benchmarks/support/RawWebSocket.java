@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A minimal blocking WebSocket client over one {@link SocketChannel}: the least a client can do to
- * connect, upgrade with a bearer token and read the first text frame. It exists so that the connect
- * benchmark can show how much of a connect is the JDK client's own cost. One thread uses it at a
- * time.
+ * connect, upgrade with a bearer token, send text and read text frames of up to 8 KiB. It exists so
+ * that the connect benchmark can show how much of a connect is the JDK client's own cost, and so
+ * that a latency probe costs next to nothing of its own. One thread uses it at a time.
  */
 public final class RawWebSocket implements AutoCloseable {
   private final SocketChannel channel;
@@ -60,6 +60,11 @@ public final class RawWebSocket implements AutoCloseable {
       throw new IOException(problem);
     }
     consume(end);
+  }
+
+  /** Sends one text message. */
+  public void sendText(String text) throws IOException {
+    writeFully(ByteBuffer.wrap(WsFrames.textFrame(text)));
   }
 
   /** Reads the next whole text message (answering pings on the way). */

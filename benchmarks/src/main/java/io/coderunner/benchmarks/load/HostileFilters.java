@@ -1,0 +1,694 @@
+package io.coderunner.benchmarks.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coderunner.benchmarks.support.RawWebSocket;
+import io.coderunner.core.Principal;
+import io.coderunner.core.auth.JwtConfig;
+import io.coderunner.core.auth.JwtService;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What hostile filters cost a bystander on the reference server. It starts the server's runnable
+ * jar as a child ({@code --demo}, loopback, a generous API rate so that ingest is not what limits),
+ * fills one deployment with long lines, and follows another, the bystander, over WebSocket and over
+ * Server-Sent Events at once while lines are ingested into it at {@code --rate}. Each line's
+ * delivery is timed from its {@code ts}, the server's append time, to its arrival, on the same
+ * system clock.
+ *
+ * <p>Two measured phases of {@code --seconds} each: the bystander <b>alone</b>, then <b>under
+ * attack</b>: {@code --attackers} WebSocket connections that keep subscribing to the long-line
+ * deployment with {@code tail: 10000} and a filter {@code q} of 255 {@code a}s and a {@code b} (the
+ * worst case of a naive substring search, which matches none of the {@code a}-only lines), waiting
+ * for {@code subscribed}, unsubscribing and starting again, as fast as their inbound rate allows.
+ * It reports the bystander's p50/p99/max per phase and transport, lines lost, the attackers'
+ * replays per second, and the server's CPU per phase.
+ *
+ * <p>Exit code: 0 every line arrived on both transports; 1 lines were lost; 2 bad options or setup.
+ */
+public final class HostileFilters {
+  static final String PATHOLOGICAL = "a".repeat(255) + "b";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Principal DEMO = new Principal("u-demo", "demo", Set.of("deployer"));
+
+  /** The command line. */
+  record Options(
+      Path serverJar,
+      int seconds,
+      int warmupSeconds,
+      int rate,
+      int attackers,
+      double replaysPerSecond,
+      int attackLines,
+      int attackLineBytes,
+      boolean adversarial) {
+
+    static final String USAGE =
+        """
+        usage: benchmarks/hostile-filters [options]
+          --server-jar PATH    the reference server's jar
+                               (coderunner-reference-server/target/coderunner-reference-server.jar)
+          --seconds T          seconds of each measured phase (20)
+          --warmup W           seconds of bystander traffic before the first phase (10)
+          --rate R             bystander lines ingested per second (200)
+          --attackers A        connections replaying with the pathological filter (4)
+          --replays-per-second P  replays each attacker starts a second at most (8: two frames
+                               each, under the default inbound limit of 20 frames a second)
+          --attack-lines N     lines of the long-line deployment (210)
+          --attack-line-bytes B  length of each of them (60000)
+          --attack-text T      pathological: every line all a's (a search may rule a line out by
+                               the b it lacks); adversarial: each line starts with a b, so the
+                               search must run through it (pathological)
+        """;
+
+    static Options parse(String[] args) {
+      Path jar = Path.of("coderunner-reference-server/target/coderunner-reference-server.jar");
+      int seconds = 20;
+      int warmup = 10;
+      int rate = 200;
+      int attackers = 4;
+      double replays = 8;
+      int lines = 210;
+      int lineBytes = 60_000;
+      boolean adversarial = false;
+      for (int i = 0; i < args.length; i++) {
+        String name = args[i];
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(name + " needs a value");
+        }
+        String v = args[++i];
+        switch (name) {
+          case "--server-jar" -> jar = Path.of(v);
+          case "--seconds" -> seconds = intIn(name, v, 1, 3600);
+          case "--warmup" -> warmup = intIn(name, v, 0, 3600);
+          case "--rate" -> rate = intIn(name, v, 1, 10_000);
+          case "--attackers" -> attackers = intIn(name, v, 0, 1000);
+          case "--replays-per-second" -> {
+            replays = Double.parseDouble(v);
+            if (!(replays > 0 && replays <= 10)) {
+              throw new IllegalArgumentException(
+                  "--replays-per-second must be above 0 and at most 10, was " + v);
+            }
+          }
+          case "--attack-lines" -> lines = intIn(name, v, 1, 100_000);
+          case "--attack-line-bytes" -> lineBytes = intIn(name, v, 2, 60_000);
+          case "--attack-text" -> {
+            if (!v.equals("pathological") && !v.equals("adversarial")) {
+              throw new IllegalArgumentException(
+                  "--attack-text must be pathological or adversarial, was " + v);
+            }
+            adversarial = v.equals("adversarial");
+          }
+          default -> throw new IllegalArgumentException("unknown option " + name);
+        }
+      }
+      return new Options(
+          jar, seconds, warmup, rate, attackers, replays, lines, lineBytes, adversarial);
+    }
+
+    private static int intIn(String name, String value, int min, int max) {
+      int v = Integer.parseInt(value);
+      if (v < min || v > max) {
+        throw new IllegalArgumentException(
+            name + " must be between " + min + " and " + max + ", was " + v);
+      }
+      return v;
+    }
+  }
+
+  /** Which part of the run a bystander line belongs to; carried in its message. */
+  enum Phase {
+    WARMUP("w"),
+    ALONE("a"),
+    RAMP("r"),
+    ATTACK("x");
+
+    final String tag;
+
+    Phase(String tag) {
+      this.tag = tag;
+    }
+
+    static @Nullable Phase of(String message) {
+      for (Phase p : values()) {
+        if (message.startsWith(p.tag + " ")) {
+          return p;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** One transport's view of the bystander: latency per phase, and every seq it received. */
+  static final class Probe {
+    final String name;
+    final Histogram alone = new Histogram();
+    final Histogram attack = new Histogram();
+    final Set<Long> seqs = ConcurrentHashMap.newKeySet();
+    volatile boolean subscribed;
+    volatile @Nullable Throwable failure;
+
+    Probe(String name) {
+      this.name = name;
+    }
+
+    /** Called on the probe's reader thread for each line received. */
+    synchronized void received(long seq, String ts, String message) {
+      long latency = micros(Clock.systemUTC()) - micros(Instant.parse(ts));
+      seqs.add(seq);
+      Phase p = Phase.of(message);
+      if (p == Phase.ALONE) {
+        alone.record(Math.max(0, latency));
+      } else if (p == Phase.ATTACK) {
+        attack.record(Math.max(0, latency));
+      }
+    }
+  }
+
+  private final Options options;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private @Nullable Process server;
+  private volatile boolean attacking;
+  private final AtomicLong replays = new AtomicLong();
+  private final List<Thread> threads = new ArrayList<>();
+
+  private HostileFilters(Options options) {
+    this.options = options;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("hostile-filters: " + e.getMessage());
+      System.err.print(Options.USAGE);
+      System.exit(2);
+      return;
+    }
+    int code;
+    try {
+      code = new HostileFilters(options).run();
+    } catch (Exception e) {
+      System.err.println("hostile-filters: failed: " + e);
+      e.printStackTrace();
+      code = 2;
+    }
+    System.exit(code);
+  }
+
+  static long micros(Clock clock) {
+    return micros(clock.instant());
+  }
+
+  static long micros(Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
+  }
+
+  private static void log(String message) {
+    System.err.println("[hostile-filters] " + message);
+  }
+
+  private int run() throws Exception {
+    Options o = options;
+    if (!Files.isRegularFile(o.serverJar())) {
+      throw new IOException(
+          o.serverJar() + " not found; build it with ./mvnw -q -DskipTests package");
+    }
+    byte[] raw = new byte[36];
+    new SecureRandom().nextBytes(raw);
+    String secret = Base64.getEncoder().encodeToString(raw);
+    Path config = Files.createTempFile("hostile-filters", ".json");
+    Files.writeString(config, "{\"apiRequestsPerMinute\": 10000000}");
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopServer, "stop-server"));
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    String jvm = System.getenv("HOSTILE_FILTERS_SERVER_OPTS");
+    command.addAll(List.of((jvm == null ? "-Xms1g -Xmx1g -XX:+UseG1GC" : jvm).split(" ", -1)));
+    command.addAll(
+        List.of(
+            "-jar",
+            o.serverJar().toString(),
+            "--demo",
+            "--port",
+            "0",
+            "--config",
+            config.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("CODERUNNER_JWT_SECRET", secret);
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    server = p;
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine(); // the JVM may print its own lines first (JFR, say)
+    while (line != null && !line.startsWith("CodeRunner listening on ")) {
+      line = out.readLine();
+    }
+    if (line == null) {
+      throw new IOException("the server ended before it listened");
+    }
+    URI base = URI.create(line.substring("CodeRunner listening on ".length()).trim());
+    start("server-stdout", () -> out.lines().forEach(l -> {}));
+    InetSocketAddress address = new InetSocketAddress(base.getHost(), base.getPort());
+    log("server " + o.serverJar() + " pid " + p.pid() + " at " + base);
+    String token =
+        JwtService.create(
+                JwtConfig.builder().signingSecret(secret.getBytes(StandardCharsets.UTF_8)).build(),
+                Clock.systemUTC())
+            .issue(DEMO)
+            .token();
+
+    String bystander = create(base, token, "bystander");
+    String big = create(base, token, "long-lines");
+    fill(base, token, big);
+    log("filled " + big + " with " + o.attackLines() + " lines of " + o.attackLineBytes() + " B");
+
+    Probe ws = new Probe("WebSocket");
+    Probe sse = new Probe("SSE");
+    start("ws-probe", () -> followOverWebSocket(address, token, bystander, ws));
+    start("sse-probe", () -> followOverSse(address, token, bystander, sse));
+    awaitSubscribed(ws, sse);
+
+    Appender appender = new Appender(base, token, bystander, o.rate());
+    Thread appending = start("appender", appender);
+    appender.phase = Phase.WARMUP;
+    sleep(Duration.ofSeconds(o.warmupSeconds()));
+    long[] cpu0 = cpu(p.pid());
+    appender.phase = Phase.ALONE;
+    sleep(Duration.ofSeconds(o.seconds()));
+    long[] cpu1 = cpu(p.pid());
+    appender.phase = Phase.RAMP;
+    attacking = true;
+    for (int i = 0; i < o.attackers(); i++) {
+      start("attacker-" + i, () -> attack(address, token, big));
+    }
+    sleep(Duration.ofSeconds(2));
+    long replays0 = replays.get();
+    long[] cpu2 = cpu(p.pid());
+    appender.phase = Phase.ATTACK;
+    sleep(Duration.ofSeconds(o.seconds()));
+    long[] cpu3 = cpu(p.pid());
+    long replayed = replays.get() - replays0;
+    appender.stop = true;
+    appending.join();
+    long last = appender.lastSeq.get();
+    long first = appender.firstSeq.get();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while ((ws.seqs.size() < last - first + 1 || sse.seqs.size() < last - first + 1)
+        && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(50));
+    }
+    attacking = false;
+
+    long lostWs = lost(ws, first, last);
+    long lostSse = lost(sse, first, last);
+    System.out.printf(
+        Locale.ROOT,
+        "bystander: %d lines/s ingested, %d s alone then %d s with %d attackers (at most %.1f"
+            + " replays/s each)%n",
+        o.rate(),
+        o.seconds(),
+        o.seconds(),
+        o.attackers(),
+        o.replaysPerSecond());
+    System.out.printf(
+        Locale.ROOT,
+        "%-10s %-7s %8s %9s %9s %9s %9s%n",
+        "transport",
+        "phase",
+        "lines",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms");
+    for (Probe probe : List.of(ws, sse)) {
+      synchronized (probe) {
+        row(probe.name, "alone", probe.alone);
+        row(probe.name, "attack", probe.attack);
+      }
+    }
+    for (Probe probe : List.of(ws, sse)) {
+      Histogram a;
+      Histogram x;
+      synchronized (probe) {
+        a = probe.alone;
+        x = probe.attack;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%s: p99 under attack / alone = %.2f%n",
+          probe.name,
+          a.quantile(0.99) == 0 ? Double.NaN : (double) x.quantile(0.99) / a.quantile(0.99));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "attack: %.1f replays/s of %d x %d B (%s) by %d attackers%n",
+        replayed / (double) o.seconds(),
+        o.attackLines(),
+        o.attackLineBytes(),
+        o.adversarial() ? "adversarial" : "pathological",
+        o.attackers());
+    System.out.printf(
+        Locale.ROOT,
+        "server CPU: alone %.1f %%, under attack %.1f %% (of one core)%n",
+        percent(cpu0, cpu1),
+        percent(cpu2, cpu3));
+    System.out.printf(
+        Locale.ROOT,
+        "lost: WebSocket %d, SSE %d of %d lines (seqs %d..%d)%n",
+        lostWs,
+        lostSse,
+        last - first + 1,
+        first,
+        last);
+    for (Probe probe : List.of(ws, sse)) {
+      if (probe.failure != null) {
+        System.out.println(probe.name + " probe failed: " + probe.failure);
+      }
+    }
+    stopServer();
+    return lostWs == 0 && lostSse == 0 && ws.failure == null && sse.failure == null ? 0 : 1;
+  }
+
+  private static void row(String transport, String phase, Histogram h) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-10s %-7s %8d %9.3f %9.3f %9.3f %9.3f%n",
+        transport,
+        phase,
+        h.count(),
+        h.quantile(0.50) / 1000.0,
+        h.quantile(0.90) / 1000.0,
+        h.quantile(0.99) / 1000.0,
+        h.max() / 1000.0);
+  }
+
+  private static long lost(Probe probe, long first, long last) {
+    long lost = 0;
+    for (long seq = first; seq <= last; seq++) {
+      if (!probe.seqs.contains(seq)) {
+        lost++;
+      }
+    }
+    return lost;
+  }
+
+  private Thread start(String name, ThrowingRunnable body) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                body.run();
+              } catch (Exception e) {
+                if (attacking || !name.startsWith("attacker")) {
+                  log(name + " failed: " + e);
+                }
+              }
+            },
+            name);
+    t.setDaemon(true);
+    t.start();
+    threads.add(t);
+    return t;
+  }
+
+  @FunctionalInterface
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  private static void sleep(Duration d) {
+    LockSupport.parkNanos(d.toNanos());
+  }
+
+  private void awaitSubscribed(Probe... probes) throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (Probe probe : probes) {
+      while (!probe.subscribed) {
+        if (System.nanoTime() > deadline || probe.failure != null) {
+          throw new IOException(probe.name + " did not subscribe: " + probe.failure);
+        }
+        sleep(Duration.ofMillis(10));
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ REST
+
+  private HttpResponse<String> call(URI base, String token, String method, String path, String body)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .timeout(Duration.ofSeconds(30))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String create(URI base, String token, String name) throws Exception {
+    HttpResponse<String> r =
+        call(
+            base,
+            token,
+            "POST",
+            "/api/deployments",
+            "{\"name\":\"" + name + "\",\"command\":[\"app\"]}");
+    if (r.statusCode() != 201) {
+      throw new IOException("create " + name + ": " + r.statusCode() + " " + r.body());
+    }
+    return JSON.readTree(r.body()).get("id").asText();
+  }
+
+  private void fill(URI base, String token, String id) throws Exception {
+    String message =
+        options.adversarial()
+            ? "b" + "a".repeat(options.attackLineBytes() - 1)
+            : "a".repeat(options.attackLineBytes());
+    int perRequest = Math.max(1, Math.min(1000, (1 << 20) / (options.attackLineBytes() + 32)));
+    for (int done = 0; done < options.attackLines(); ) {
+      int n = Math.min(perRequest, options.attackLines() - done);
+      StringBuilder body = new StringBuilder("{\"lines\":[");
+      for (int i = 0; i < n; i++) {
+        body.append(i == 0 ? "" : ",").append("{\"message\":\"").append(message).append("\"}");
+      }
+      HttpResponse<String> r =
+          call(base, token, "POST", "/api/deployments/" + id + "/logs", body + "]}");
+      if (r.statusCode() != 202) {
+        throw new IOException("ingest: " + r.statusCode() + " " + r.body());
+      }
+      done += n;
+    }
+  }
+
+  /** Ingests one bystander line at a time at the rate, each tagged with the current phase. */
+  private final class Appender implements ThrowingRunnable {
+    final URI base;
+    final String token;
+    final String id;
+    final long intervalNanos;
+    volatile Phase phase = Phase.WARMUP;
+    volatile boolean stop;
+    final AtomicLong firstSeq = new AtomicLong(-1);
+    final AtomicLong lastSeq = new AtomicLong(-1);
+
+    Appender(URI base, String token, String id, int rate) {
+      this.base = base;
+      this.token = token;
+      this.id = id;
+      this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+    }
+
+    @Override
+    public void run() throws Exception {
+      long next = System.nanoTime();
+      long n = 0;
+      while (!stop) {
+        String body = "{\"lines\":[{\"message\":\"" + phase.tag + " " + n++ + "\"}]}";
+        HttpResponse<String> r =
+            call(base, token, "POST", "/api/deployments/" + id + "/logs", body);
+        if (r.statusCode() != 202) {
+          throw new IOException("ingest: " + r.statusCode() + " " + r.body());
+        }
+        JsonNode seqs = JSON.readTree(r.body());
+        firstSeq.compareAndSet(-1, seqs.get("firstSeq").asLong());
+        lastSeq.set(seqs.get("lastSeq").asLong());
+        next += intervalNanos;
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ followers
+
+  private static void followOverWebSocket(
+      InetSocketAddress address, String token, String id, Probe probe) throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(address, "/ws", token)) {
+      ws.sendText("{\"type\":\"subscribe\",\"deploymentId\":\"" + id + "\"}");
+      while (true) {
+        JsonNode frame = JSON.readTree(ws.readText());
+        String type = frame.get("type").asText();
+        if (type.equals("subscribed")) {
+          probe.subscribed = true;
+        } else if (type.equals("logs")) {
+          for (JsonNode line : frame.get("lines")) {
+            probe.received(
+                line.get("seq").asLong(), line.get("ts").asText(), line.get("message").asText());
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      probe.failure = e;
+      throw e;
+    }
+  }
+
+  private static void followOverSse(InetSocketAddress address, String token, String id, Probe probe)
+      throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.setTcpNoDelay(true);
+      socket.connect(address);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /api/deployments/"
+                  + id
+                  + "/logs/stream HTTP/1.1\r\nHost: "
+                  + address.getHostString()
+                  + "\r\nAccept: text/event-stream\r\nAuthorization: Bearer "
+                  + token
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      String status = in.readLine();
+      if (status == null || !status.contains(" 200 ")) {
+        throw new IOException("event stream refused: " + status);
+      }
+      String event = "";
+      String text;
+      while ((text = in.readLine()) != null) {
+        if (text.startsWith("event: ")) {
+          event = text.substring(7);
+        } else if (text.startsWith("data: ")) {
+          if (event.equals("subscribed")) {
+            probe.subscribed = true;
+          } else if (event.equals("line")) {
+            JsonNode line = JSON.readTree(text.substring(6));
+            probe.received(
+                line.get("seq").asLong(), line.get("ts").asText(), line.get("message").asText());
+          }
+        } else if (text.isEmpty()) {
+          event = "";
+        }
+      }
+      throw new IOException("event stream ended");
+    } catch (IOException | RuntimeException e) {
+      probe.failure = e;
+      throw e;
+    }
+  }
+
+  /**
+   * One attacker: subscribes with the pathological filter, waits for {@code subscribed} (the tail
+   * has been searched), unsubscribes, and again, at most {@code --replays-per-second} times a
+   * second.
+   */
+  private void attack(InetSocketAddress address, String token, String id) throws Exception {
+    String subscribe =
+        "{\"type\":\"subscribe\",\"deploymentId\":\""
+            + id
+            + "\",\"tail\":10000,\"filter\":{\"q\":\""
+            + PATHOLOGICAL
+            + "\"}}";
+    String unsubscribe = "{\"type\":\"unsubscribe\",\"deploymentId\":\"" + id + "\"}";
+    long interval = (long) (TimeUnit.SECONDS.toNanos(1) / options.replaysPerSecond());
+    try (RawWebSocket ws = RawWebSocket.connect(address, "/ws", token)) {
+      long next = System.nanoTime();
+      while (attacking) {
+        ws.sendText(subscribe);
+        while (!ws.readText().startsWith("{\"type\":\"subscribed\"")) {
+          // anything else (there is nothing else) is skipped
+        }
+        ws.sendText(unsubscribe);
+        replays.incrementAndGet();
+        next += interval;
+        long wait = next - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        } else {
+          next = System.nanoTime();
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ server
+
+  /** The server's user and system CPU so far, in clock ticks, from /proc. */
+  private static long[] cpu(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+      return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), System.nanoTime()};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {-1, System.nanoTime()};
+    }
+  }
+
+  /** CPU between two readings, as a percentage of one core (ticks are 1/100 s). */
+  private static double percent(long[] from, long[] to) {
+    if (from[0] < 0 || to[0] < 0) {
+      return Double.NaN;
+    }
+    double cpuSeconds = (to[0] - from[0]) / 100.0;
+    double wallSeconds = (to[1] - from[1]) / 1e9;
+    return 100 * cpuSeconds / wallSeconds;
+  }
+
+  private void stopServer() {
+    Process p = server;
+    if (p != null) {
+      p.destroy();
+      try {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
