@@ -1,5 +1,6 @@
 package io.coderunner.metrics.health;
 
+import io.coderunner.core.Ranges;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -119,7 +120,7 @@ public final class HealthConfig {
 
     /** Default 2 s; 1 ms to 1 min. */
     public Builder timeout(Duration timeout) {
-      this.timeout = between("timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
+      this.timeout = Ranges.check("timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
       return this;
     }
 
@@ -135,38 +136,25 @@ public final class HealthConfig {
 
     /** Default 5; 1 to 1000. */
     public Builder slidingWindowSize(int calls) {
-      if (calls < 1 || calls > 1000) {
-        throw new IllegalArgumentException(
-            "slidingWindowSize must be between 1 and 1000, was " + calls);
-      }
-      this.slidingWindowSize = calls;
+      this.slidingWindowSize = Ranges.check("slidingWindowSize", calls, 1, 1000);
       return this;
     }
 
     /** Default 30 s; 1 ms to 1 h. */
     public Builder waitInOpenState(Duration wait) {
       this.waitInOpenState =
-          between("waitInOpenState", wait, Duration.ofMillis(1), Duration.ofHours(1));
+          Ranges.check("waitInOpenState", wait, Duration.ofMillis(1), Duration.ofHours(1));
       return this;
     }
 
     /** Default 1 s; 0 to 1 min. */
     public Builder cache(Duration cache) {
-      this.cache = between("cache", cache, Duration.ZERO, Duration.ofMinutes(1));
+      this.cache = Ranges.check("cache", cache, Duration.ZERO, Duration.ofMinutes(1));
       return this;
     }
 
     public HealthConfig build() {
       return new HealthConfig(this);
-    }
-
-    private static Duration between(String name, Duration value, Duration min, Duration max) {
-      Objects.requireNonNull(value, name);
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ", was " + value);
-      }
-      return value;
     }
   }
 }
