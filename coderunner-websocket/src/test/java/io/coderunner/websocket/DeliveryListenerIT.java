@@ -71,12 +71,14 @@ class DeliveryListenerIT {
 
       long before = System.nanoTime();
       server.append(d, 3);
-      c.awaitSeqsThrough(d, 8);
-      long window = System.nanoTime() - before;
-
       await().atMost(10, TimeUnit.SECONDS).until(() -> recorder.lines() == 3);
+      long window = System.nanoTime() - before;
+      c.awaitSeqsThrough(d, 8);
+
       // The broadcaster's clock runs 7 ms ahead of the store's, so each frame's latency is 7 ms
-      // plus the real time between the append and the write, which the test's window contains.
+      // plus the real time between the append and the write. The window runs from before the
+      // append to after the listener heard of the write (not to the client's receipt, which may
+      // come first: the I/O thread can be descheduled between writing and reading its clock).
       assertThat(recorder.deliveries)
           .allSatisfy(
               delivery ->
