@@ -81,7 +81,7 @@ public final class ConnectionQuota {
   }
 
   /** Connections of {@code principalId} admitted and not yet released. */
-  public int of(String principalId) {
+  public int held(String principalId) {
     AtomicInteger count = perPrincipal.get(principalId);
     return count == null ? 0 : count.get();
   }

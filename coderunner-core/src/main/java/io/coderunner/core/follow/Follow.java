@@ -109,8 +109,7 @@ final class Follow {
       return Step.PRODUCED;
     }
     if (batch instanceof CursorBatch.Ended e) {
-      ready.add(new FollowEvent.Ended(id, e.reason()));
-      return Step.ENDED;
+      return end(e.reason());
     }
     return Step.IDLE;
   }

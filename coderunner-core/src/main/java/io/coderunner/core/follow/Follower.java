@@ -134,7 +134,7 @@ public final class Follower implements AutoCloseable {
         Objects.requireNonNull(onReady, "onReady"));
   }
 
-  public FollowConfig config() {
+  FollowConfig config() {
     return config;
   }
 

@@ -23,13 +23,13 @@ class ConnectionQuotaTest {
     assertThat(q.admit("bob")).isEqualTo(Admission.ADMITTED);
     assertThat(q.admit("carol")).isEqualTo(Admission.TOO_MANY);
     assertThat(q.total()).isEqualTo(3);
-    assertThat(q.of("alice")).isEqualTo(2);
+    assertThat(q.held("alice")).isEqualTo(2);
 
     q.release("alice");
-    assertThat(q.of("alice")).isEqualTo(1);
+    assertThat(q.held("alice")).isEqualTo(1);
     assertThat(q.admit("carol")).isEqualTo(Admission.ADMITTED);
     q.release("bob");
-    assertThat(q.of("bob")).isZero();
+    assertThat(q.held("bob")).isZero();
     assertThat(q.total()).isEqualTo(2);
   }
 
@@ -75,7 +75,7 @@ class ConnectionQuotaTest {
       assertThat(admitted).isEqualTo(50);
       assertThat(q.total()).isEqualTo(50);
       for (int i = 0; i < 8; i++) {
-        assertThat(q.of("p" + i)).isLessThanOrEqualTo(10);
+        assertThat(q.held("p" + i)).isLessThanOrEqualTo(10);
       }
     } finally {
       pool.shutdownNow();

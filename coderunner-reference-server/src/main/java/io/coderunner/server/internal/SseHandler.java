@@ -130,7 +130,6 @@ public final class SseHandler implements HttpHandler {
       StartPosition position,
       LogFilter filter,
       VerifiedToken token) {
-    SseStream[] self = new SseStream[1];
     SseStream stream =
         new SseStream(
             exchange,
@@ -139,12 +138,11 @@ public final class SseHandler implements HttpHandler {
             logs,
             clock,
             heartbeat,
-            () -> {
-              if (open.remove(self[0])) {
+            ended -> {
+              if (open.remove(ended)) {
                 quota.release(p.id());
               }
             });
-    self[0] = stream;
     stream.open(position, filter, jwt.validUntil(token));
     open.add(stream);
     exchange.setStatusCode(200);

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
@@ -51,7 +52,7 @@ final class SseStream {
   private final Follower follower;
   private final Clock clock;
   private final long heartbeatNanos;
-  private final Runnable onEnd;
+  private final Consumer<SseStream> onEnd;
 
   // I/O thread only
   private @Nullable StreamSinkChannel sink;
@@ -67,7 +68,7 @@ final class SseStream {
       LogStore store,
       Clock clock,
       Duration heartbeat,
-      Runnable onEnd) {
+      Consumer<SseStream> onEnd) {
     this.exchange = exchange;
     this.deploymentId = deploymentId;
     this.io = exchange.getIoThread();
@@ -277,7 +278,7 @@ final class SseStream {
     ended = true;
     pending = null;
     follower.close();
-    onEnd.run();
+    onEnd.accept(this);
   }
 
   /** The follower's bounds and the heartbeat, every {@value #TICK_MILLIS} ms on the I/O thread. */
