@@ -87,7 +87,7 @@ public final class HostileFilters {
                                search must run through it (pathological)
         """;
 
-    static Options parse(String[] args) {
+    static Options parse(String[] args) throws LoadOptions.UsageException {
       Path jar = Path.of("coderunner-reference-server/target/coderunner-reference-server.jar");
       int seconds = 20;
       int warmup = 10;
@@ -100,45 +100,40 @@ public final class HostileFilters {
       for (int i = 0; i < args.length; i++) {
         String name = args[i];
         if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(name + " needs a value");
+          throw new LoadOptions.UsageException(name + " needs a value");
         }
         String v = args[++i];
         switch (name) {
           case "--server-jar" -> jar = Path.of(v);
-          case "--seconds" -> seconds = intIn(name, v, 1, 3600);
-          case "--warmup" -> warmup = intIn(name, v, 0, 3600);
-          case "--rate" -> rate = intIn(name, v, 1, 10_000);
-          case "--attackers" -> attackers = intIn(name, v, 0, 1000);
+          case "--seconds" -> seconds = LoadOptions.intIn(name, v, 1, 3600);
+          case "--warmup" -> warmup = LoadOptions.intIn(name, v, 0, 3600);
+          case "--rate" -> rate = LoadOptions.intIn(name, v, 1, 10_000);
+          case "--attackers" -> attackers = LoadOptions.intIn(name, v, 0, 1000);
           case "--replays-per-second" -> {
-            replays = Double.parseDouble(v);
+            try {
+              replays = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+              replays = Double.NaN;
+            }
             if (!(replays > 0 && replays <= 10)) {
-              throw new IllegalArgumentException(
+              throw new LoadOptions.UsageException(
                   "--replays-per-second must be above 0 and at most 10, was " + v);
             }
           }
-          case "--attack-lines" -> lines = intIn(name, v, 1, 100_000);
-          case "--attack-line-bytes" -> lineBytes = intIn(name, v, 2, 60_000);
+          case "--attack-lines" -> lines = LoadOptions.intIn(name, v, 1, 100_000);
+          case "--attack-line-bytes" -> lineBytes = LoadOptions.intIn(name, v, 2, 60_000);
           case "--attack-text" -> {
             if (!v.equals("pathological") && !v.equals("adversarial")) {
-              throw new IllegalArgumentException(
+              throw new LoadOptions.UsageException(
                   "--attack-text must be pathological or adversarial, was " + v);
             }
             adversarial = v.equals("adversarial");
           }
-          default -> throw new IllegalArgumentException("unknown option " + name);
+          default -> throw new LoadOptions.UsageException("unknown option " + name);
         }
       }
       return new Options(
           jar, seconds, warmup, rate, attackers, replays, lines, lineBytes, adversarial);
-    }
-
-    private static int intIn(String name, String value, int min, int max) {
-      int v = Integer.parseInt(value);
-      if (v < min || v > max) {
-        throw new IllegalArgumentException(
-            name + " must be between " + min + " and " + max + ", was " + v);
-      }
-      return v;
     }
   }
 
@@ -180,7 +175,8 @@ public final class HostileFilters {
 
     /** Called on the probe's reader thread for each line received. */
     synchronized void received(long seq, String ts, String message) {
-      long latency = micros(Clock.systemUTC()) - micros(Instant.parse(ts));
+      long latency =
+          LoadTool.epochMicros(Clock.systemUTC()) - LoadTool.epochMicros(Instant.parse(ts));
       seqs.add(seq);
       Phase p = Phase.of(message);
       if (p == Phase.ALONE) {
@@ -206,7 +202,7 @@ public final class HostileFilters {
     Options options;
     try {
       options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
+    } catch (LoadOptions.UsageException e) {
       System.err.println("hostile-filters: " + e.getMessage());
       System.err.print(Options.USAGE);
       System.exit(2);
@@ -221,14 +217,6 @@ public final class HostileFilters {
       code = 2;
     }
     System.exit(code);
-  }
-
-  static long micros(Clock clock) {
-    return micros(clock.instant());
-  }
-
-  static long micros(Instant t) {
-    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
   private static void log(String message) {

@@ -149,7 +149,7 @@ record LoadOptions(
         scrapeInterval);
   }
 
-  private static int intIn(String name, String value, int min, int max) throws UsageException {
+  static int intIn(String name, String value, int min, int max) throws UsageException {
     int v;
     try {
       v = Integer.parseInt(value.replace("_", ""));

@@ -100,8 +100,12 @@ public final class LoadTool {
 
   /** Microseconds since the epoch, from {@code clock}. */
   static long epochMicros(Clock clock) {
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    return epochMicros(clock.instant());
+  }
+
+  /** Microseconds since the epoch of {@code t}. */
+  static long epochMicros(Instant t) {
+    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
   /** This process's limit of open files, or -1 if the platform does not say. */
