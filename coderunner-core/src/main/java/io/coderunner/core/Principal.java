@@ -14,6 +14,9 @@ public record Principal(String id, String username, Set<String> roles) {
   /** The role that may see and manage every deployment. */
   public static final String ADMIN = "admin";
 
+  /** The role that may create deployments and run and change its own. */
+  public static final String DEPLOYER = "deployer";
+
   public Principal {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(username, "username");

@@ -2,23 +2,33 @@ package io.coderunner.core.auth;
 
 import io.coderunner.core.AccessDeniedException;
 import io.coderunner.core.Deployment;
+import io.coderunner.core.PermissionDeniedException;
 import io.coderunner.core.Principal;
 
 /**
- * Decides which principal may see or change which deployment. Every path (REST, WebSocket
- * subscribe, history, stats) asks the same policy, so isolation holds everywhere or nowhere.
+ * Decides which principal may create deployments and see or change which deployment. Every path
+ * (REST, WebSocket subscribe, Server-Sent Events, history, stats, and a host calling {@link
+ * io.coderunner.core.deploy.DeploymentService} directly) asks the same policy, so isolation holds
+ * everywhere or nowhere.
  *
- * <p>Use {@link #ownerOrAdmin()}: the owner of a deployment, or a principal with role {@value
- * Principal#ADMIN}, may read and manage it. Implementations must be thread-safe and fast: they are
- * asked on every request and every subscribe, and must not do I/O.
+ * <p>Use {@link #ownerOrAdmin()}: a principal with role {@value Principal#DEPLOYER} may create
+ * deployments and manage its own, anyone may read its own, and a principal with role {@value
+ * Principal#ADMIN} may read and manage every one. Implementations must be thread-safe and fast:
+ * they are asked on every request and every subscribe, and must not do I/O.
  */
 public interface AccessPolicy {
 
   /** Whether {@code principal} may see {@code deployment}: its details, log, history and stats. */
   boolean canRead(Principal principal, Deployment deployment);
 
-  /** Whether {@code principal} may change {@code deployment}: replace, delete, start, stop. */
+  /**
+   * Whether {@code principal} may change {@code deployment}: replace, delete, start, stop, restart
+   * and append lines to its log.
+   */
   boolean canManage(Principal principal, Deployment deployment);
+
+  /** Whether {@code principal} may create deployments. */
+  boolean canDeploy(Principal principal);
 
   /** Whether {@code principal} may list and read every deployment, not only its own. */
   boolean canReadAll(Principal principal);
@@ -38,18 +48,37 @@ public interface AccessPolicy {
   /**
    * Returns normally if {@code principal} may manage {@code deployment}.
    *
-   * @throws AccessDeniedException otherwise; its message names the deployment, not its owner
+   * @throws AccessDeniedException if it may not even read it (so that REST answers as if it did not
+   *     exist); its message names the deployment, not its owner
+   * @throws PermissionDeniedException if it may read but not change it
    */
   default void requireManage(Principal principal, Deployment deployment) {
     if (!canManage(principal, deployment)) {
-      throw new AccessDeniedException(
-          deployment.id(), "not allowed to manage deployment " + deployment.id());
+      if (!canRead(principal, deployment)) {
+        throw new AccessDeniedException(
+            deployment.id(), "not allowed to manage deployment " + deployment.id());
+      }
+      throw new PermissionDeniedException(
+          "not allowed to change deployment " + deployment.id() + ": needs role deployer or admin");
     }
   }
 
   /**
-   * The policy CodeRunner uses everywhere: the owner or a principal with role {@value
-   * Principal#ADMIN} may read and manage a deployment; only an admin may read all. Stateless and
+   * Returns normally if {@code principal} may create deployments.
+   *
+   * @throws PermissionDeniedException otherwise
+   */
+  default void requireDeploy(Principal principal) {
+    if (!canDeploy(principal)) {
+      throw new PermissionDeniedException(
+          "not allowed to create deployments: needs role deployer or admin");
+    }
+  }
+
+  /**
+   * The policy CodeRunner uses everywhere: the owner may read a deployment, and manage it if it has
+   * role {@value Principal#DEPLOYER}; a principal with role {@value Principal#ADMIN} may read and
+   * manage every deployment and list all; only a deployer or an admin may create one. Stateless and
    * shared.
    */
   static AccessPolicy ownerOrAdmin() {

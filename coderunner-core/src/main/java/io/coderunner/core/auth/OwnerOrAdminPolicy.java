@@ -14,7 +14,13 @@ enum OwnerOrAdminPolicy implements AccessPolicy {
 
   @Override
   public boolean canManage(Principal principal, Deployment deployment) {
-    return principal.isAdmin() || deployment.isOwnedBy(principal);
+    return principal.isAdmin()
+        || (deployment.isOwnedBy(principal) && principal.hasRole(Principal.DEPLOYER));
+  }
+
+  @Override
+  public boolean canDeploy(Principal principal) {
+    return principal.isAdmin() || principal.hasRole(Principal.DEPLOYER);
   }
 
   @Override

@@ -11,8 +11,10 @@ import io.coderunner.core.log.LogStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -20,9 +22,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The deployment lifecycle: create, read, replace, delete, start, stop and restart, each checked
- * against the {@link AccessPolicy}. Every status change is stored and appended to the deployment's
- * log as a {@code system} line, in one step per deployment, so its order against the output is
- * exact.
+ * against the {@link AccessPolicy} (so a host calling it directly gets the same checks as REST) and
+ * held to the {@link DeploymentLimits}. Every status change is stored and appended to the
+ * deployment's log as a {@code system} line, in one step per deployment, so its order against the
+ * output is exact.
+ *
+ * <p>It keeps no state for a deployment that does not exist: an action on an unknown id is refused
+ * after one lookup, whatever the id.
  *
  * <p>Create one per application and share it; it is thread-safe and starts no threads (the runner
  * reports on its own). {@link #close()} stops every running process through the runner.
@@ -36,7 +42,23 @@ public final class DeploymentService implements AutoCloseable {
   private final AccessPolicy policy;
   private final Clock clock;
   private final Duration stopGrace;
-  private final ConcurrentHashMap<DeploymentId, Object> locks = new ConcurrentHashMap<>();
+  private final DeploymentLimits limits;
+
+  /**
+   * Each deployment's changes are serialized on one of these, chosen by its id: a fixed set, so
+   * that no id, known or not, adds state. Nothing holds two of them at once.
+   */
+  private final Object[] locks = new Object[LOCK_STRIPES];
+
+  private static final int LOCK_STRIPES = 256;
+
+  /** Deployments per owner, counted from the store the first time an owner creates one. */
+  private final ConcurrentHashMap<String, Integer> owned = new ConcurrentHashMap<>();
+
+  /** Processes running (or starting) per owner, and in all. */
+  private final ConcurrentHashMap<String, Integer> runningByOwner = new ConcurrentHashMap<>();
+
+  private final AtomicInteger running = new AtomicInteger();
 
   /** Deployments whose process should start again once it has exited (a restart). */
   private final ConcurrentHashMap<DeploymentId, Boolean> restartOnExit = new ConcurrentHashMap<>();
@@ -58,17 +80,22 @@ public final class DeploymentService implements AutoCloseable {
       DeploymentRunner runner,
       AccessPolicy policy,
       Clock clock,
-      Duration stopGrace) {
+      Duration stopGrace,
+      DeploymentLimits limits) {
     this.store = store;
     this.logs = logs;
     this.runner = runner;
     this.policy = policy;
     this.clock = clock;
     this.stopGrace = stopGrace;
+    this.limits = limits;
+    for (int i = 0; i < locks.length; i++) {
+      locks[i] = new Object();
+    }
   }
 
   /**
-   * A service over these parts.
+   * A service over these parts, with {@link DeploymentLimits#defaults()}.
    *
    * @param stopGrace how long a stopped process gets between SIGTERM and SIGKILL
    */
@@ -79,6 +106,23 @@ public final class DeploymentService implements AutoCloseable {
       AccessPolicy policy,
       Clock clock,
       Duration stopGrace) {
+    return create(store, logs, runner, policy, clock, stopGrace, DeploymentLimits.defaults());
+  }
+
+  /**
+   * A service over these parts.
+   *
+   * @param stopGrace how long a stopped process gets between SIGTERM and SIGKILL
+   * @param limits what one owner, and everyone together, may hold
+   */
+  public static DeploymentService create(
+      DeploymentStore store,
+      LogStore logs,
+      DeploymentRunner runner,
+      AccessPolicy policy,
+      Clock clock,
+      Duration stopGrace,
+      DeploymentLimits limits) {
     Objects.requireNonNull(stopGrace, "stopGrace");
     if (stopGrace.isNegative() || stopGrace.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException(
@@ -90,7 +134,13 @@ public final class DeploymentService implements AutoCloseable {
         Objects.requireNonNull(runner, "runner"),
         Objects.requireNonNull(policy, "policy"),
         Objects.requireNonNull(clock, "clock"),
-        stopGrace);
+        stopGrace,
+        Objects.requireNonNull(limits, "limits"));
+  }
+
+  /** The limits the service holds owners to. */
+  public DeploymentLimits limits() {
+    return limits;
   }
 
   /** The store behind the service (also a {@link io.coderunner.core.DeploymentLookup}). */
@@ -98,8 +148,27 @@ public final class DeploymentService implements AutoCloseable {
     return store;
   }
 
-  /** Creates a deployment owned by {@code owner}, with its log. */
+  /**
+   * Creates a deployment owned by {@code owner}, with its log.
+   *
+   * @throws io.coderunner.core.PermissionDeniedException if the policy does not let {@code owner}
+   *     create deployments
+   * @throws InvalidSpecException if {@code spec} breaks the limits on command and environment
+   * @throws LimitExceededException if {@code owner} has as many deployments as it may
+   */
   public Deployment create(Principal owner, DeploymentSpec spec) {
+    policy.requireDeploy(owner);
+    checkSpec(spec);
+    reserveDeployment(owner.id());
+    try {
+      return insert(owner, spec);
+    } catch (RuntimeException e) {
+      releaseDeployment(owner.id());
+      throw e;
+    }
+  }
+
+  private Deployment insert(Principal owner, DeploymentSpec spec) {
     Instant now = clock.instant();
     Deployment d =
         new Deployment(
@@ -140,6 +209,7 @@ public final class DeploymentService implements AutoCloseable {
    * Replaces name, command, environment and working directory.
    *
    * @throws InvalidTransitionException while a process may be running
+   * @throws InvalidSpecException if {@code spec} breaks the limits on command and environment
    */
   public Deployment replace(Principal principal, DeploymentId id, DeploymentSpec spec) {
     synchronized (lock(id)) {
@@ -148,6 +218,7 @@ public final class DeploymentService implements AutoCloseable {
       if (d.status().isActive()) {
         throw new InvalidTransitionException(id, d.status(), "replace");
       }
+      checkSpec(spec);
       Instant now = clock.instant();
       return store
           .update(
@@ -179,24 +250,26 @@ public final class DeploymentService implements AutoCloseable {
       if (d.status().isActive()) {
         throw new InvalidTransitionException(id, d.status(), "delete");
       }
-      store.delete(id);
+      if (store.delete(id)) {
+        releaseDeployment(d.ownerId());
+      }
       logs.delete(id);
       restartOnExit.remove(id);
       current.remove(id);
     }
-    locks.remove(id);
   }
 
   /**
    * Starts the deployment's command; its output goes to its log.
    *
    * @throws InvalidTransitionException unless it is created, stopped or failed
+   * @throws LimitExceededException if its owner, or the service, runs as many processes as it may
    */
   public Deployment start(Principal principal, DeploymentId id) {
     synchronized (lock(id)) {
       Deployment d = find(id);
       policy.requireManage(principal, d);
-      return launch(d, "start");
+      return launch(d, "start", null);
     }
   }
 
@@ -232,7 +305,7 @@ public final class DeploymentService implements AutoCloseable {
         runner.stop(id, stopGrace);
         return restarting;
       }
-      return launch(restarting, "restart");
+      return launch(restarting, "restart", null);
     }
   }
 
@@ -254,7 +327,63 @@ public final class DeploymentService implements AutoCloseable {
   }
 
   private Object lock(DeploymentId id) {
-    return locks.computeIfAbsent(id, k -> new Object());
+    return locks[Math.floorMod(id.hashCode(), locks.length)];
+  }
+
+  private void checkSpec(DeploymentSpec spec) {
+    List<InvalidSpecException.Violation> violations = limits.check(spec);
+    if (!violations.isEmpty()) {
+      throw new InvalidSpecException(violations);
+    }
+  }
+
+  private void reserveDeployment(String ownerId) {
+    var unused =
+        owned.compute(
+            ownerId,
+            (k, n) -> {
+              long have = n != null ? n : store.countOwnedBy(k);
+              if (have >= limits.maxDeploymentsPerOwner()) {
+                throw new LimitExceededException(
+                    "an owner may have at most "
+                        + limits.maxDeploymentsPerOwner()
+                        + " deployments; delete one first");
+              }
+              return (int) have + 1;
+            });
+  }
+
+  private void releaseDeployment(String ownerId) {
+    var unused = owned.computeIfPresent(ownerId, (k, n) -> n > 1 ? n - 1 : null);
+  }
+
+  /** Takes a running slot of {@code ownerId} and of the service, or throws. */
+  private void reserveRun(String ownerId) {
+    var unused =
+        runningByOwner.compute(
+            ownerId,
+            (k, n) -> {
+              int have = n == null ? 0 : n;
+              if (have >= limits.maxRunningPerOwner()) {
+                throw new LimitExceededException(
+                    "an owner may run at most "
+                        + limits.maxRunningPerOwner()
+                        + " deployments at once; stop one first");
+              }
+              if (running.incrementAndGet() > limits.maxRunning()) {
+                running.decrementAndGet();
+                throw new LimitExceededException(
+                    "the server runs at most "
+                        + limits.maxRunning()
+                        + " deployments at once; try again later");
+              }
+              return have + 1;
+            });
+  }
+
+  private void releaseRun(String ownerId) {
+    var unused = runningByOwner.computeIfPresent(ownerId, (k, n) -> n > 1 ? n - 1 : null);
+    running.decrementAndGet();
   }
 
   /** Moves to {@code next} and logs it; guarded by the deployment's lock. */
@@ -272,10 +401,25 @@ public final class DeploymentService implements AutoCloseable {
     return updated;
   }
 
-  /** Moves to starting and asks the runner to start; guarded by the deployment's lock. */
-  private Deployment launch(Deployment d, String action) {
-    Deployment starting = transition(d, DeploymentStatus.STARTING, action, "starting");
-    Listener listener = new Listener(starting.id());
+  /**
+   * Moves to starting and asks the runner to start; guarded by the deployment's lock. The new
+   * process takes over the running slot of {@code previous} (a restart), or takes a new one.
+   */
+  private Deployment launch(Deployment d, String action, @Nullable Listener previous) {
+    if (previous == null) {
+      if (!d.status().canTransitionTo(DeploymentStatus.STARTING)) {
+        throw new InvalidTransitionException(d.id(), d.status(), action);
+      }
+      reserveRun(d.ownerId());
+    }
+    Deployment starting;
+    try {
+      starting = transition(d, DeploymentStatus.STARTING, action, "starting");
+    } catch (RuntimeException e) {
+      releaseRun(d.ownerId());
+      throw e;
+    }
+    Listener listener = new Listener(starting.id(), starting.ownerId());
     current.put(starting.id(), listener);
     starts.increment();
     try {
@@ -284,6 +428,7 @@ public final class DeploymentService implements AutoCloseable {
       startFailures.increment();
       // Whatever went wrong, the deployment must not stay "starting" with no process behind it.
       current.remove(starting.id(), listener);
+      releaseRun(starting.ownerId());
       String reason =
           e instanceof RunnerException
               ? String.valueOf(e.getMessage())
@@ -301,9 +446,11 @@ public final class DeploymentService implements AutoCloseable {
   /** Status changes reported by the runner's threads. */
   private final class Listener implements RunListener {
     private final DeploymentId id;
+    private final String ownerId;
 
-    Listener(DeploymentId id) {
+    Listener(DeploymentId id, String ownerId) {
       this.id = id;
+      this.ownerId = ownerId;
     }
 
     @Override
@@ -337,8 +484,10 @@ public final class DeploymentService implements AutoCloseable {
         }
         Deployment d = store.find(id).orElse(null);
         if (d == null) {
+          releaseRun(ownerId);
           return;
         }
+        boolean relaunched = false;
         try {
           if (restartOnExit.remove(id) != null && d.status() == DeploymentStatus.RESTARTING) {
             logs.append(
@@ -348,7 +497,8 @@ public final class DeploymentService implements AutoCloseable {
                     io.coderunner.core.StreamKind.SYSTEM,
                     io.coderunner.core.LogLevel.INFO,
                     "process exited with code " + exitCode + "; restarting"));
-            launch(d, "restart");
+            relaunched = true;
+            launch(d, "restart", this);
             return;
           }
           if (d.status() == DeploymentStatus.STARTING) {
@@ -367,6 +517,10 @@ public final class DeploymentService implements AutoCloseable {
           }
         } catch (RuntimeException e) {
           log.warn("deployment {}: could not record the process exit", id, e);
+        } finally {
+          if (!relaunched) {
+            releaseRun(ownerId);
+          }
         }
       }
     }

@@ -41,4 +41,16 @@ public interface DeploymentStore extends DeploymentLookup {
 
   /** Removes a deployment; whether it existed. */
   boolean delete(DeploymentId id);
+
+  /** How many deployments {@code ownerId} has. The default pages through {@link #list}. */
+  default long countOwnedBy(String ownerId) {
+    long n = 0;
+    String cursor = null;
+    do {
+      DeploymentPage page = list(ownerId, 1000, cursor);
+      n += page.items().size();
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return n;
+  }
 }

@@ -182,7 +182,7 @@ public final class Follower implements AutoCloseable {
     if (o.reset()) {
       return ResumeOutcome.RESET;
     }
-    return after.after() + 1 < o.firstAvailable() ? ResumeOutcome.GAP : ResumeOutcome.CONTINUED;
+    return after.next() < o.firstAvailable() ? ResumeOutcome.GAP : ResumeOutcome.CONTINUED;
   }
 
   /**

@@ -19,6 +19,11 @@ public sealed interface StartPosition {
         throw new IllegalArgumentException("after must be >= 0, was " + after);
       }
     }
+
+    /** The first seq this start wants: {@link StartPosition#seqAfter(long)} of {@code after}. */
+    public long next() {
+      return seqAfter(after);
+    }
   }
 
   /**
@@ -40,6 +45,15 @@ public sealed interface StartPosition {
 
   /** Only lines appended after the cursor opens. */
   record Live() implements StartPosition {}
+
+  /**
+   * The seq that follows {@code after}: {@code after + 1}, except that {@link Long#MAX_VALUE} stays
+   * {@link Long#MAX_VALUE} instead of wrapping to a negative number. No log reaches that seq, so a
+   * reader asking for what follows it simply waits.
+   */
+  static long seqAfter(long after) {
+    return after == Long.MAX_VALUE ? Long.MAX_VALUE : after + 1;
+  }
 
   static StartPosition after(long after) {
     return new After(after, null);

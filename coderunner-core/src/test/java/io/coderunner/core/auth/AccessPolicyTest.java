@@ -8,6 +8,7 @@ import io.coderunner.core.AccessDeniedException;
 import io.coderunner.core.Deployment;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentStatus;
+import io.coderunner.core.PermissionDeniedException;
 import io.coderunner.core.Principal;
 import java.time.Instant;
 import java.util.List;
@@ -44,11 +45,27 @@ class AccessPolicyTest {
   }
 
   @Test
-  void ownerWithoutRolesStillMayReadAndManageItsDeployment() {
-    Principal bareOwner = new Principal("owner-7", "olivia", Set.of());
+  void ownerWithoutTheDeployerRoleMayReadButNotChangeItsDeploymentNorCreateOne() {
+    Principal bareOwner = new Principal("owner-7", "olivia", Set.of("viewer"));
 
     assertThat(policy.canRead(bareOwner, DEPLOYMENT)).isTrue();
-    assertThat(policy.canManage(bareOwner, DEPLOYMENT)).isTrue();
+    assertThat(policy.canManage(bareOwner, DEPLOYMENT)).isFalse();
+    assertThat(policy.canDeploy(bareOwner)).isFalse();
+    assertThatThrownBy(() -> policy.requireManage(bareOwner, DEPLOYMENT))
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("deployer");
+    assertThatThrownBy(() -> policy.requireDeploy(bareOwner))
+        .isInstanceOf(PermissionDeniedException.class)
+        .hasMessageContaining("deployer");
+  }
+
+  @Test
+  void managingAnotherOwnersDeploymentIsDeniedAsIfItDidNotExist() {
+    assertThatThrownBy(() -> policy.requireManage(OTHER, DEPLOYMENT))
+        .isInstanceOf(AccessDeniedException.class);
+    assertThat(policy.canDeploy(OTHER)).isTrue();
+    assertThat(policy.canDeploy(ADMIN)).isTrue();
+    assertThat(policy.canDeploy(NO_ROLES)).isFalse();
   }
 
   @Test

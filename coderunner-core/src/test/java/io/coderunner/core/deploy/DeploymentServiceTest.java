@@ -355,9 +355,10 @@ class DeploymentServiceTest {
     assertThat(status(d.id())).isEqualTo(DeploymentStatus.FAILED);
   }
 
-  /** A runner whose processes are driven by hand; none is ever running. */
+  /** A runner whose processes are driven by hand; running from start until a test says not. */
   private static final class ScriptedRunner implements DeploymentRunner {
     final List<RunListener> listeners = new ArrayList<>();
+    final Set<DeploymentId> live = new java.util.HashSet<>();
 
     @Override
     public void start(Deployment deployment, RunListener listener) {
@@ -369,7 +370,7 @@ class DeploymentServiceTest {
 
     @Override
     public boolean isRunning(DeploymentId id) {
-      return false;
+      return live.contains(id);
     }
 
     @Override
@@ -393,5 +394,129 @@ class DeploymentServiceTest {
     listener.exited(0, false);
 
     assertThat(logs.info(d.id())).isEmpty();
+  }
+
+  private DeploymentService limited(ScriptedRunner scripted, DeploymentLimits limits) {
+    return DeploymentService.create(
+        store,
+        logs,
+        scripted,
+        AccessPolicy.ownerOrAdmin(),
+        Clock.systemUTC(),
+        Duration.ZERO,
+        limits);
+  }
+
+  @Test
+  void anOwnerMayHaveOnlySoManyDeploymentsAndOthersAreUnaffected() {
+    DeploymentService svc =
+        limited(new ScriptedRunner(), DeploymentLimits.builder().maxDeploymentsPerOwner(2).build());
+    Deployment first = svc.create(ALICE, spec("true"));
+    svc.create(ALICE, spec("true"));
+
+    assertThatThrownBy(() -> svc.create(ALICE, spec("true")))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("at most 2 deployments");
+    assertThat(svc.list(ALICE, 10, null).items()).hasSize(2);
+    svc.create(BOB, spec("true"));
+    svc.create(BOB, spec("true"));
+    svc.delete(ALICE, first.id());
+    svc.create(ALICE, spec("true"));
+    assertThat(svc.list(ALICE, 10, null).items()).hasSize(2);
+  }
+
+  @Test
+  void processesRunningArePerOwnerAndInAllAndAnExitOrARestartHandsTheSlotOn() {
+    ScriptedRunner scripted = new ScriptedRunner();
+    DeploymentService svc =
+        limited(scripted, DeploymentLimits.builder().maxRunningPerOwner(1).maxRunning(2).build());
+    Principal carol = new Principal("u-carol", "carol", Set.of("deployer"));
+    Deployment a1 = svc.create(ALICE, spec("true"));
+    Deployment a2 = svc.create(ALICE, spec("true"));
+    Deployment b1 = svc.create(BOB, spec("true"));
+    Deployment c1 = svc.create(carol, spec("true"));
+
+    svc.start(ALICE, a1.id());
+    scripted.live.add(a1.id());
+    assertThatThrownBy(() -> svc.start(ALICE, a2.id()))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("at most 1 deployments at once");
+    assertThat(status(a2.id())).isEqualTo(DeploymentStatus.CREATED);
+    assertThat(log(a2.id())).containsExactly("system [created] deployment created by alice");
+    svc.start(BOB, b1.id());
+    assertThatThrownBy(() -> svc.start(carol, c1.id()))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessageContaining("the server runs at most 2");
+
+    // A restart of a running process keeps its slot: the new process takes it over.
+    scripted.listeners.get(0).started(1);
+    svc.restart(ALICE, a1.id());
+    scripted.listeners.get(0).exited(0, true);
+    assertThat(scripted.listeners).hasSize(3);
+    assertThat(status(a1.id())).isEqualTo(DeploymentStatus.STARTING);
+    assertThatThrownBy(() -> svc.start(ALICE, a2.id())).isInstanceOf(LimitExceededException.class);
+
+    // An exit gives it back.
+    scripted.listeners.get(2).exited(0, false);
+    svc.start(ALICE, a2.id());
+    scripted.listeners.get(1).exited(0, false);
+    svc.start(carol, c1.id());
+    assertThat(status(c1.id())).isEqualTo(DeploymentStatus.STARTING);
+  }
+
+  @Test
+  void aCommandOrEnvironmentPastItsLimitIsRefusedNamingTheField() {
+    DeploymentService svc =
+        limited(
+            new ScriptedRunner(),
+            DeploymentLimits.builder()
+                .maxCommandArgs(3)
+                .maxCommandBytes(20)
+                .maxEnvVariables(2)
+                .maxEnvBytes(10)
+                .build());
+    DeploymentSpec manyArgs =
+        new DeploymentSpec("a", List.of("sh", "-c", "x", "y"), Map.of(), null);
+    DeploymentSpec longArgs =
+        new DeploymentSpec(
+            "a", List.of("sh", "-c", "x".repeat(20)), Map.of("K", "é".repeat(5)), null);
+    DeploymentSpec manyVars =
+        new DeploymentSpec("a", List.of("sh"), Map.of("A", "1", "B", "2", "C", "3"), null);
+
+    assertThatThrownBy(() -> svc.create(ALICE, manyArgs))
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e ->
+                assertThat(e.violations())
+                    .containsExactly(
+                        new InvalidSpecException.Violation(
+                            "command", "must have at most 3 elements")));
+    assertThatThrownBy(() -> svc.create(ALICE, longArgs))
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e ->
+                assertThat(e.violations())
+                    .extracting(InvalidSpecException.Violation::field)
+                    .containsExactly("command", "env"));
+    assertThatThrownBy(() -> svc.create(ALICE, manyVars))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("env must have at most 2 variables");
+    Deployment ok = svc.create(ALICE, spec("x"));
+    assertThatThrownBy(() -> svc.replace(ALICE, ok.id(), manyArgs))
+        .isInstanceOf(InvalidSpecException.class);
+    assertThat(svc.list(ALICE, 10, null).items()).containsExactly(ok);
+  }
+
+  @Test
+  void aPrincipalWithoutTheDeployerRoleMayNotCreateOrChangeEvenItsOwn() {
+    Principal viewer = new Principal("u-alice", "alice", Set.of("viewer"));
+    Deployment d = create("true");
+
+    assertThatThrownBy(() -> service.create(viewer, spec("true")))
+        .isInstanceOf(io.coderunner.core.PermissionDeniedException.class);
+    assertThatThrownBy(() -> service.start(viewer, d.id()))
+        .isInstanceOf(io.coderunner.core.PermissionDeniedException.class);
+    assertThat(service.get(viewer, d.id())).isEqualTo(d);
+    assertThat(status(d.id())).isEqualTo(DeploymentStatus.CREATED);
   }
 }

@@ -76,6 +76,27 @@ class LogCursorTest {
   }
 
   @Test
+  void aPositionAtTheTopOfTheRangeWaitsInsteadOfWrapping() {
+    store.create(APP);
+    append(3);
+    for (long after : new long[] {Long.MAX_VALUE - 1, Long.MAX_VALUE}) {
+      LogCursor cursor = subscribe(StartPosition.after(after));
+      assertThat(cursor.opening().next()).isEqualTo(Long.MAX_VALUE);
+      assertThat(cursor.lag().lines()).isZero();
+      recorder.drain(cursor);
+      cursor.close();
+    }
+    append(1);
+    LogPage page = store.read(APP, Long.MAX_VALUE, 10, LogFilter.all());
+
+    assertThat(recorder.events).isEmpty();
+    assertThat(page.lines()).isEmpty();
+    assertThat(page.lost()).isZero();
+    assertThat(page.next()).isEqualTo(Long.MAX_VALUE);
+    assertThat(StartPosition.seqAfter(41)).isEqualTo(42);
+  }
+
+  @Test
   void tailStartsWithTheLastLines() {
     store.create(APP);
     append(10);

@@ -43,9 +43,6 @@ import java.util.function.Supplier;
 
 /** Registers every route of the server with its handler. */
 public final class ApiRoutes {
-  /** Roles that may create and run deployments. */
-  static final Set<String> DEPLOY_ROLES = Set.of("deployer", "admin");
-
   static final int MAX_INGEST_LINES = 1000;
 
   private final Map<String, UserAccount> users = new LinkedHashMap<>();
@@ -188,15 +185,9 @@ public final class ApiRoutes {
     return Reply.ok(out);
   }
 
-  private static void requireDeployer(Principal p) {
-    if (p.roles().stream().noneMatch(DEPLOY_ROLES::contains)) {
-      throw ApiException.forbidden("this action needs role deployer or admin");
-    }
-  }
-
   private Reply create(Call c) throws Exception {
     Principal p = c.principal();
-    requireDeployer(p);
+    policy.requireDeploy(p); // before the body is judged
     DeploymentSpec spec = Requests.deploymentSpec(c.jsonBody());
     Deployment d = deployments.create(p, spec);
     return new Reply(
@@ -211,23 +202,21 @@ public final class ApiRoutes {
 
   private Reply replace(Call c) throws Exception {
     Principal p = c.principal();
-    requireDeployer(p);
     DeploymentId id = Requests.deploymentId(c.pathParam("id"));
-    deployments.get(p, id); // 404 before the body is judged, so existence does not leak
+    // 404 (and 403) before the body is judged, so existence does not leak
+    policy.requireManage(p, deployments.get(p, id));
     DeploymentSpec spec = Requests.deploymentSpec(c.jsonBody());
     return Reply.ok(Requests.deployment(deployments.replace(p, id, spec)));
   }
 
   private Reply delete(Call c) {
     Principal p = c.principal();
-    requireDeployer(p);
     deployments.delete(p, Requests.deploymentId(c.pathParam("id")));
     return Reply.of(204, null);
   }
 
   private Reply lifecycle(Call c, String action) {
     Principal p = c.principal();
-    requireDeployer(p);
     DeploymentId id = Requests.deploymentId(c.pathParam("id"));
     Deployment d =
         switch (action) {
@@ -265,10 +254,8 @@ public final class ApiRoutes {
 
   private Reply ingest(Call c) throws Exception {
     Principal p = c.principal();
-    requireDeployer(p);
     DeploymentId id = Requests.deploymentId(c.pathParam("id"));
-    Deployment d = deployments.get(p, id);
-    policy.requireManage(p, d);
+    policy.requireManage(p, deployments.get(p, id));
     JsonNode body = c.jsonBody();
     Requests.Errors errors = new Requests.Errors();
     Requests.onlyFields(body, Set.of("lines"), "", errors);

@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.coderunner.core.AccessDeniedException;
 import io.coderunner.core.DeploymentNotFoundException;
+import io.coderunner.core.PermissionDeniedException;
 import io.coderunner.core.auth.AuthenticationException;
+import io.coderunner.core.deploy.InvalidSpecException;
 import io.coderunner.core.deploy.InvalidTransitionException;
+import io.coderunner.core.deploy.LimitExceededException;
 import io.coderunner.core.deploy.RunnerException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -117,6 +120,19 @@ public final class Http {
     if (failure instanceof AccessDeniedException denied) {
       // Another owner's deployment answers as if it did not exist, so existence does not leak.
       return ApiException.notFound("deployment not found: " + denied.deploymentId());
+    }
+    if (failure instanceof PermissionDeniedException denied) {
+      return ApiException.forbidden(String.valueOf(denied.getMessage()));
+    }
+    if (failure instanceof InvalidSpecException invalid) {
+      List<ApiException.FieldError> errors = new ArrayList<>();
+      invalid
+          .violations()
+          .forEach(v -> errors.add(new ApiException.FieldError(v.field(), v.message())));
+      return ApiException.badRequest(errors);
+    }
+    if (failure instanceof LimitExceededException limit) {
+      return new ApiException(409, "Conflict", String.valueOf(limit.getMessage()));
     }
     if (failure instanceof InvalidTransitionException it) {
       return new ApiException(409, "Conflict", String.valueOf(it.getMessage()));

@@ -103,8 +103,6 @@ public final class Requests {
       errors.add("command", "must be an array of strings");
     } else if (cmd.isEmpty()) {
       errors.add("command", "must have at least one element");
-    } else if (cmd.size() > 256) {
-      errors.add("command", "must have at most 256 elements");
     } else {
       for (int i = 0; i < cmd.size(); i++) {
         JsonNode part = cmd.get(i);

@@ -441,7 +441,7 @@ public final class LogBuffer {
     long last = lastSeq();
     Directory dir = directory;
     long first = firstSeq();
-    long from = after + 1;
+    long from = StartPosition.seqAfter(after);
     long lost = from < first ? first - from : 0;
     long seq = Math.max(from, first);
     List<LogLine> lines = new ArrayList<>(Math.min(limit, 256));
@@ -536,7 +536,7 @@ public final class LogBuffer {
         reset = true;
         position = firstSeq();
       } else {
-        position = after.after() + 1;
+        position = after.next();
       }
     } else if (start instanceof StartPosition.Tail tail) {
       position = tailStart(tail.lines(), filter);

@@ -1,0 +1,13 @@
+package io.coderunner.core;
+
+/**
+ * The principal lacks the role an action needs (creating a deployment, changing one it may only
+ * read). REST answers 403 with the message, which names the role but no other principal's data.
+ */
+public final class PermissionDeniedException extends CodeRunnerException {
+  private static final long serialVersionUID = 1L;
+
+  public PermissionDeniedException(String message) {
+    super(message);
+  }
+}
