@@ -200,6 +200,23 @@ public final class DeploymentService implements AutoCloseable {
     return d;
   }
 
+  /**
+   * The deployment, if {@code principal} may change it. A principal that may not create deployments
+   * may change none, and is told so before the id is looked up, so that every id gets the same
+   * answer.
+   *
+   * @throws io.coderunner.core.PermissionDeniedException if {@code principal} may change no
+   *     deployment, or may read this one but not change it
+   * @throws DeploymentNotFoundException if it does not exist
+   * @throws io.coderunner.core.AccessDeniedException if {@code principal} may not read it
+   */
+  public Deployment getForChange(Principal principal, DeploymentId id) {
+    policy.requireDeploy(principal);
+    Deployment d = find(id);
+    policy.requireManage(principal, d);
+    return d;
+  }
+
   /** A page of the deployments {@code principal} may read (all of them for an admin). */
   public DeploymentPage list(Principal principal, int limit, @Nullable String cursor) {
     return store.list(policy.canReadAll(principal) ? null : principal.id(), limit, cursor);
@@ -213,8 +230,7 @@ public final class DeploymentService implements AutoCloseable {
    */
   public Deployment replace(Principal principal, DeploymentId id, DeploymentSpec spec) {
     synchronized (lock(id)) {
-      Deployment d = find(id);
-      policy.requireManage(principal, d);
+      Deployment d = getForChange(principal, id);
       if (d.status().isActive()) {
         throw new InvalidTransitionException(id, d.status(), "replace");
       }
@@ -245,8 +261,7 @@ public final class DeploymentService implements AutoCloseable {
    */
   public void delete(Principal principal, DeploymentId id) {
     synchronized (lock(id)) {
-      Deployment d = find(id);
-      policy.requireManage(principal, d);
+      Deployment d = getForChange(principal, id);
       if (d.status().isActive()) {
         throw new InvalidTransitionException(id, d.status(), "delete");
       }
@@ -267,8 +282,7 @@ public final class DeploymentService implements AutoCloseable {
    */
   public Deployment start(Principal principal, DeploymentId id) {
     synchronized (lock(id)) {
-      Deployment d = find(id);
-      policy.requireManage(principal, d);
+      Deployment d = getForChange(principal, id);
       return launch(d, "start", null);
     }
   }
@@ -280,8 +294,7 @@ public final class DeploymentService implements AutoCloseable {
    */
   public Deployment stop(Principal principal, DeploymentId id) {
     synchronized (lock(id)) {
-      Deployment d = find(id);
-      policy.requireManage(principal, d);
+      Deployment d = getForChange(principal, id);
       restartOnExit.remove(id);
       Deployment stopping = transition(d, DeploymentStatus.STOPPING, "stop", "stopping");
       runner.stop(id, stopGrace);
@@ -297,8 +310,7 @@ public final class DeploymentService implements AutoCloseable {
    */
   public Deployment restart(Principal principal, DeploymentId id) {
     synchronized (lock(id)) {
-      Deployment d = find(id);
-      policy.requireManage(principal, d);
+      Deployment d = getForChange(principal, id);
       Deployment restarting = transition(d, DeploymentStatus.RESTARTING, "restart", "restarting");
       if (runner.isRunning(id)) {
         restartOnExit.put(id, Boolean.TRUE);

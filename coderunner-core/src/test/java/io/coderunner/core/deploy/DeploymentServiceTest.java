@@ -518,5 +518,8 @@ class DeploymentServiceTest {
         .isInstanceOf(io.coderunner.core.PermissionDeniedException.class);
     assertThat(service.get(viewer, d.id())).isEqualTo(d);
     assertThat(status(d.id())).isEqualTo(DeploymentStatus.CREATED);
+    // the same answer for an id that does not exist, so a viewer learns nothing from it
+    assertThatThrownBy(() -> service.delete(viewer, new DeploymentId("d-missing")))
+        .isInstanceOf(io.coderunner.core.PermissionDeniedException.class);
   }
 }

@@ -204,7 +204,7 @@ public final class ApiRoutes {
     Principal p = c.principal();
     DeploymentId id = Requests.deploymentId(c.pathParam("id"));
     // 404 (and 403) before the body is judged, so existence does not leak
-    policy.requireManage(p, deployments.get(p, id));
+    deployments.getForChange(p, id);
     DeploymentSpec spec = Requests.deploymentSpec(c.jsonBody());
     return Reply.ok(Requests.deployment(deployments.replace(p, id, spec)));
   }
@@ -255,7 +255,7 @@ public final class ApiRoutes {
   private Reply ingest(Call c) throws Exception {
     Principal p = c.principal();
     DeploymentId id = Requests.deploymentId(c.pathParam("id"));
-    policy.requireManage(p, deployments.get(p, id));
+    deployments.getForChange(p, id);
     JsonNode body = c.jsonBody();
     Requests.Errors errors = new Requests.Errors();
     Requests.onlyFields(body, Set.of("lines"), "", errors);
