@@ -75,4 +75,47 @@ class LocalProcessesIT {
       assertThat(t.post("/api/deployments/" + id + "/stop", ALICE, null).status()).isEqualTo(409);
     }
   }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Starts a deployment whose shell forks a sleep twice, and returns the orphan's pid. */
+  private static long startDoubleFork(TestServer t, String id, int run) {
+    assertThat(t.post("/api/deployments/" + id + "/start", ALICE, null).status()).isEqualTo(202);
+    return orphan(t, id, run);
+  }
+
+  /** The pid the {@code run}th run (from 1) of the double fork printed, once it is alive. */
+  private static long orphan(TestServer t, String id, int run) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> messages(t, id, "?q=orphan").size() == run);
+    String line = messages(t, id, "?q=orphan").get(run - 1);
+    long orphan = Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+    assertThat(alive(orphan)).isTrue();
+    return orphan;
+  }
+
+  private static final String[] DOUBLE_FORK = {
+    "sh", "-c", "(sleep 1000 >/dev/null 2>&1 & echo orphan $!); sleep 1000"
+  };
+
+  @Test
+  void stopRestartAndShutdownReachAChildThatForkedTwiceThroughItsProcessGroup() {
+    long atShutdown;
+    try (TestServer t = start()) {
+      String id = t.create(ALICE, "forks", DOUBLE_FORK);
+      long first = startDoubleFork(t, id, 1);
+      assertThat(t.post("/api/deployments/" + id + "/stop", ALICE, null).status()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(20)).until(() -> !alive(first));
+      await().atMost(Duration.ofSeconds(20)).until(() -> status(t, id).equals("stopped"));
+
+      long second = startDoubleFork(t, id, 2);
+      await().atMost(Duration.ofSeconds(20)).until(() -> status(t, id).equals("running"));
+      assertThat(t.post("/api/deployments/" + id + "/restart", ALICE, null).status())
+          .isEqualTo(202);
+      await().atMost(Duration.ofSeconds(20)).until(() -> !alive(second));
+      atShutdown = orphan(t, id, 3);
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> !alive(atShutdown));
+  }
 }

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +51,16 @@ import org.slf4j.LoggerFactory;
  * background that the runner has seen is killed; output that arrives more than {@value
  * #DRAIN_SECONDS} s after the end (from a background process the runner never saw) is not reported.
  *
- * <p>{@link #stop} sends SIGTERM to the process's tree (descendants first) and SIGKILL to what
- * remains after the grace. {@link #close()} stops every process with {@link
- * LocalRunnerConfig#stopGrace()}, waits for them (bounded) and stops the scheduler; it is
- * idempotent, and {@link #start} afterwards throws {@link IllegalStateException}.
+ * <p>With {@link LocalRunnerConfig#processGroups()} (the default) each process starts through
+ * {@code setsid} in a session and process group of its own (its id is the process's pid), and every
+ * signal goes to the whole group as well as to the descendants the runner saw: a child that forked
+ * twice and was re-parented to init is still in the group. When the process ends, what is left of
+ * its group is killed.
+ *
+ * <p>{@link #stop} sends SIGTERM to the process's group and tree and SIGKILL to what remains after
+ * the grace. {@link #close()} stops every process with {@link LocalRunnerConfig#stopGrace()}, waits
+ * for them (bounded) and stops the scheduler; it is idempotent, and {@link #start} afterwards
+ * throws {@link IllegalStateException}.
  */
 public final class LocalProcessRunner implements DeploymentRunner {
   private static final Logger log = LoggerFactory.getLogger(LocalProcessRunner.class);
@@ -64,6 +72,15 @@ public final class LocalProcessRunner implements DeploymentRunner {
   private static final long TRACK_MILLIS = 100;
 
   private static final int READ_CHUNK_BYTES = 8192;
+
+  private static final Optional<Path> SETSID =
+      Stream.of("/usr/bin/setsid", "/bin/setsid")
+          .map(Path::of)
+          .filter(Files::isExecutable)
+          .findFirst();
+
+  static final String SETSID_MISSING =
+      "setsid (util-linux) not found in /usr/bin or /bin; install it or turn processGroups off";
 
   private final LocalRunnerConfig config;
   private final ScheduledThreadPoolExecutor killer;
@@ -108,6 +125,11 @@ public final class LocalProcessRunner implements DeploymentRunner {
     Map<String, String> base = baseEnvironment();
     List<String> command = new ArrayList<>(deployment.command());
     command.set(0, executable(command.get(0), base.get("PATH")));
+    if (config.processGroups()) {
+      // The JVM's child is never a group leader, so setsid makes the session in place and execs:
+      // the process keeps its pid, which is then its group's id too.
+      command.add(0, SETSID.orElseThrow(() -> new RunnerException(SETSID_MISSING)).toString());
+    }
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir(deployment));
     Map<String, String> env = builder.environment();
     env.clear();
@@ -210,12 +232,17 @@ public final class LocalProcessRunner implements DeploymentRunner {
     if (!config.allowedCommands().contains(name)) {
       throw new RunnerException("command not allowed: " + name);
     }
-    if (name.startsWith("/")) {
-      return name;
+    Path file =
+        name.startsWith("/")
+            ? Path.of(name)
+            : Executables.findOnPath(name, path)
+                .orElseThrow(
+                    () -> new RunnerException("command not found on the runner's PATH: " + name));
+    // Checked here because through setsid a failed exec would only show as an exit code.
+    if (!Files.isRegularFile(file) || !Files.isExecutable(file)) {
+      throw new RunnerException("could not start " + name + ": not an executable file");
     }
-    return Executables.findOnPath(name, path)
-        .map(Path::toString)
-        .orElseThrow(() -> new RunnerException("command not found on the runner's PATH: " + name));
+    return file.toString();
   }
 
   private @Nullable File workingDir(Deployment deployment) {
@@ -369,6 +396,7 @@ public final class LocalProcessRunner implements DeploymentRunner {
     /** SIGTERM to the tree now, SIGKILL to what remains after {@code grace}. */
     void stop(Duration grace) {
       stopRequested = true;
+      signalGroup("TERM");
       for (ProcessHandle handle : tree()) {
         handle.destroy();
       }
@@ -392,6 +420,7 @@ public final class LocalProcessRunner implements DeploymentRunner {
     /** SIGKILL to the process and every descendant known. */
     void kill() {
       List<ProcessHandle> tree = tree();
+      signalGroup("KILL");
       process.destroyForcibly();
       for (ProcessHandle handle : tree) {
         handle.destroyForcibly();
@@ -408,7 +437,33 @@ public final class LocalProcessRunner implements DeploymentRunner {
       return alive;
     }
 
+    /**
+     * Sends {@code signal} to the process's group, if it has one. The group's id is the pid, so no
+     * other group can be hit: before {@code setsid} ran there is no such group and the signal goes
+     * nowhere. {@code kill} is the shell's own, so nothing beyond {@code /bin/sh} is needed.
+     */
+    private void signalGroup(String signal) {
+      if (!config.processGroups()) {
+        return;
+      }
+      try {
+        Process kill =
+            new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " -- -" + process.pid())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+          kill.destroyForcibly();
+        }
+      } catch (IOException e) {
+        log.warn("deployment {}: could not signal its process group: {}", id, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
     private void killLeftovers() {
+      signalGroup("KILL");
       for (ProcessHandle handle : tree()) {
         handle.destroyForcibly();
       }

@@ -28,6 +28,12 @@ import org.jspecify.annotations.Nullable;
  * #inheritedVariables()} (default {@code PATH}, {@code HOME}, {@code LANG}) that the JVM's own
  * environment has, then {@link #baseEnvironment()}, then the deployment's {@code env}; a later
  * source wins. Nothing else of the host's environment (credentials, tokens) reaches a deployment.
+ *
+ * <p><b>Process groups.</b> With {@link #processGroups()} (the default) each process starts through
+ * {@code setsid} (util-linux) in a session and process group of its own, whose id is its pid, and
+ * stopping it signals the whole group, so a child that forked twice and was re-parented is stopped
+ * with it. Only a child that starts a session of its own escapes; contain those with cgroups (for
+ * example by running the server under {@code systemd-run --scope}).
  */
 public final class LocalRunnerConfig {
   /** Largest accepted {@link #stopGrace()}. */
@@ -47,6 +53,7 @@ public final class LocalRunnerConfig {
   private final Set<String> inheritedVariables;
   private final Map<String, String> baseEnvironment;
   private final @Nullable Path defaultWorkingDir;
+  private final boolean processGroups;
 
   private LocalRunnerConfig(Builder b) {
     this.allowedCommands = Set.copyOf(b.allowedCommands);
@@ -55,6 +62,7 @@ public final class LocalRunnerConfig {
     this.inheritedVariables = Set.copyOf(b.inheritedVariables);
     this.baseEnvironment = Map.copyOf(b.baseEnvironment);
     this.defaultWorkingDir = b.defaultWorkingDir;
+    this.processGroups = b.processGroups;
   }
 
   /**
@@ -103,6 +111,11 @@ public final class LocalRunnerConfig {
     return defaultWorkingDir;
   }
 
+  /** Whether each process runs in a process group of its own that stop signals whole. */
+  public boolean processGroups() {
+    return processGroups;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof LocalRunnerConfig that
@@ -111,7 +124,8 @@ public final class LocalRunnerConfig {
         && maxLineBytes == that.maxLineBytes
         && inheritedVariables.equals(that.inheritedVariables)
         && baseEnvironment.equals(that.baseEnvironment)
-        && Objects.equals(defaultWorkingDir, that.defaultWorkingDir);
+        && Objects.equals(defaultWorkingDir, that.defaultWorkingDir)
+        && processGroups == that.processGroups;
   }
 
   @Override
@@ -122,7 +136,8 @@ public final class LocalRunnerConfig {
         maxLineBytes,
         inheritedVariables,
         baseEnvironment,
-        defaultWorkingDir);
+        defaultWorkingDir,
+        processGroups);
   }
 
   /** Names the settings; values of the base environment are left out, as they may be secret. */
@@ -140,6 +155,8 @@ public final class LocalRunnerConfig {
         + baseEnvironment.keySet()
         + ", defaultWorkingDir="
         + defaultWorkingDir
+        + ", processGroups="
+        + processGroups
         + '}';
   }
 
@@ -151,6 +168,7 @@ public final class LocalRunnerConfig {
     private Set<String> inheritedVariables = Set.of("PATH", "HOME", "LANG");
     private Map<String, String> baseEnvironment = Map.of();
     private @Nullable Path defaultWorkingDir;
+    private boolean processGroups = true;
 
     private Builder() {}
 
@@ -161,6 +179,7 @@ public final class LocalRunnerConfig {
       this.inheritedVariables = c.inheritedVariables;
       this.baseEnvironment = c.baseEnvironment;
       this.defaultWorkingDir = c.defaultWorkingDir;
+      this.processGroups = c.processGroups;
     }
 
     /**
@@ -254,6 +273,16 @@ public final class LocalRunnerConfig {
      */
     public Builder defaultWorkingDir(@Nullable Path dir) {
       this.defaultWorkingDir = dir;
+      return this;
+    }
+
+    /**
+     * Whether each process starts through {@code setsid} in a process group of its own, which stop
+     * signals whole. Default true; needs {@code setsid} in {@code /usr/bin} or {@code /bin}. Off,
+     * stop reaches the process and the descendants the runner saw while it ran.
+     */
+    public Builder processGroups(boolean processGroups) {
+      this.processGroups = processGroups;
       return this;
     }
 

@@ -230,6 +230,67 @@ class LocalProcessRunnerTest {
     await().atMost(WAIT).until(() -> !alive(child));
   }
 
+  /** The process group of a live process, from {@code /proc/<pid>/stat}. */
+  private static long processGroup(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // pid (comm) state ppid pgrp ...; comm may hold spaces, so count from its closing paren.
+    String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+    return Long.parseLong(after[2]);
+  }
+
+  /** A child that forks twice: the subshell exits at once and the sleep is re-parented to init. */
+  private static final String DOUBLE_FORK = "(sleep 1000 >/dev/null 2>&1 & echo $!); echo ready; ";
+
+  @Test
+  void aDoubleForkedChildIsStoppedWithItsProcessGroup() throws Exception {
+    Deployment d = shell(DOUBLE_FORK + "sleep 30");
+    RecordingListener listener = run(d);
+    long pid = listener.pid.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> listener.messages().contains("ready"));
+    long orphan = Long.parseLong(listener.messages().get(0));
+    assertThat(alive(orphan)).isTrue();
+    assertThat(ProcessHandle.of(pid).orElseThrow().descendants().map(ProcessHandle::pid))
+        .doesNotContain(orphan);
+    assertThat(processGroup(orphan)).isEqualTo(pid);
+
+    runner.stop(d.id(), Duration.ofSeconds(10));
+
+    assertThat(exit(listener).stopped()).isTrue();
+    await().atMost(WAIT).until(() -> !alive(orphan));
+  }
+
+  @Test
+  void aDoubleForkedChildLeftBehindIsKilledWhenTheCommandExits() throws Exception {
+    RecordingListener listener = run(shell(DOUBLE_FORK + "exit 0"));
+    assertThat(exit(listener).value()).isZero();
+
+    long orphan = Long.parseLong(listener.messages().get(0));
+    await().atMost(WAIT).until(() -> !alive(orphan));
+  }
+
+  @Test
+  void aProcessLeadsAGroupOfItsOwnOnlyWithProcessGroups() throws Exception {
+    String script = "echo ready; sleep 1000";
+    RecordingListener grouped = run(shell(script));
+    long groupedPid = grouped.pid.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> grouped.messages().contains("ready"));
+    LocalProcessRunner plain =
+        LocalProcessRunner.create(runner.config().toBuilder().processGroups(false).build());
+    try {
+      RecordingListener ungrouped = new RecordingListener();
+      plain.start(shell(script), ungrouped);
+      long ungroupedPid = ungrouped.pid.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      await().atMost(WAIT).until(() -> ungrouped.messages().contains("ready"));
+
+      assertThat(processGroup(groupedPid)).isEqualTo(groupedPid);
+      assertThat(processGroup(ungroupedPid))
+          .isNotEqualTo(ungroupedPid)
+          .isEqualTo(processGroup(ProcessHandle.current().pid()));
+    } finally {
+      plain.close();
+    }
+  }
+
   @Test
   void stopWithoutGraceKillsAtOnce() throws Exception {
     Deployment d = shell("trap '' TERM; echo ready; while :; do sleep 1; done");
