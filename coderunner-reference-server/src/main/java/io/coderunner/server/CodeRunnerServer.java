@@ -26,8 +26,10 @@ import io.coderunner.metrics.health.LogBufferIndicator;
 import io.coderunner.metrics.health.ProcessRunnerIndicator;
 import io.coderunner.server.internal.ApiException;
 import io.coderunner.server.internal.ApiRoutes;
+import io.coderunner.server.internal.ClientAddresses;
 import io.coderunner.server.internal.DemoRunner;
 import io.coderunner.server.internal.FrontHandler;
+import io.coderunner.server.internal.GuardedListener;
 import io.coderunner.server.internal.Http;
 import io.coderunner.server.internal.OpenApi;
 import io.coderunner.server.internal.Passwords;
@@ -37,12 +39,15 @@ import io.coderunner.server.internal.SseHandler;
 import io.coderunner.server.internal.TokenBuckets;
 import io.coderunner.websocket.LogBroadcaster;
 import io.coderunner.websocket.WebSocketConfig;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -94,6 +99,7 @@ public final class CodeRunnerServer implements AutoCloseable {
   private final SseHandler sse;
   private final GracefulShutdownHandler graceful;
   private final Undertow undertow;
+  private final GuardedListener listener;
   private final LogBroadcaster broadcaster;
   private final ScheduledExecutorService housekeeping;
   private final InetSocketAddress address;
@@ -137,7 +143,8 @@ public final class CodeRunnerServer implements AutoCloseable {
     InMemoryDeploymentStore store = new InMemoryDeploymentStore();
     AccessPolicy policy = AccessPolicy.ownerOrAdmin();
     this.deployments =
-        DeploymentService.create(store, logs, runner, policy, clock, config.stopGrace());
+        DeploymentService.create(
+            store, logs, runner, policy, clock, config.stopGrace(), config.deploymentLimits());
 
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meters.config().meterFilter(SystemMetrics.prometheusNaming());
@@ -161,6 +168,7 @@ public final class CodeRunnerServer implements AutoCloseable {
             jwt,
             new TokenBuckets(config.apiRequestsPerMinute(), minute, System::nanoTime, 100_000),
             config.maxBodyBytes(),
+            config.requestTimeout(),
             HttpServerMetrics.create(meters));
     BroadcasterRef ref = new BroadcasterRef();
     new ApiRoutes(
@@ -197,21 +205,46 @@ public final class CodeRunnerServer implements AutoCloseable {
         c -> RouteTable.Reply.ok(OpenApi.document()));
 
     Set<String> own = new LinkedHashSet<>();
-    HttpHandler front = new FrontHandler(routes.handler(), config.corsOrigins(), () -> own);
+    ClientAddresses clients = new ClientAddresses(config.trustedProxies());
+    HttpHandler front =
+        new FrontHandler(
+            routes.handler(),
+            config.corsOrigins(),
+            () -> own,
+            clients,
+            ConnectionQuota.perPrincipal(config.maxConnectionsPerAddress()));
     this.graceful = Handlers.gracefulShutdown(front);
-    this.undertow =
-        Undertow.builder()
-            .addHttpListener(config.port(), config.host())
-            .setHandler(graceful)
-            .build();
+    // Undertow runs the worker; the listener is ours, to cap connections per address at accept.
+    this.undertow = Undertow.builder().build();
     undertow.start();
+    try {
+      this.listener =
+          GuardedListener.open(
+              undertow.getWorker(),
+              new InetSocketAddress(config.host(), config.port()),
+              graceful,
+              config.requestTimeout(),
+              config.idleTimeout(),
+              config.maxConnectionsPerAddress(),
+              clients);
+    } catch (IOException e) {
+      undertow.stop();
+      health.close();
+      closeMeters();
+      throw new UncheckedIOException(
+          "could not listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
     try {
       Duration ioTimeout = b.healthConfig.timeout().multipliedBy(3).dividedBy(4);
       health.registerLiveness(
           ExecutorLivenessIndicator.of(
               IO_THREAD_HEALTH, undertow.getWorker().getIoThread(), ioTimeout));
       HealthMetrics.of(health).bindTo(meters);
-      this.address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+      this.address = listener.address();
+      FunctionCounter.builder(
+              "coderunner.http.connections.refused", listener, GuardedListener::refused)
+          .description("Connections closed at accept: their address had as many open as it may")
+          .register(meters);
       own.addAll(ownOrigins(config.host(), address.getPort()));
       Set<String> wsOrigins = new LinkedHashSet<>(own);
       wsOrigins.addAll(config.corsOrigins());
@@ -238,6 +271,7 @@ public final class CodeRunnerServer implements AutoCloseable {
       var unused = housekeeping.scheduleWithFixedDelay(this::evict, 1, 1, TimeUnit.SECONDS);
       this.demoDeployment = config.demo() ? startDemo() : null;
     } catch (RuntimeException e) {
+      listener.close();
       undertow.stop();
       health.close();
       closeMeters();
@@ -380,6 +414,7 @@ public final class CodeRunnerServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    listener.close();
     undertow.stop();
     housekeeping.shutdownNow();
     health.close();

@@ -1,8 +1,10 @@
 package io.coderunner.server;
 
 import io.coderunner.core.Ranges;
+import io.coderunner.core.deploy.DeploymentLimits;
 import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.RetentionConfig;
+import io.coderunner.server.internal.AddressRange;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +44,14 @@ public final class ServerConfig {
   private final int sseMaxStreamsPerPrincipal;
   private final FollowConfig follow;
   private final Duration shutdownTimeout;
+  private final Duration requestTimeout;
+  private final Duration idleTimeout;
+  private final int maxConnectionsPerAddress;
+  private final Set<String> trustedProxies;
+  private final int loginFailuresPerMinutePerAddress;
+  private final int loginFailuresPerMinutePerUser;
+  private final int maxConcurrentPasswordChecks;
+  private final DeploymentLimits deploymentLimits;
 
   private ServerConfig(Builder b) {
     this.host = b.host;
@@ -63,6 +73,14 @@ public final class ServerConfig {
     this.sseMaxStreamsPerPrincipal = b.sseMaxStreamsPerPrincipal;
     this.follow = b.follow;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.requestTimeout = b.requestTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
+    this.trustedProxies = Set.copyOf(b.trustedProxies);
+    this.loginFailuresPerMinutePerAddress = b.loginFailuresPerMinutePerAddress;
+    this.loginFailuresPerMinutePerUser = b.loginFailuresPerMinutePerUser;
+    this.maxConcurrentPasswordChecks = b.maxConcurrentPasswordChecks;
+    this.deploymentLimits = b.deploymentLimits;
   }
 
   public static Builder builder() {
@@ -119,9 +137,61 @@ public final class ServerConfig {
     return maxBodyBytes;
   }
 
-  /** Failed logins per minute allowed per client address and per username. Default 10. */
+  /** Failed logins per minute allowed per username from one client address. Default 10. */
   public int loginFailuresPerMinute() {
     return loginFailuresPerMinute;
+  }
+
+  /** Failed logins per minute allowed per client address, whatever the username. Default 30. */
+  public int loginFailuresPerMinutePerAddress() {
+    return loginFailuresPerMinutePerAddress;
+  }
+
+  /**
+   * Failed logins per minute per username from all addresses together. Past it, only an address
+   * with no recent failure for that username may still try, once. Default 100.
+   */
+  public int loginFailuresPerMinutePerUser() {
+    return loginFailuresPerMinutePerUser;
+  }
+
+  /** Password checks running at once; one more login gets 503. Default: the number of cores. */
+  public int maxConcurrentPasswordChecks() {
+    return maxConcurrentPasswordChecks;
+  }
+
+  /**
+   * How long a request's headers, and then its body, may take to arrive: headers that stop arriving
+   * close the connection, a body that does gets 408. Default 10 s.
+   */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** How long a keep-alive connection may sit idle between requests. Default 60 s. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /**
+   * Open connections allowed per client address (requests in flight, for clients behind a trusted
+   * proxy); one more is closed at once (or answered 429). Default 256.
+   */
+  public int maxConnectionsPerAddress() {
+    return maxConnectionsPerAddress;
+  }
+
+  /**
+   * Addresses or CIDR ranges of proxies whose {@code Forwarded} or {@code X-Forwarded-For} header
+   * names the client. Default none: the client is the socket's peer.
+   */
+  public Set<String> trustedProxies() {
+    return trustedProxies;
+  }
+
+  /** Deployments and processes per owner and in all, and spec sizes. */
+  public DeploymentLimits deploymentLimits() {
+    return deploymentLimits;
   }
 
   /** Authenticated API requests per minute allowed per principal. Default 1,200. */
@@ -206,6 +276,14 @@ public final class ServerConfig {
     private int sseMaxStreamsPerPrincipal = 100;
     private FollowConfig follow = FollowConfig.defaults();
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private int maxConnectionsPerAddress = 256;
+    private Set<String> trustedProxies = new LinkedHashSet<>();
+    private int loginFailuresPerMinutePerAddress = 30;
+    private int loginFailuresPerMinutePerUser = 100;
+    private int maxConcurrentPasswordChecks = Runtime.getRuntime().availableProcessors();
+    private DeploymentLimits deploymentLimits = DeploymentLimits.defaults();
 
     private Builder() {}
 
@@ -228,6 +306,14 @@ public final class ServerConfig {
       sseMaxStreamsPerPrincipal = c.sseMaxStreamsPerPrincipal;
       follow = c.follow;
       shutdownTimeout = c.shutdownTimeout;
+      requestTimeout = c.requestTimeout;
+      idleTimeout = c.idleTimeout;
+      maxConnectionsPerAddress = c.maxConnectionsPerAddress;
+      trustedProxies = new LinkedHashSet<>(c.trustedProxies);
+      loginFailuresPerMinutePerAddress = c.loginFailuresPerMinutePerAddress;
+      loginFailuresPerMinutePerUser = c.loginFailuresPerMinutePerUser;
+      maxConcurrentPasswordChecks = c.maxConcurrentPasswordChecks;
+      deploymentLimits = c.deploymentLimits;
     }
 
     /** An IP address or host name. Default {@code 127.0.0.1}. */
@@ -405,6 +491,64 @@ public final class ServerConfig {
       return this;
     }
 
+    /** Default 30; range 1 to 100,000. */
+    public Builder loginFailuresPerMinutePerAddress(int failures) {
+      this.loginFailuresPerMinutePerAddress =
+          Ranges.check("loginFailuresPerMinutePerAddress", failures, 1, 100_000);
+      return this;
+    }
+
+    /** Default 100; range 1 to 1,000,000. */
+    public Builder loginFailuresPerMinutePerUser(int failures) {
+      this.loginFailuresPerMinutePerUser =
+          Ranges.check("loginFailuresPerMinutePerUser", failures, 1, 1_000_000);
+      return this;
+    }
+
+    /** Default the number of cores; range 1 to 1,024. */
+    public Builder maxConcurrentPasswordChecks(int checks) {
+      this.maxConcurrentPasswordChecks =
+          Ranges.check("maxConcurrentPasswordChecks", checks, 1, 1024);
+      return this;
+    }
+
+    /** Default 10 s; range 100 ms to 1 h. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout =
+          Ranges.check("requestTimeout", timeout, Duration.ofMillis(100), Duration.ofHours(1));
+      return this;
+    }
+
+    /** Default 60 s; range 100 ms to 1 h. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout =
+          Ranges.check("idleTimeout", timeout, Duration.ofMillis(100), Duration.ofHours(1));
+      return this;
+    }
+
+    /** Default 256; range 1 to 1,000,000. */
+    public Builder maxConnectionsPerAddress(int connections) {
+      this.maxConnectionsPerAddress =
+          Ranges.check("maxConnectionsPerAddress", connections, 1, 1_000_000);
+      return this;
+    }
+
+    /** Replaces the trusted proxies: each an IP address or a CIDR range ({@code 10.0.0.0/8}). */
+    public Builder trustedProxies(Set<String> proxies) {
+      Set<String> checked = new LinkedHashSet<>();
+      for (String p : proxies) {
+        checked.add(AddressRange.parse(p).toString());
+      }
+      this.trustedProxies = checked;
+      return this;
+    }
+
+    /** Default {@link DeploymentLimits#defaults()}. */
+    public Builder deploymentLimits(DeploymentLimits limits) {
+      this.deploymentLimits = Objects.requireNonNull(limits, "deploymentLimits");
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(this);
     }
@@ -452,7 +596,15 @@ public final class ServerConfig {
         && sseMaxStreams == c.sseMaxStreams
         && sseMaxStreamsPerPrincipal == c.sseMaxStreamsPerPrincipal
         && follow.equals(c.follow)
-        && shutdownTimeout.equals(c.shutdownTimeout);
+        && shutdownTimeout.equals(c.shutdownTimeout)
+        && requestTimeout.equals(c.requestTimeout)
+        && idleTimeout.equals(c.idleTimeout)
+        && maxConnectionsPerAddress == c.maxConnectionsPerAddress
+        && trustedProxies.equals(c.trustedProxies)
+        && loginFailuresPerMinutePerAddress == c.loginFailuresPerMinutePerAddress
+        && loginFailuresPerMinutePerUser == c.loginFailuresPerMinutePerUser
+        && maxConcurrentPasswordChecks == c.maxConcurrentPasswordChecks
+        && deploymentLimits.equals(c.deploymentLimits);
   }
 
   @Override

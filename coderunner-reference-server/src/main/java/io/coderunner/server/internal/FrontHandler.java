@@ -1,5 +1,6 @@
 package io.coderunner.server.internal;
 
+import io.coderunner.core.follow.ConnectionQuota;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
@@ -35,15 +36,27 @@ public final class FrontHandler implements HttpHandler {
   private final HttpHandler next;
   private final Set<String> corsOrigins;
   private final Supplier<Set<String>> ownOrigins;
+  private final ClientAddresses clients;
+  private final ConnectionQuota proxied;
 
   /**
    * @param corsOrigins configured origins (lower case)
    * @param ownOrigins the server's own origins, known once it listens
+   * @param clients who a request's client is
+   * @param proxied requests in flight per client behind a trusted proxy, whose connections the
+   *     listener does not cap
    */
-  public FrontHandler(HttpHandler next, Set<String> corsOrigins, Supplier<Set<String>> ownOrigins) {
+  public FrontHandler(
+      HttpHandler next,
+      Set<String> corsOrigins,
+      Supplier<Set<String>> ownOrigins,
+      ClientAddresses clients,
+      ConnectionQuota proxied) {
     this.next = next;
     this.corsOrigins = Set.copyOf(corsOrigins);
     this.ownOrigins = ownOrigins;
+    this.clients = clients;
+    this.proxied = proxied;
   }
 
   @Override
@@ -78,6 +91,9 @@ public final class FrontHandler implements HttpHandler {
           }
         });
 
+    if (clients.viaProxy(exchange) && !admitProxied(exchange)) {
+      return;
+    }
     String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
     if (origin != null) {
       boolean allowed = isAllowed(origin);
@@ -113,6 +129,24 @@ public final class FrontHandler implements HttpHandler {
     } finally {
       MDC.remove("requestId");
     }
+  }
+
+  /** Takes a place for a proxied client's request, released when it completes, or answers 429. */
+  private boolean admitProxied(HttpServerExchange exchange) {
+    String client = clients.of(exchange);
+    if (proxied.admit(client) != ConnectionQuota.Admission.ADMITTED) {
+      Http.sendProblem(
+          exchange,
+          ApiException.tooManyRequests(
+              "too many requests in flight from " + client + "; retry when one has finished", 1));
+      return false;
+    }
+    exchange.addExchangeCompleteListener(
+        (ex, nextListener) -> {
+          proxied.release(client);
+          nextListener.proceed();
+        });
+    return true;
   }
 
   boolean isAllowed(String origin) {

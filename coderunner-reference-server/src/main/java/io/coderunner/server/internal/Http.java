@@ -19,7 +19,6 @@ import io.undertow.util.AttachmentKey;
 import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -150,41 +149,6 @@ public final class Http {
         StatusCodes.INTERNAL_SERVER_ERROR,
         "Internal Server Error",
         "the request could not be handled; quote request id " + requestId(exchange));
-  }
-
-  /**
-   * Reads the whole body, at most {@code limit} bytes, on a worker thread.
-   *
-   * @throws ApiException 413 when it is larger
-   */
-  public static byte[] readBody(HttpServerExchange exchange, int limit) throws IOException {
-    long declared = exchange.getRequestContentLength();
-    if (declared > limit) {
-      throw ApiException.tooLarge(limit);
-    }
-    if (!exchange.isBlocking()) {
-      exchange.startBlocking();
-    }
-    InputStream in = exchange.getInputStream();
-    byte[] buf = new byte[(int) Math.min(limit + 1L, Math.max(declared, 8192))];
-    int n = 0;
-    while (true) {
-      if (n == buf.length) {
-        if (buf.length > limit) {
-          throw ApiException.tooLarge(limit);
-        }
-        buf = java.util.Arrays.copyOf(buf, (int) Math.min(limit + 1L, buf.length * 2L));
-      }
-      int r = in.read(buf, n, buf.length - n);
-      if (r < 0) {
-        break;
-      }
-      n += r;
-      if (n > limit) {
-        throw ApiException.tooLarge(limit);
-      }
-    }
-    return java.util.Arrays.copyOf(buf, n);
   }
 
   /**

@@ -7,8 +7,10 @@ import io.coderunner.core.auth.VerifiedToken;
 import io.coderunner.metrics.CodeRunnerMetricNames;
 import io.coderunner.metrics.HttpServerMetrics;
 import io.undertow.Handlers;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
@@ -17,7 +19,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
+import org.xnio.XnioExecutor;
 
 /**
  * The routes the server registers, and the wrapper every JSON route runs in: it moves to a worker
@@ -58,12 +63,12 @@ public final class RouteTable {
   public static final class Call {
     private final HttpServerExchange exchange;
     private final @Nullable Principal principal;
-    private final int maxBodyBytes;
+    private final byte[] body;
 
-    Call(HttpServerExchange exchange, @Nullable Principal principal, int maxBodyBytes) {
+    Call(HttpServerExchange exchange, @Nullable Principal principal, byte[] body) {
       this.exchange = exchange;
       this.principal = principal;
-      this.maxBodyBytes = maxBodyBytes;
+      this.body = body;
     }
 
     public HttpServerExchange exchange() {
@@ -93,8 +98,9 @@ public final class RouteTable {
       return String.join(",", values);
     }
 
-    public JsonNode jsonBody() throws java.io.IOException {
-      return Http.parseObject(Http.readBody(exchange, maxBodyBytes));
+    /** The body, read whole before the handler ran, as a JSON object. */
+    public JsonNode jsonBody() {
+      return Http.parseObject(body);
     }
   }
 
@@ -103,13 +109,23 @@ public final class RouteTable {
   private final JwtService jwt;
   private final TokenBuckets apiLimit;
   private final int maxBodyBytes;
+  private final Duration bodyTimeout;
   private final HttpServerMetrics metrics;
 
+  /**
+   * @param maxBodyBytes a larger body gets 413
+   * @param bodyTimeout a body that has not arrived whole within this gets 408
+   */
   public RouteTable(
-      JwtService jwt, TokenBuckets apiLimit, int maxBodyBytes, HttpServerMetrics metrics) {
+      JwtService jwt,
+      TokenBuckets apiLimit,
+      int maxBodyBytes,
+      Duration bodyTimeout,
+      HttpServerMetrics metrics) {
     this.jwt = jwt;
     this.apiLimit = apiLimit;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodyTimeout = bodyTimeout;
     this.metrics = metrics;
     routing.setFallbackHandler(
         timed(
@@ -214,6 +230,8 @@ public final class RouteTable {
     return verified;
   }
 
+  private static final byte[] NO_BODY = new byte[0];
+
   private final class JsonRoute implements HttpHandler {
     private final Access access;
     private final JsonHandler handler;
@@ -223,15 +241,70 @@ public final class RouteTable {
       this.handler = handler;
     }
 
+    /**
+     * On the I/O thread: reads the body, if any, without a worker (Undertow's receiver), under the
+     * size cap and the body timeout, then runs the handler on a worker.
+     */
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-      if (exchange.isInIoThread()) {
-        exchange.dispatch(this);
+      long declared = exchange.getRequestContentLength();
+      boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
+      if (declared <= 0 && !chunked) {
+        exchange.dispatch(() -> run(exchange, NO_BODY));
         return;
       }
+      if (declared > maxBodyBytes) {
+        refuse(exchange, ApiException.tooLarge(maxBodyBytes));
+        return;
+      }
+      AtomicBoolean settled = new AtomicBoolean();
+      XnioExecutor.Key timer =
+          exchange
+              .getIoThread()
+              .executeAfter(
+                  () -> {
+                    if (settled.compareAndSet(false, true)) {
+                      refuse(
+                          exchange,
+                          new ApiException(
+                              408,
+                              "Request Timeout",
+                              "the request body did not arrive within " + bodyTimeout));
+                    }
+                  },
+                  bodyTimeout.toMillis(),
+                  TimeUnit.MILLISECONDS);
+      Receiver receiver = exchange.getRequestReceiver();
+      receiver.setMaxBufferSize(maxBodyBytes);
+      receiver.receiveFullBytes(
+          (ex, body) -> {
+            if (settled.compareAndSet(false, true)) {
+              timer.remove();
+              ex.dispatch(() -> run(ex, body));
+            }
+          },
+          (ex, failure) -> {
+            if (settled.compareAndSet(false, true)) {
+              timer.remove();
+              refuse(
+                  ex,
+                  failure instanceof RequestTooBigException
+                      ? ApiException.tooLarge(maxBodyBytes)
+                      : ApiException.badRequest("body", "the request body could not be read"));
+            }
+          });
+    }
+
+    /** Answers {@code problem} and closes the connection: the rest of the body is not read. */
+    private void refuse(HttpServerExchange exchange, ApiException problem) {
+      exchange.setPersistent(false);
+      Http.sendProblem(exchange, problem);
+    }
+
+    private void run(HttpServerExchange exchange, byte[] body) {
       try {
         Principal p = access == Access.PUBLIC ? null : authenticate(exchange, access);
-        Reply reply = handler.handle(new Call(exchange, p, maxBodyBytes));
+        Reply reply = handler.handle(new Call(exchange, p, body));
         reply
             .headers()
             .forEach(
