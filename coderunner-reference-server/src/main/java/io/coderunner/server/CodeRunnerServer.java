@@ -31,6 +31,7 @@ import io.coderunner.server.internal.DemoRunner;
 import io.coderunner.server.internal.FrontHandler;
 import io.coderunner.server.internal.GuardedListener;
 import io.coderunner.server.internal.Http;
+import io.coderunner.server.internal.LoginGuard;
 import io.coderunner.server.internal.OpenApi;
 import io.coderunner.server.internal.Passwords;
 import io.coderunner.server.internal.RouteTable;
@@ -132,6 +133,7 @@ public final class CodeRunnerServer implements AutoCloseable {
     if (users.isEmpty()) {
       throw new IllegalStateException("at least one user is required outside the demo");
     }
+    warnWeakHashes(users);
     this.jwt =
         JwtService.create(
             JwtConfig.builder().signingSecret(secret).tokenTtl(config.tokenTtl()).build(), clock);
@@ -163,6 +165,7 @@ public final class CodeRunnerServer implements AutoCloseable {
     }
 
     long minute = TimeUnit.MINUTES.toNanos(1);
+    ClientAddresses clients = new ClientAddresses(config.trustedProxies());
     this.routes =
         new RouteTable(
             jwt,
@@ -178,8 +181,14 @@ public final class CodeRunnerServer implements AutoCloseable {
             logs,
             policy,
             ref::get,
-            new TokenBuckets(config.loginFailuresPerMinute(), minute, System::nanoTime, 100_000),
-            new TokenBuckets(config.loginFailuresPerMinute(), minute, System::nanoTime, 100_000),
+            new LoginGuard(
+                clients,
+                config.loginFailuresPerMinute(),
+                config.loginFailuresPerMinutePerAddress(),
+                config.loginFailuresPerMinutePerUser(),
+                config.maxConcurrentPasswordChecks(),
+                System::nanoTime,
+                meters),
             health,
             ready::get,
             closed::get,
@@ -205,7 +214,6 @@ public final class CodeRunnerServer implements AutoCloseable {
         c -> RouteTable.Reply.ok(OpenApi.document()));
 
     Set<String> own = new LinkedHashSet<>();
-    ClientAddresses clients = new ClientAddresses(config.trustedProxies());
     HttpHandler front =
         new FrontHandler(
             routes.handler(),
@@ -294,7 +302,34 @@ public final class CodeRunnerServer implements AutoCloseable {
     boolean taken =
         users.stream().anyMatch(u -> u.username().equalsIgnoreCase(name) || u.id().equals(id));
     if (!taken) {
-      users.add(new UserAccount(name, id, roles, Passwords.hash(name.toCharArray())));
+      users.add(new UserAccount(name, id, roles, DemoHashes.of(name)));
+    }
+  }
+
+  /** The demo users' hashes, made once per JVM: each costs a full PBKDF2 run. */
+  private static final class DemoHashes {
+    static final String DEMO = Passwords.hash(DEMO_USER.toCharArray());
+    static final String ADMIN = Passwords.hash(DEMO_ADMIN.toCharArray());
+
+    static String of(String name) {
+      return name.equals(DEMO_USER) ? DEMO : ADMIN;
+    }
+  }
+
+  /** Warns once at start about stored hashes weaker than new ones, naming their users. */
+  private static void warnWeakHashes(List<UserAccount> users) {
+    List<String> weak = new ArrayList<>();
+    for (UserAccount u : users) {
+      if (Passwords.iterations(u.passwordHash()) < Passwords.ITERATIONS) {
+        weak.add(u.username());
+      }
+    }
+    if (!weak.isEmpty()) {
+      log.warn(
+          "users {} have password hashes of fewer than {} PBKDF2 iterations; they still log in,"
+              + " but make their hashes again with `hash-password`",
+          weak,
+          Passwords.ITERATIONS);
     }
   }
 

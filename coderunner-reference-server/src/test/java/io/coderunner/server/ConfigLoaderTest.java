@@ -77,6 +77,54 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theFileAndEnvironmentSetTheHardeningLimits() throws Exception {
+    Path f =
+        file(
+            "{\"requestTimeout\":\"PT5S\",\"idleTimeout\":\"PT30S\",\"maxConnectionsPerAddress\":64,"
+                + "\"trustedProxies\":[\"10.0.0.0/8\",\"::1\"],\"loginFailuresPerMinutePerAddress\":20,"
+                + "\"loginFailuresPerMinutePerUser\":50,\"maxConcurrentPasswordChecks\":3,"
+                + "\"deployments\":{\"maxPerOwner\":7,\"maxRunningPerOwner\":2,\"maxRunning\":9,"
+                + "\"maxCommandArgs\":8,\"maxCommandBytes\":1000,\"maxEnvVariables\":4,"
+                + "\"maxEnvBytes\":2000}}");
+    ServerConfig c = load(Map.of(), "--config", f.toString());
+    assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.maxConnectionsPerAddress()).isEqualTo(64);
+    assertThat(c.trustedProxies()).containsExactlyInAnyOrder("10.0.0.0/8", "0:0:0:0:0:0:0:1");
+    assertThat(c.loginFailuresPerMinutePerAddress()).isEqualTo(20);
+    assertThat(c.loginFailuresPerMinutePerUser()).isEqualTo(50);
+    assertThat(c.maxConcurrentPasswordChecks()).isEqualTo(3);
+    assertThat(c.deploymentLimits().maxDeploymentsPerOwner()).isEqualTo(7);
+    assertThat(c.deploymentLimits().maxRunningPerOwner()).isEqualTo(2);
+    assertThat(c.deploymentLimits().maxRunning()).isEqualTo(9);
+    assertThat(c.deploymentLimits().maxCommandArgs()).isEqualTo(8);
+    assertThat(c.deploymentLimits().maxCommandBytes()).isEqualTo(1000);
+    assertThat(c.deploymentLimits().maxEnvVariables()).isEqualTo(4);
+    assertThat(c.deploymentLimits().maxEnvBytes()).isEqualTo(2000);
+
+    ServerConfig env =
+        load(
+            Map.of("CODERUNNER_CONFIG", f.toString(), "CODERUNNER_TRUSTED_PROXIES", "192.0.2.7, "));
+    assertThat(env.trustedProxies()).containsExactly("192.0.2.7");
+    assertThat(ServerConfig.builder().build().trustedProxies()).isEmpty();
+
+    assertThatThrownBy(() -> load(Map.of("CODERUNNER_TRUSTED_PROXIES", "proxy.example")))
+        .hasMessageContaining("trustedProxies")
+        .hasMessageContaining("proxy.example");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(),
+                    "--config",
+                    file("{\"trustedProxies\":[\"10.0.0.0/33\"]}").toString()))
+        .hasMessageContaining("10.0.0.0/33");
+    assertThatThrownBy(
+            () ->
+                load(Map.of(), "--config", file("{\"deployments\":{\"maxRuning\":1}}").toString()))
+        .hasMessageContaining("deployments.maxRuning");
+  }
+
+  @Test
   void fileMistakesAreNamed() throws Exception {
     assertThatThrownBy(() -> load(Map.of(), "--config", file("{\"prot\":1}").toString()))
         .isInstanceOf(ConfigException.class)
@@ -148,6 +196,18 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> b.sseHeartbeat(Duration.ZERO)).hasMessageContaining("sseHeartbeat");
     assertThatThrownBy(() -> b.shutdownTimeout(Duration.ofHours(1)))
         .hasMessageContaining("shutdownTimeout");
+    assertThatThrownBy(() -> b.requestTimeout(Duration.ZERO))
+        .hasMessageContaining("requestTimeout");
+    assertThatThrownBy(() -> b.idleTimeout(Duration.ofHours(2)))
+        .hasMessageContaining("idleTimeout");
+    assertThatThrownBy(() -> b.maxConnectionsPerAddress(0))
+        .hasMessageContaining("maxConnectionsPerAddress");
+    assertThatThrownBy(() -> b.loginFailuresPerMinutePerAddress(0))
+        .hasMessageContaining("loginFailuresPerMinutePerAddress");
+    assertThatThrownBy(() -> b.loginFailuresPerMinutePerUser(0))
+        .hasMessageContaining("loginFailuresPerMinutePerUser");
+    assertThatThrownBy(() -> b.maxConcurrentPasswordChecks(0))
+        .hasMessageContaining("maxConcurrentPasswordChecks");
     assertThatThrownBy(() -> b.allowedCommands(Set.of(" ")))
         .hasMessageContaining("allowedCommands");
     UserAccount a = TestServer.user(TestServer.ALICE);

@@ -12,11 +12,43 @@ class PasswordsTest {
   @Test
   void aHashVerifiesOnlyItsPassword() {
     String hash = TestServer.HASH;
-    assertThat(hash).matches("pbkdf2-sha256\\$210000\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+");
+    assertThat(hash).matches("pbkdf2-sha256\\$600000\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+");
+    assertThat(Passwords.iterations(hash)).isEqualTo(600_000);
     assertThat(Passwords.verify(TestServer.PASSWORD.toCharArray(), hash)).isTrue();
     assertThat(Passwords.verify("wrong".toCharArray(), hash)).isFalse();
     assertThat(Passwords.verify("x".toCharArray(), null)).isFalse();
     assertThat(Passwords.verify("x".toCharArray(), "pbkdf2-sha256$1$AA$AA")).isFalse();
+  }
+
+  /** A hash made outside {@link Passwords}, with the JDK's PBKDF2 and {@code iterations}. */
+  private static String hashWith(String password, int iterations) throws Exception {
+    byte[] salt = new byte[16];
+    new java.security.SecureRandom().nextBytes(salt);
+    var spec = new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, 256);
+    byte[] hash =
+        javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+            .generateSecret(spec)
+            .getEncoded();
+    var b64 = java.util.Base64.getEncoder().withoutPadding();
+    return "pbkdf2-sha256$"
+        + iterations
+        + "$"
+        + b64.encodeToString(salt)
+        + "$"
+        + b64.encodeToString(hash);
+  }
+
+  @Test
+  void storedHashesOfAtLeast210000IterationsStillVerify() throws Exception {
+    String old = hashWith("s3cret", 210_000);
+    assertThat(Passwords.iterations(old)).isEqualTo(210_000);
+    assertThat(Passwords.verify("s3cret".toCharArray(), old)).isTrue();
+    assertThat(Passwords.verify("s3cre".toCharArray(), old)).isFalse();
+
+    String weak = hashWith("s3cret", 209_999);
+    assertThat(Passwords.isWellFormed(weak)).isFalse();
+    assertThat(Passwords.iterations(weak)).isZero();
+    assertThat(Passwords.verify("s3cret".toCharArray(), weak)).isFalse();
   }
 
   @Test
@@ -45,5 +77,28 @@ class PasswordsTest {
     b.tryTake("b");
     b.tryTake("c");
     assertThat(b.tryTake("c")).isZero();
+  }
+
+  @Test
+  void aBucketTakesOnlyWhenFullGivesBackAndDrains() {
+    AtomicLong now = new AtomicLong();
+    TokenBuckets b = new TokenBuckets(4, TimeUnit.MINUTES.toNanos(1), now::get, 100);
+    assertThat(b.tryTakeIfFull("k")).isTrue();
+    assertThat(b.tryTakeIfFull("k")).isFalse();
+    b.giveBack("k");
+    b.giveBack("k"); // never above the capacity
+    assertThat(b.tryTakeIfFull("k")).isTrue();
+    for (int i = 0; i < 3; i++) {
+      assertThat(b.tryTake("k")).isZero();
+    }
+    assertThat(b.tryTake("k")).isEqualTo(15);
+    b.giveBack("k");
+    assertThat(b.tryTake("k")).isZero();
+
+    b.drain("d");
+    assertThat(b.tryTake("d")).isEqualTo(15);
+    now.addAndGet(TimeUnit.SECONDS.toNanos(15));
+    assertThat(b.tryTakeIfFull("d")).isFalse();
+    assertThat(b.tryTake("d")).isZero();
   }
 }

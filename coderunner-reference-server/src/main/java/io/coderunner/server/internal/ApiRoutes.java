@@ -51,8 +51,7 @@ public final class ApiRoutes {
   private final LogStore logs;
   private final AccessPolicy policy;
   private final Supplier<LogBroadcaster> broadcaster;
-  private final TokenBuckets loginByAddress;
-  private final TokenBuckets loginByUser;
+  private final LoginGuard logins;
   private final HealthRegistry health;
   private final BooleanSupplier started;
   private final BooleanSupplier draining;
@@ -65,8 +64,7 @@ public final class ApiRoutes {
       LogStore logs,
       AccessPolicy policy,
       Supplier<LogBroadcaster> broadcaster,
-      TokenBuckets loginByAddress,
-      TokenBuckets loginByUser,
+      LoginGuard logins,
       HealthRegistry health,
       BooleanSupplier started,
       BooleanSupplier draining,
@@ -79,8 +77,7 @@ public final class ApiRoutes {
     this.logs = logs;
     this.policy = policy;
     this.broadcaster = broadcaster;
-    this.loginByAddress = loginByAddress;
-    this.loginByUser = loginByUser;
+    this.logins = logins;
     this.health = health;
     this.started = started;
     this.draining = draining;
@@ -127,22 +124,23 @@ public final class ApiRoutes {
     String password = Requests.requiredString(body, "password", 1024, "password", errors);
     errors.check();
     String user = java.util.Objects.requireNonNull(username).toLowerCase(Locale.ROOT);
-    String address = address(c.exchange());
-    long wait = Math.max(loginByAddress.waitFor(address), loginByUser.waitFor(user));
-    if (wait > 0) {
-      throw ApiException.tooManyRequests("too many failed logins; retry in " + wait + " s", wait);
-    }
+    LoginGuard.Check check = logins.admit(user, c.exchange());
     UserAccount account = users.get(user);
     char[] secret = java.util.Objects.requireNonNull(password).toCharArray();
-    boolean ok;
+    boolean ok = false;
     try {
-      ok = Passwords.verify(secret, account == null ? null : account.passwordHash());
+      ok =
+          Passwords.verify(secret, account == null ? null : account.passwordHash())
+              && account != null;
     } finally {
       java.util.Arrays.fill(secret, '\0');
+      if (ok) {
+        check.succeeded();
+      } else {
+        check.failed();
+      }
     }
     if (!ok || account == null) {
-      loginByAddress.tryTake(address);
-      loginByUser.tryTake(user);
       throw new ApiException(401, "Unauthorized", "invalid username or password");
     }
     Principal p = new Principal(account.id(), account.username(), account.roles());
@@ -152,13 +150,6 @@ public final class ApiRoutes {
     out.put("expiresAt", WireTime.format(token.expiresAt()));
     out.put("user", Requests.user(p.id(), p.username(), p.roles()));
     return Reply.ok(out);
-  }
-
-  private static String address(HttpServerExchange exchange) {
-    var source = exchange.getSourceAddress();
-    return source == null || source.getAddress() == null
-        ? "unknown"
-        : source.getAddress().getHostAddress();
   }
 
   private Reply profile(Call c) {

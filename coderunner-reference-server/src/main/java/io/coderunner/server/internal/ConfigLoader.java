@@ -1,6 +1,7 @@
 package io.coderunner.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.coderunner.core.deploy.DeploymentLimits;
 import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.server.ServerConfig;
 import io.coderunner.server.UserAccount;
@@ -114,15 +115,13 @@ public final class ConfigLoader {
       if (secret != null && !secret.isEmpty()) {
         b.jwtSecret(secret.getBytes(StandardCharsets.UTF_8));
       }
+      String proxies = nonBlank(env.get("CODERUNNER_TRUSTED_PROXIES"));
+      if (proxies != null) {
+        b.trustedProxies(commaSeparated(proxies));
+      }
       String commands = nonBlank(env.get("CODERUNNER_ALLOWED_COMMANDS"));
       if (commands != null) {
-        Set<String> set = new LinkedHashSet<>();
-        for (String c : commands.split(",", -1)) {
-          if (!c.isBlank()) {
-            set.add(c.trim());
-          }
-        }
-        b.allowedCommands(set);
+        b.allowedCommands(commaSeparated(commands));
       }
       if (flags.host() != null) {
         b.host(flags.host());
@@ -193,6 +192,18 @@ public final class ConfigLoader {
           case "apiRequestsPerMinute" -> b.apiRequestsPerMinute(integer(v, "apiRequestsPerMinute"));
           case "tokenTtl" -> b.tokenTtl(duration(v, "tokenTtl"));
           case "stopGrace" -> b.stopGrace(duration(v, "stopGrace"));
+          case "requestTimeout" -> b.requestTimeout(duration(v, "requestTimeout"));
+          case "idleTimeout" -> b.idleTimeout(duration(v, "idleTimeout"));
+          case "maxConnectionsPerAddress" ->
+              b.maxConnectionsPerAddress(integer(v, "maxConnectionsPerAddress"));
+          case "trustedProxies" -> b.trustedProxies(new LinkedHashSet<>(texts(v, e.getKey())));
+          case "loginFailuresPerMinutePerAddress" ->
+              b.loginFailuresPerMinutePerAddress(integer(v, "loginFailuresPerMinutePerAddress"));
+          case "loginFailuresPerMinutePerUser" ->
+              b.loginFailuresPerMinutePerUser(integer(v, "loginFailuresPerMinutePerUser"));
+          case "maxConcurrentPasswordChecks" ->
+              b.maxConcurrentPasswordChecks(integer(v, "maxConcurrentPasswordChecks"));
+          case "deployments" -> b.deploymentLimits(deploymentLimits(v));
           default -> throw new IllegalArgumentException("unknown key '" + e.getKey() + "'");
         }
       }
@@ -233,6 +244,38 @@ public final class ConfigLoader {
       users.add(new UserAccount(username, id, roles, hash));
     }
     return users;
+  }
+
+  private static Set<String> commaSeparated(String list) {
+    Set<String> set = new LinkedHashSet<>();
+    for (String item : list.split(",", -1)) {
+      if (!item.isBlank()) {
+        set.add(item.trim());
+      }
+    }
+    return set;
+  }
+
+  private static DeploymentLimits deploymentLimits(JsonNode v) {
+    if (!v.isObject()) {
+      throw new IllegalArgumentException("deployments must be an object");
+    }
+    DeploymentLimits.Builder d = DeploymentLimits.builder();
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
+      String key = "deployments." + e.getKey();
+      int n = integer(e.getValue(), key);
+      switch (e.getKey()) {
+        case "maxPerOwner" -> d.maxDeploymentsPerOwner(n);
+        case "maxRunningPerOwner" -> d.maxRunningPerOwner(n);
+        case "maxRunning" -> d.maxRunning(n);
+        case "maxCommandArgs" -> d.maxCommandArgs(n);
+        case "maxCommandBytes" -> d.maxCommandBytes(n);
+        case "maxEnvVariables" -> d.maxEnvVariables(n);
+        case "maxEnvBytes" -> d.maxEnvBytes(n);
+        default -> throw new IllegalArgumentException("unknown key '" + key + "'");
+      }
+    }
+    return d.build();
   }
 
   private static RetentionConfig retention(JsonNode v) {

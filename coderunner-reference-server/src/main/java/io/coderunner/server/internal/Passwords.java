@@ -13,11 +13,14 @@ import javax.crypto.spec.PBEKeySpec;
  * so that an unknown user costs as much as a wrong password.
  */
 public final class Passwords {
-  /** Iterations of new hashes: OWASP's 2023 figure for PBKDF2-HMAC-SHA256. */
-  public static final int ITERATIONS = 210_000;
+  /** Iterations of new hashes: OWASP's figure for PBKDF2-HMAC-SHA256. */
+  public static final int ITERATIONS = 600_000;
 
-  /** Fewest iterations a stored hash may have. */
-  static final int MIN_ITERATIONS = 210_000;
+  /**
+   * Fewest iterations a stored hash may have: OWASP's figure for PBKDF2-HMAC-SHA512, accepted so
+   * that hashes made before {@link #ITERATIONS} rose keep working until they are re-made.
+   */
+  public static final int MIN_ITERATIONS = 210_000;
 
   private static final String PREFIX = "pbkdf2-sha256";
   private static final int SALT_BYTES = 16;
@@ -42,6 +45,15 @@ public final class Passwords {
         + b64.encodeToString(salt)
         + '$'
         + b64.encodeToString(hash);
+  }
+
+  /**
+   * The iterations of a well-formed hash, or 0 if {@code text} is not one. A hash with fewer than
+   * {@link #ITERATIONS} is accepted but should be made again.
+   */
+  public static int iterations(String text) {
+    Parsed p = parse(text);
+    return p == null ? 0 : p.iterations;
   }
 
   /** Whether {@code text} is a well-formed hash this class can verify. */

@@ -51,6 +51,43 @@ public final class TokenBuckets {
     }
   }
 
+  /**
+   * Takes one token of {@code key}'s bucket only if the bucket is full: {@code key} has spent none
+   * of its budget lately.
+   */
+  public boolean tryTakeIfFull(String key) {
+    long now = nanoTime.getAsLong();
+    Bucket b = bucket(key, now);
+    synchronized (b) {
+      refill(b, now);
+      if (b.tokens >= capacity) {
+        b.tokens -= 1;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  /** Puts back one token taken from {@code key}'s bucket (never above its capacity). */
+  public void giveBack(String key) {
+    Bucket b = buckets.get(key);
+    if (b != null) {
+      synchronized (b) {
+        b.tokens = Math.min(capacity, b.tokens + 1);
+      }
+    }
+  }
+
+  /** Empties {@code key}'s bucket: it refills from nothing at the usual rate. */
+  public void drain(String key) {
+    long now = nanoTime.getAsLong();
+    Bucket b = bucket(key, now);
+    synchronized (b) {
+      refill(b, now);
+      b.tokens = Math.min(b.tokens, 0);
+    }
+  }
+
   /** Seconds until {@code key} has a token (0 if it has one now), without taking it. */
   public long waitFor(String key) {
     Bucket b = buckets.get(key);
