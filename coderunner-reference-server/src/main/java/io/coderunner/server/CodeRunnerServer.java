@@ -41,6 +41,7 @@ import io.coderunner.server.internal.TokenBuckets;
 import io.coderunner.websocket.LogBroadcaster;
 import io.coderunner.websocket.WebSocketConfig;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.Handlers;
@@ -252,6 +253,9 @@ public final class CodeRunnerServer implements AutoCloseable {
       FunctionCounter.builder(
               "coderunner.http.connections.refused", listener, GuardedListener::refused)
           .description("Connections closed at accept: their address had as many open as it may")
+          .register(meters);
+      Gauge.builder("coderunner.http.connections", listener, GuardedListener::openConnections)
+          .description("Open client connections, not counting those of trusted proxies")
           .register(meters);
       own.addAll(ownOrigins(config.host(), address.getPort()));
       Set<String> wsOrigins = new LinkedHashSet<>(own);

@@ -199,4 +199,53 @@ class DeploymentsIT {
     assertThat(t.post("/api/deployments/" + id + "/stop", ROOT, null).status()).isEqualTo(202);
     assertThat(t.call("DELETE", "/api/deployments/" + id, ROOT, null).status()).isEqualTo(204);
   }
+
+  @Test
+  void limitsOnDeploymentsProcessesAndSpecSizesAnswer409And400AndSpareOthers() {
+    try (TestServer limited =
+        new TestServer(
+            b ->
+                b.deploymentLimits(
+                    io.coderunner.core.deploy.DeploymentLimits.builder()
+                        .maxDeploymentsPerOwner(2)
+                        .maxRunningPerOwner(1)
+                        .maxCommandArgs(4)
+                        .maxEnvBytes(64)
+                        .build()))) {
+      String a1 = limited.create(ALICE, "a1");
+      String a2 = limited.create(ALICE, "a2");
+      Res third =
+          limited.post("/api/deployments", ALICE, "{\"name\":\"a3\",\"command\":[\"app\"]}");
+      assertThat(third.status()).isEqualTo(409);
+      assertThat(third.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(third.json().get("detail").asText()).contains("at most 2 deployments");
+      // another owner is not affected
+      String b1 = limited.create(BOB, "b1");
+      assertThat(limited.get("/api/deployments", ALICE).json().get("items")).hasSize(2);
+
+      assertThat(limited.post("/api/deployments/" + a1 + "/start", ALICE, null).status())
+          .isEqualTo(202);
+      Res second = limited.post("/api/deployments/" + a2 + "/start", ALICE, null);
+      assertThat(second.status()).isEqualTo(409);
+      assertThat(second.json().get("detail").asText()).contains("at most 1 deployments at once");
+      assertThat(limited.get("/api/deployments/" + a2, ALICE).json().get("status").asText())
+          .isEqualTo("created");
+      assertThat(limited.post("/api/deployments/" + b1 + "/start", BOB, null).status())
+          .isEqualTo(202);
+
+      Res args =
+          limited.call(
+              "PUT",
+              "/api/deployments/" + a2,
+              ALICE,
+              "{\"name\":\"a2\",\"command\":[\"app\",\"1\",\"2\",\"3\",\"4\"],"
+                  + "\"env\":{\"K\":\""
+                  + "v".repeat(100)
+                  + "\"}}");
+      assertThat(args.status()).isEqualTo(400);
+      assertThat(args.json().get("errors").findValuesAsText("field"))
+          .containsExactlyInAnyOrder("command", "env");
+      assertThat(limited.get("/api/deployments/" + a2, ALICE).json().get("command")).hasSize(1);
+    }
+  }
 }

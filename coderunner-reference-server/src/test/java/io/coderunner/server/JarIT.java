@@ -128,6 +128,64 @@ class JarIT {
     }
   }
 
+  @Test
+  void aStoredHashWeakerThanNewOnesStillLogsInAndItsUserIsNamedAtStart() throws Exception {
+    Path jar = Path.of("target", "coderunner-reference-server.jar");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path dir = Files.createTempDirectory("jarit");
+    Path config = dir.resolve("coderunner.json");
+    Files.writeString(
+        config,
+        "{\"users\":[{\"username\":\"old\",\"roles\":[\"deployer\"],\"passwordHash\":\""
+            + TestServer.hashWith("older secret", 210_000)
+            + "\"},{\"username\":\"fresh\",\"passwordHash\":\""
+            + TestServer.HASH
+            + "\"}]}",
+        UTF_8);
+    Path stderr = dir.resolve("stderr.txt");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                java.toString(),
+                "-jar",
+                jar.toString(),
+                "--port",
+                "0",
+                "--config",
+                config.toString())
+            .redirectError(stderr.toFile());
+    pb.environment().put("CODERUNNER_JWT_SECRET", new String(TestServer.SECRET, UTF_8));
+    Process p = pb.start();
+    try {
+      BufferedReader stdout = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8));
+      String line = stdout.readLine();
+      assertThat(line).as(Files.readString(stderr)).startsWith("CodeRunner listening on ");
+      URI base = URI.create(line.substring("CodeRunner listening on ".length()));
+      HttpResponse<String> login =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(base.resolve("/api/auth/login"))
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"username\":\"old\",\"password\":\"older secret\"}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(login.statusCode()).isEqualTo(200);
+      String warning =
+          Files.readAllLines(stderr, UTF_8).stream()
+              .filter(l -> l.contains("PBKDF2 iterations"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(warning)
+          .contains("WARN")
+          .contains("[old]")
+          .contains("600000")
+          .doesNotContain("fresh");
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
   private static List<ProcessHandle> processesRunning(String commandLinePart) {
     return ProcessHandle.allProcesses()
         .filter(h -> h.info().commandLine().map(c -> c.contains(commandLinePart)).orElse(false))

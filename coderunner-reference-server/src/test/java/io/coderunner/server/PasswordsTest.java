@@ -20,32 +20,14 @@ class PasswordsTest {
     assertThat(Passwords.verify("x".toCharArray(), "pbkdf2-sha256$1$AA$AA")).isFalse();
   }
 
-  /** A hash made outside {@link Passwords}, with the JDK's PBKDF2 and {@code iterations}. */
-  private static String hashWith(String password, int iterations) throws Exception {
-    byte[] salt = new byte[16];
-    new java.security.SecureRandom().nextBytes(salt);
-    var spec = new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, 256);
-    byte[] hash =
-        javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-            .generateSecret(spec)
-            .getEncoded();
-    var b64 = java.util.Base64.getEncoder().withoutPadding();
-    return "pbkdf2-sha256$"
-        + iterations
-        + "$"
-        + b64.encodeToString(salt)
-        + "$"
-        + b64.encodeToString(hash);
-  }
-
   @Test
   void storedHashesOfAtLeast210000IterationsStillVerify() throws Exception {
-    String old = hashWith("s3cret", 210_000);
+    String old = TestServer.hashWith("s3cret", 210_000);
     assertThat(Passwords.iterations(old)).isEqualTo(210_000);
     assertThat(Passwords.verify("s3cret".toCharArray(), old)).isTrue();
     assertThat(Passwords.verify("s3cre".toCharArray(), old)).isFalse();
 
-    String weak = hashWith("s3cret", 209_999);
+    String weak = TestServer.hashWith("s3cret", 209_999);
     assertThat(Passwords.isWellFormed(weak)).isFalse();
     assertThat(Passwords.iterations(weak)).isZero();
     assertThat(Passwords.verify("s3cret".toCharArray(), weak)).isFalse();

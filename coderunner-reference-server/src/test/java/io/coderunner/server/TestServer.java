@@ -78,6 +78,24 @@ final class TestServer implements AutoCloseable {
     this.server = (fakeRunner ? builder.runner(runner) : builder).start();
   }
 
+  /** A hash made outside {@link Passwords}, with the JDK's PBKDF2 and {@code iterations}. */
+  static String hashWith(String password, int iterations) throws Exception {
+    byte[] salt = new byte[16];
+    new java.security.SecureRandom().nextBytes(salt);
+    var spec = new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, iterations, 256);
+    byte[] hash =
+        javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+            .generateSecret(spec)
+            .getEncoded();
+    var b64 = java.util.Base64.getEncoder().withoutPadding();
+    return "pbkdf2-sha256$"
+        + iterations
+        + "$"
+        + b64.encodeToString(salt)
+        + "$"
+        + b64.encodeToString(hash);
+  }
+
   static UserAccount user(Principal p) {
     return new UserAccount(p.username(), p.id(), p.roles(), HASH);
   }

@@ -74,14 +74,36 @@ public final class AddressRange {
         return null;
       }
     }
-    if (!v6 && host.chars().filter(c -> c == '.').count() != 3) {
-      return null;
+    if (!v6) {
+      return ipv4(host);
     }
     try {
-      return InetAddress.getByName(host).getAddress(); // a literal: no lookup
+      // with a colon it cannot be a host name, so this parses and never looks anything up
+      return InetAddress.getByName(host).getAddress();
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /** Four decimal octets, each 0 to 255 without leading zeros, or null. */
+  private static byte @org.jspecify.annotations.Nullable [] ipv4(String host) {
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4) {
+      return null;
+    }
+    byte[] out = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      String part = parts[i];
+      if (part.isEmpty() || part.length() > 3 || (part.length() > 1 && part.charAt(0) == '0')) {
+        return null;
+      }
+      int v = Integer.parseInt(part);
+      if (v > 255) {
+        return null;
+      }
+      out[i] = (byte) v;
+    }
+    return out;
   }
 
   private static byte[] mask(byte[] address, int prefix) {

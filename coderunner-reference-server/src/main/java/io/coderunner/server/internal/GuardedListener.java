@@ -128,9 +128,9 @@ public final class GuardedListener implements Closeable {
     return refused.sum();
   }
 
-  /** Open connections of {@code address} (not counting trusted proxies). */
-  public int open(String address) {
-    return perAddress.held(address);
+  /** Open connections, not counting those of trusted proxies. */
+  public int openConnections() {
+    return perAddress.total();
   }
 
   /** Stops accepting; open connections stay until the worker closes them. */
