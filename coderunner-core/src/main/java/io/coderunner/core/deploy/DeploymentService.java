@@ -182,7 +182,7 @@ public final class DeploymentService implements AutoCloseable {
             now,
             now);
     store.insert(d);
-    logs.create(d.id());
+    logs.create(d.id(), d.ownerId());
     logs.appendStatus(
         d.id(), DeploymentStatus.CREATED, "deployment created by " + owner.username());
     return d;

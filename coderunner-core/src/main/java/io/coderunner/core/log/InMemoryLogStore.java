@@ -10,8 +10,10 @@ import io.coderunner.core.StreamKind;
 import io.coderunner.core.log.internal.LogBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,9 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread-safe and starts no threads. Lines older than {@link RetentionConfig#maxAge()} are dropped
  * as appends pass chunk boundaries (every 1,024 lines of a log) and whenever the host calls {@link
  * #evictExpired()}, which it should schedule (say, once a second). When all logs together exceed
- * {@link RetentionConfig#globalMaxBytes()}, the oldest lines anywhere are dropped until they are
- * about 1/64 under it, so that a store at its budget does not search for the oldest line on every
- * append.
+ * {@link RetentionConfig#globalMaxBytes()}, lines are dropped until they are about 1/64 under it
+ * (so that a store at its budget does not search on every append): first the oldest lines of the
+ * owner that holds the most bytes, which is the owner furthest over its fair share (the budget
+ * divided by the owners with lines). A noisy owner flooding many logs thus pays for its own flood,
+ * and a quiet owner's recent history survives it. Logs created without an owner share one.
  *
  * <p>A log's epoch is random and new each time the log is created: a restarted process or a deleted
  * and re-created deployment never hands out positions that could be confused with old ones. {@link
@@ -38,10 +42,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InMemoryLogStore implements LogStore {
   private static final int GLOBAL_EVICTION_BATCH = 1024;
+  private static final String NO_OWNER = "";
 
   private final RetentionConfig config;
   private final Clock clock;
   private final ConcurrentHashMap<DeploymentId, LogBuffer> logs = new ConcurrentHashMap<>();
+  // Keyed by the buffer itself, so a log deleted and created again never sees the old owner.
+  private final ConcurrentHashMap<LogBuffer, String> owners = new ConcurrentHashMap<>();
   private final AtomicLong globalBytes = new AtomicLong();
   private final ReentrantLock globalEviction = new ReentrantLock();
   private final LongAdder gapsServed = new LongAdder();
@@ -75,10 +82,21 @@ public final class InMemoryLogStore implements LogStore {
 
   @Override
   public LogInfo create(DeploymentId id) {
+    return create(id, NO_OWNER);
+  }
+
+  @Override
+  public LogInfo create(DeploymentId id, String ownerId) {
+    Objects.requireNonNull(ownerId, "ownerId");
     ensureOpen();
     LogBuffer buffer =
         logs.computeIfAbsent(
-            id, key -> new LogBuffer(key, newEpoch(), config, clock, sizeListener));
+            id,
+            key -> {
+              LogBuffer created = new LogBuffer(key, newEpoch(), config, clock, sizeListener);
+              owners.put(created, ownerId);
+              return created;
+            });
     return buffer.info();
   }
 
@@ -149,6 +167,7 @@ public final class InMemoryLogStore implements LogStore {
   }
 
   private void retire(LogBuffer buffer, EndReason reason) {
+    owners.remove(buffer);
     LogInfo info = buffer.info();
     long[] totals = buffer.stats();
     long freed = buffer.close(reason);
@@ -242,8 +261,9 @@ public final class InMemoryLogStore implements LogStore {
   }
 
   /**
-   * Drops the oldest lines across all logs until the total is under the budget by a margin. Runs on
-   * an appending thread after it released its log's lock, so it never holds two log locks.
+   * Drops lines until the total is under the budget by a margin: each round, the oldest lines of
+   * the owner holding the most bytes, down towards the next heaviest owner. Runs on an appending
+   * thread after it released its log's lock, so it never holds two log locks.
    */
   private void enforceGlobalBudget() {
     long max = config.globalMaxBytes();
@@ -251,20 +271,49 @@ public final class InMemoryLogStore implements LogStore {
     globalEviction.lock();
     try {
       while (globalBytes.get() > target) {
+        Map<String, Long> bytesByOwner = new HashMap<>();
+        for (Map.Entry<DeploymentId, LogBuffer> e : logs.entrySet()) {
+          long bytes = e.getValue().retainedBytes();
+          if (bytes > 0) {
+            bytesByOwner.merge(owners.getOrDefault(e.getValue(), NO_OWNER), bytes, Long::sum);
+          }
+        }
+        String heaviest = null;
+        long most = 0;
+        long next = 0;
+        for (Map.Entry<String, Long> e : bytesByOwner.entrySet()) {
+          long bytes = e.getValue();
+          if (bytes > most) {
+            next = most;
+            most = bytes;
+            heaviest = e.getKey();
+          } else if (bytes > next) {
+            next = bytes;
+          }
+        }
+        if (heaviest == null) {
+          return;
+        }
         LogBuffer oldest = null;
         long oldestTime = Long.MAX_VALUE;
-        for (LogBuffer buffer : logs.values()) {
-          long t = buffer.oldestAppendTime();
-          if (t < oldestTime) {
-            oldestTime = t;
-            oldest = buffer;
+        for (Map.Entry<DeploymentId, LogBuffer> e : logs.entrySet()) {
+          if (heaviest.equals(owners.getOrDefault(e.getValue(), NO_OWNER))) {
+            long t = e.getValue().oldestAppendTime();
+            if (t < oldestTime) {
+              oldestTime = t;
+              oldest = e.getValue();
+            }
           }
         }
         if (oldest == null) {
           return;
         }
+        long excess = globalBytes.get() - target;
+        // Down to the next heaviest owner, but in steps of at least an equal share of the excess,
+        // so that owners of equal weight do not take turns a line at a time.
+        long share = Math.max(most - next, excess / bytesByOwner.size() + 1);
         // evictOldest reports the freed bytes back through the size listener (negative delta).
-        if (oldest.evictOldest(globalBytes.get() - target, GLOBAL_EVICTION_BATCH) == 0) {
+        if (oldest.evictOldest(Math.min(excess, share), GLOBAL_EVICTION_BATCH) == 0) {
           return;
         }
       }

@@ -25,6 +25,14 @@ public interface LogStore extends AutoCloseable {
   /** Creates the log of {@code id} with a new epoch, or returns the existing one's info. */
   LogInfo create(DeploymentId id);
 
+  /**
+   * As {@link #create(DeploymentId)}, for a deployment of {@code ownerId}: a store that shares a
+   * budget between logs may use the owner to share it fairly. The default ignores the owner.
+   */
+  default LogInfo create(DeploymentId id, String ownerId) {
+    return create(id);
+  }
+
   /** The log's current state, if it exists. */
   Optional<LogInfo> info(DeploymentId id);
 

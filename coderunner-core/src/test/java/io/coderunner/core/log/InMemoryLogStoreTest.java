@@ -317,6 +317,73 @@ class InMemoryLogStoreTest {
   }
 
   @Test
+  void aQuietOwnersHistorySurvivesANoisyOwnerFloodingManyLogs() {
+    useRetention(
+        RetentionConfig.builder()
+            .globalMaxBytes(100_000)
+            .maxLineBytes(256)
+            .maxBytes(1 << 20)
+            .build());
+    DeploymentId quiet = new DeploymentId("d-quiet");
+    store.create(quiet, "u-quiet");
+    for (int i = 0; i < 50; i++) {
+      store.append(quiet, LogEntry.stdout("q".repeat(100)));
+    }
+    long quietBytes = store.globalBytes();
+    List<DeploymentId> noisy = new ArrayList<>();
+    for (int d = 0; d < 10; d++) {
+      DeploymentId id = new DeploymentId("d-noisy-" + d);
+      store.create(id, "u-noisy");
+      noisy.add(id);
+    }
+    clock.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < 300; i++) {
+      for (DeploymentId id : noisy) {
+        store.append(id, LogEntry.stdout("n".repeat(100)));
+      }
+    }
+    LogStoreStats stats = store.stats();
+    assertThat(stats.retainedBytes()).isLessThanOrEqualTo(100_000);
+    assertThat(stats.evictedLines()).isPositive();
+    // the quiet owner's lines are the oldest in the store, and all still there
+    LogInfo q = store.info(quiet).orElseThrow();
+    assertThat(q.firstAvailable()).isEqualTo(1);
+    assertThat(q.retainedLines()).isEqualTo(50);
+    assertThat(quietBytes).isLessThan(100_000 / 2);
+    // the noisy owner paid for its whole flood
+    long noisyLines = 0;
+    for (DeploymentId id : noisy) {
+      noisyLines += store.info(id).orElseThrow().retainedLines();
+    }
+    assertThat(noisyLines + 50).isEqualTo(stats.retainedLines());
+    assertThat(stats.evictedLines()).isEqualTo(3000 - noisyLines);
+  }
+
+  @Test
+  void aLogDeletedAndCreatedAgainBelongsToItsNewOwner() {
+    useRetention(
+        RetentionConfig.builder()
+            .globalMaxBytes(20_000)
+            .maxLineBytes(256)
+            .maxBytes(1 << 20)
+            .build());
+    store.create(APP, "u-first");
+    store.append(APP, LogEntry.stdout("a".repeat(100)));
+    store.delete(APP);
+    store.create(APP, "u-second");
+    store.append(APP, LogEntry.stdout("kept"));
+    store.create(OTHER, "u-first");
+    clock.advance(Duration.ofSeconds(1));
+    for (int i = 0; i < 300; i++) {
+      store.append(OTHER, LogEntry.stdout("b".repeat(100)));
+    }
+    // APP's oldest line is the oldest in the store, but APP now belongs to u-second, so u-first's
+    // flood in OTHER pays for itself
+    assertThat(store.info(APP).orElseThrow().retainedLines()).isEqualTo(1);
+    assertThat(store.info(OTHER).orElseThrow().firstAvailable()).isGreaterThan(1);
+  }
+
+  @Test
   void statsCountAppendsEvictionsAndDeletedLogs() {
     useRetention(RetentionConfig.builder().maxLines(10).build());
     store.create(APP);

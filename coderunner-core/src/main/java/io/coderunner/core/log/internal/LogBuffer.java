@@ -364,6 +364,16 @@ public final class LogBuffer {
     return freed;
   }
 
+  /** Bytes of the lines retained now. Takes the log's lock: for eviction, not the append path. */
+  public long retainedBytes() {
+    lock.lock();
+    try {
+      return retainedBytes;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Append time (epoch µs) of the first retained line, or {@link Long#MAX_VALUE} if none. */
   public long oldestAppendTime() {
     long last = lastSeq();
