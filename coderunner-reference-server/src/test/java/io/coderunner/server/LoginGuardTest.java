@@ -145,6 +145,21 @@ class LoginGuardTest {
   }
 
   @Test
+  void anAddressThatFailedLatelyNeverHoldsEveryCheck() {
+    LoginGuard g = guard(10, 30, 100, 3);
+    fail(g, "alice", "192.0.2.66");
+    LoginGuard.Check first = g.admit("alice", "192.0.2.66");
+    LoginGuard.Check second = g.admit("bob", "192.0.2.66");
+    assertThat(status(() -> g.admit("carol", "192.0.2.66"))).isEqualTo(503);
+    // the last check is kept for a client that has not failed
+    LoginGuard.Check owner = g.admit("alice", "198.51.100.1");
+    assertThat(status(() -> g.admit("dave", "198.51.100.2"))).isEqualTo(503);
+    owner.succeeded();
+    first.failed();
+    second.failed();
+  }
+
+  @Test
   void checksBeyondTheConcurrentBoundAreRefusedWith503AndCostNoBudget() {
     LoginGuard g = guard(1, 1, 1, 2);
     LoginGuard.Check a = g.admit("a", "192.0.2.1");

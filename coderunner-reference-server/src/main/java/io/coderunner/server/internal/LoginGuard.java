@@ -20,7 +20,10 @@ import java.util.function.LongSupplier;
  * while the owner, from an address it has not failed from, still logs in.
  *
  * <p>Password checks running at once are bounded: one more login is refused with 503 and {@code
- * Retry-After} instead of queueing a worker behind the hashes.
+ * Retry-After} instead of queueing a worker behind the hashes. A login from an address that has
+ * failed lately (for any username, or for this one) may use all but one of the checks, so a flood
+ * of wrong guesses never holds every check and a login from a clean address finds one free (with a
+ * bound of one, both share it).
  */
 public final class LoginGuard {
   private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
@@ -31,6 +34,7 @@ public final class LoginGuard {
   private final TokenBuckets byUserAndAddress;
   private final TokenBuckets byUser;
   private final Semaphore checks;
+  private final Semaphore suspectChecks;
   private final Counter succeeded;
   private final Counter failed;
   private final Counter limited;
@@ -56,6 +60,7 @@ public final class LoginGuard {
     this.byUserAndAddress = new TokenBuckets(perUserAndAddress, MINUTE, nanoTime, MAX_KEYS);
     this.byUser = new TokenBuckets(perUser, MINUTE, nanoTime, MAX_KEYS);
     this.checks = new Semaphore(maxConcurrentChecks);
+    this.suspectChecks = new Semaphore(Math.max(1, maxConcurrentChecks - 1));
     this.succeeded = attempts(meters, "success");
     this.failed = attempts(meters, "failure");
     this.limited = attempts(meters, "limited");
@@ -86,6 +91,8 @@ public final class LoginGuard {
   /** As {@link #admit(String, HttpServerExchange)}, for a client at {@code address}. */
   public Check admit(String username, String address) {
     String pair = username + '\n' + address;
+    // Not atomic with the takes below: it only decides which checks a login may use.
+    boolean suspect = !byAddress.isFull(address) || !byUserAndAddress.isFull(pair);
     long wait = byAddress.tryTake(address);
     if (wait > 0) {
       throw refused(wait);
@@ -101,7 +108,17 @@ public final class LoginGuard {
       throw refused(
           Math.max(1, userToken ? byUserAndAddress.waitFor(pair) : byUser.waitFor(username)));
     }
-    if (!checks.tryAcquire()) {
+    boolean admitted;
+    if (suspect) {
+      admitted = suspectChecks.tryAcquire();
+      if (admitted && !checks.tryAcquire()) {
+        suspectChecks.release();
+        admitted = false;
+      }
+    } else {
+      admitted = checks.tryAcquire();
+    }
+    if (!admitted) {
       byAddress.giveBack(address);
       byUserAndAddress.giveBack(pair);
       if (userToken) {
@@ -115,7 +132,7 @@ public final class LoginGuard {
           java.util.List.of(),
           java.util.Map.of("Retry-After", "1"));
     }
-    return new Check(address, pair, username, userToken);
+    return new Check(address, pair, username, userToken, suspect);
   }
 
   private ApiException refused(long wait) {
@@ -129,13 +146,16 @@ public final class LoginGuard {
     private final String pair;
     private final String username;
     private final boolean userToken;
+    private final boolean suspect;
     private boolean done;
 
-    private Check(String address, String pair, String username, boolean userToken) {
+    private Check(
+        String address, String pair, String username, boolean userToken, boolean suspect) {
       this.address = address;
       this.pair = pair;
       this.username = username;
       this.userToken = userToken;
+      this.suspect = suspect;
     }
 
     /** The password was right: the tokens go back. */
@@ -167,6 +187,9 @@ public final class LoginGuard {
       }
       done = true;
       checks.release();
+      if (suspect) {
+        suspectChecks.release();
+      }
     }
   }
 }

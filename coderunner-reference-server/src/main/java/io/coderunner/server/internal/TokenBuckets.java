@@ -68,6 +68,19 @@ public final class TokenBuckets {
     }
   }
 
+  /** Whether {@code key}'s bucket is full: it has spent none of its budget lately. */
+  public boolean isFull(String key) {
+    Bucket b = buckets.get(key);
+    if (b == null) {
+      return true;
+    }
+    long now = nanoTime.getAsLong();
+    synchronized (b) {
+      refill(b, now);
+      return b.tokens >= capacity;
+    }
+  }
+
   /** Puts back one token taken from {@code key}'s bucket (never above its capacity). */
   public void giveBack(String key) {
     Bucket b = buckets.get(key);
