@@ -1,5 +1,7 @@
 package io.coderunner.benchmarks.load;
 
+import java.util.Locale;
+
 /**
  * A log-linear histogram of non-negative longs (microseconds, here): exact below 128, then 64
  * buckets per power of two, so a recorded value is off by at most 1/64 (1.6 %). Fixed size (3,712
@@ -83,5 +85,16 @@ final class Histogram {
       }
     }
     return max;
+  }
+
+  /**
+   * This histogram's p99 over {@code baseline}'s, as text: "1.37", or "n/a (nothing measured)" when
+   * either is empty, so a run in which nothing got through never reads as a ratio of 0.
+   */
+  String p99Ratio(Histogram baseline) {
+    if (count == 0 || baseline.count == 0 || baseline.quantile(0.99) == 0) {
+      return "n/a (nothing measured)";
+    }
+    return String.format(Locale.ROOT, "%.2f", (double) quantile(0.99) / baseline.quantile(0.99));
   }
 }

@@ -50,7 +50,11 @@ import org.jspecify.annotations.Nullable;
  * It reports the bystander's p50/p99/max per phase and transport, lines lost, the attackers'
  * replays per second, and the server's CPU per phase.
  *
- * <p>Exit code: 0 every line arrived on both transports; 1 lines were lost; 2 bad options or setup.
+ * <p>With {@code --attack clients} the attack is {@link ClientAttack}'s instead: stalled requests
+ * and a login flood from other loopback addresses, with a login probe timed beside the bystander.
+ *
+ * <p>Exit code: 0 every line arrived on both transports (and every probe login succeeded); 1 lines
+ * were lost or a probe login was refused; 2 bad options or setup.
  */
 public final class HostileFilters {
   static final String PATHOLOGICAL = "a".repeat(255) + "b";
@@ -67,7 +71,10 @@ public final class HostileFilters {
       double replaysPerSecond,
       int attackLines,
       int attackLineBytes,
-      boolean adversarial) {
+      boolean adversarial,
+      boolean clients,
+      int stalled,
+      int floodRate) {
 
     static final String USAGE =
         """
@@ -85,6 +92,11 @@ public final class HostileFilters {
           --attack-text T      pathological: every line all a's (a search may rule a line out by
                                the b it lacks); adversarial: each line starts with a b, so the
                                search must run through it (pathological)
+          --attack K           filters: the attack above; clients: stalled requests from
+                               127.0.0.2-5 and a login flood from 127.0.0.10 and up, one address
+                               per attacker, while a probe times logins from 127.0.0.1 (filters)
+          --stalled N          stalled requests the clients attack keeps open (1000)
+          --flood-rate R       wrong-password logins a second per attacker at most (100)
         """;
 
     static Options parse(String[] args) throws LoadOptions.UsageException {
@@ -97,6 +109,9 @@ public final class HostileFilters {
       int lines = 210;
       int lineBytes = 60_000;
       boolean adversarial = false;
+      boolean clients = false;
+      int stalled = 1000;
+      int floodRate = 100;
       for (int i = 0; i < args.length; i++) {
         String name = args[i];
         if (i + 1 >= args.length) {
@@ -129,11 +144,30 @@ public final class HostileFilters {
             }
             adversarial = v.equals("adversarial");
           }
+          case "--attack" -> {
+            if (!v.equals("filters") && !v.equals("clients")) {
+              throw new LoadOptions.UsageException("--attack must be filters or clients, was " + v);
+            }
+            clients = v.equals("clients");
+          }
+          case "--stalled" -> stalled = LoadOptions.intIn(name, v, 0, 10_000);
+          case "--flood-rate" -> floodRate = LoadOptions.intIn(name, v, 1, 10_000);
           default -> throw new LoadOptions.UsageException("unknown option " + name);
         }
       }
       return new Options(
-          jar, seconds, warmup, rate, attackers, replays, lines, lineBytes, adversarial);
+          jar,
+          seconds,
+          warmup,
+          rate,
+          attackers,
+          replays,
+          lines,
+          lineBytes,
+          adversarial,
+          clients,
+          stalled,
+          floodRate);
     }
   }
 
@@ -191,6 +225,10 @@ public final class HostileFilters {
   private final HttpClient http = HttpClient.newHttpClient();
   private @Nullable Process server;
   private volatile boolean attacking;
+
+  /** Set once the report is printed: what fails while the server stops is not a finding. */
+  private volatile boolean reported;
+
   private final AtomicLong replays = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
 
@@ -275,8 +313,12 @@ public final class HostileFilters {
 
     String bystander = create(base, token, "bystander");
     String big = create(base, token, "long-lines");
-    fill(base, token, big);
-    log("filled " + big + " with " + o.attackLines() + " lines of " + o.attackLineBytes() + " B");
+    ClientAttack clients =
+        o.clients() ? new ClientAttack(address, o.stalled(), o.attackers(), o.floodRate()) : null;
+    if (clients == null) {
+      fill(base, token, big);
+      log("filled " + big + " with " + o.attackLines() + " lines of " + o.attackLineBytes() + " B");
+    }
 
     Probe ws = new Probe("WebSocket");
     Probe sse = new Probe("SSE");
@@ -287,6 +329,11 @@ public final class HostileFilters {
     Appender appender = new Appender(base, token, bystander, o.rate());
     Thread appending = start("appender", appender);
     appender.phase = Phase.WARMUP;
+    if (clients != null) {
+      start(
+          "login-probe",
+          () -> clients.probeLogins(base, () -> appender.phase, () -> !appender.stop));
+    }
     sleep(Duration.ofSeconds(o.warmupSeconds()));
     long[] cpu0 = cpu(p.pid());
     appender.phase = Phase.ALONE;
@@ -294,10 +341,22 @@ public final class HostileFilters {
     long[] cpu1 = cpu(p.pid());
     appender.phase = Phase.RAMP;
     attacking = true;
-    for (int i = 0; i < o.attackers(); i++) {
-      start("attacker-" + i, () -> attack(address, token, big));
+    if (clients != null) {
+      clients.start();
+      start("attacker-stalls", clients::stall);
+      for (int i = 0; i < o.attackers(); i++) {
+        int index = i;
+        start("attacker-" + i, () -> clients.flood(index));
+      }
+    } else {
+      for (int i = 0; i < o.attackers(); i++) {
+        start("attacker-" + i, () -> attack(address, token, big));
+      }
     }
     sleep(Duration.ofSeconds(2));
+    if (clients != null) {
+      log(clients.stallsOpen() + " stalled requests open");
+    }
     long replays0 = replays.get();
     long[] cpu2 = cpu(p.pid());
     appender.phase = Phase.ATTACK;
@@ -314,18 +373,29 @@ public final class HostileFilters {
       sleep(Duration.ofMillis(50));
     }
     attacking = false;
+    if (clients != null) {
+      clients.stop();
+    }
 
     long lostWs = lost(ws, first, last);
     long lostSse = lost(sse, first, last);
     System.out.printf(
         Locale.ROOT,
-        "bystander: %d lines/s ingested, %d s alone then %d s with %d attackers (at most %.1f"
-            + " replays/s each)%n",
+        "bystander: %d lines/s ingested, %d s alone then %d s with %s%n",
         o.rate(),
         o.seconds(),
         o.seconds(),
-        o.attackers(),
-        o.replaysPerSecond());
+        clients == null
+            ? String.format(
+                Locale.ROOT,
+                "%d filter attackers (at most %.1f replays/s each)",
+                o.attackers(),
+                o.replaysPerSecond())
+            : String.format(
+                Locale.ROOT,
+                "%d stalled requests and %d login flooders",
+                o.stalled(),
+                clients.flooders()));
     System.out.printf(
         Locale.ROOT,
         "%-10s %-7s %8s %9s %9s %9s %9s%n",
@@ -350,19 +420,21 @@ public final class HostileFilters {
         x = probe.attack;
       }
       System.out.printf(
-          Locale.ROOT,
-          "%s: p99 under attack / alone = %.2f%n",
-          probe.name,
-          a.quantile(0.99) == 0 ? Double.NaN : (double) x.quantile(0.99) / a.quantile(0.99));
+          Locale.ROOT, "%s: p99 under attack / alone = %s%n", probe.name, x.p99Ratio(a));
     }
-    System.out.printf(
-        Locale.ROOT,
-        "attack: %.1f replays/s of %d x %d B (%s) by %d attackers%n",
-        replayed / (double) o.seconds(),
-        o.attackLines(),
-        o.attackLineBytes(),
-        o.adversarial() ? "adversarial" : "pathological",
-        o.attackers());
+    boolean loginsOk = true;
+    if (clients != null) {
+      loginsOk = clients.report(System.out, o.seconds());
+    } else {
+      System.out.printf(
+          Locale.ROOT,
+          "attack: %.1f replays/s of %d x %d B (%s) by %d attackers%n",
+          replayed / (double) o.seconds(),
+          o.attackLines(),
+          o.attackLineBytes(),
+          o.adversarial() ? "adversarial" : "pathological",
+          o.attackers());
+    }
     System.out.printf(
         Locale.ROOT,
         "server CPU: alone %.1f %%, under attack %.1f %% (of one core)%n",
@@ -381,8 +453,11 @@ public final class HostileFilters {
         System.out.println(probe.name + " probe failed: " + probe.failure);
       }
     }
+    reported = true;
     stopServer();
-    return lostWs == 0 && lostSse == 0 && ws.failure == null && sse.failure == null ? 0 : 1;
+    return lostWs == 0 && lostSse == 0 && ws.failure == null && sse.failure == null && loginsOk
+        ? 0
+        : 1;
   }
 
   private static void row(String transport, String phase, Histogram h) {
@@ -415,7 +490,7 @@ public final class HostileFilters {
               try {
                 body.run();
               } catch (Exception e) {
-                if (attacking || !name.startsWith("attacker")) {
+                if (!reported && (attacking || !name.startsWith("attacker"))) {
                   log(name + " failed: " + e);
                 }
               }
@@ -502,7 +577,7 @@ public final class HostileFilters {
     final URI base;
     final String token;
     final String id;
-    final long intervalNanos;
+    final int rate;
     volatile Phase phase = Phase.WARMUP;
     volatile boolean stop;
     final AtomicLong firstSeq = new AtomicLong(-1);
@@ -512,12 +587,12 @@ public final class HostileFilters {
       this.base = base;
       this.token = token;
       this.id = id;
-      this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+      this.rate = rate;
     }
 
     @Override
     public void run() throws Exception {
-      long next = System.nanoTime();
+      Pacer pacer = Pacer.steady(rate);
       long n = 0;
       while (!stop) {
         String body = "{\"lines\":[{\"message\":\"" + phase.tag + " " + n++ + "\"}]}";
@@ -529,11 +604,7 @@ public final class HostileFilters {
         JsonNode seqs = JSON.readTree(r.body());
         firstSeq.compareAndSet(-1, seqs.get("firstSeq").asLong());
         lastSeq.set(seqs.get("lastSeq").asLong());
-        next += intervalNanos;
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait);
-        }
+        pacer.await();
       }
     }
   }
@@ -622,9 +693,8 @@ public final class HostileFilters {
             + PATHOLOGICAL
             + "\"}}";
     String unsubscribe = "{\"type\":\"unsubscribe\",\"deploymentId\":\"" + id + "\"}";
-    long interval = (long) (TimeUnit.SECONDS.toNanos(1) / options.replaysPerSecond());
+    Pacer pacer = Pacer.atMost(options.replaysPerSecond());
     try (RawWebSocket ws = RawWebSocket.connect(address, "/ws", token)) {
-      long next = System.nanoTime();
       while (attacking) {
         ws.sendText(subscribe);
         while (!ws.readText().startsWith("{\"type\":\"subscribed\"")) {
@@ -632,13 +702,7 @@ public final class HostileFilters {
         }
         ws.sendText(unsubscribe);
         replays.incrementAndGet();
-        next += interval;
-        long wait = next - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait);
-        } else {
-          next = System.nanoTime();
-        }
+        pacer.await();
       }
     }
   }

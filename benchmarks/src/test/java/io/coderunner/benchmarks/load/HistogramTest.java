@@ -56,4 +56,17 @@ class HistogramTest {
     assertThat(h.max()).isZero();
     assertThat(h.quantile(0.5)).isZero();
   }
+
+  @Test
+  void aRatioAgainstOrOfNothingMeasuredIsNotANumberButSaysSo() {
+    Histogram alone = new Histogram();
+    Histogram attack = new Histogram();
+    for (int v = 1; v <= 100; v++) {
+      alone.record(100);
+    }
+    assertThat(attack.p99Ratio(alone)).isEqualTo("n/a (nothing measured)");
+    assertThat(alone.p99Ratio(attack)).isEqualTo("n/a (nothing measured)");
+    attack.record(50);
+    assertThat(attack.p99Ratio(alone)).isEqualTo("0.50");
+  }
 }
