@@ -18,7 +18,6 @@ import io.coderunner.metrics.HttpServerMetrics;
 import io.coderunner.metrics.LogStoreMetrics;
 import io.coderunner.metrics.SystemMetrics;
 import io.coderunner.metrics.health.ExecutorLivenessIndicator;
-import io.coderunner.metrics.health.HealthConfig;
 import io.coderunner.metrics.health.HealthIndicator;
 import io.coderunner.metrics.health.HealthMetrics;
 import io.coderunner.metrics.health.HealthRegistry;
@@ -137,7 +136,15 @@ public final class CodeRunnerServer implements AutoCloseable {
     warnWeakHashes(users);
     this.jwt =
         JwtService.create(
-            JwtConfig.builder().signingSecret(secret).tokenTtl(config.tokenTtl()).build(), clock);
+            JwtConfig.builder()
+                .signingSecret(secret)
+                .tokenTtl(config.tokenTtl())
+                .issuer(config.jwtIssuer())
+                .audience(config.jwtAudience())
+                .leeway(config.jwtLeeway())
+                .maxTokenLength(config.jwtMaxTokenLength())
+                .build(),
+            clock);
     this.logs = InMemoryLogStore.create(config.retention(), clock);
     DeploymentRunner runner = b.runner != null ? b.runner : Runners.processRunner(config);
     if (config.demo()) {
@@ -147,7 +154,13 @@ public final class CodeRunnerServer implements AutoCloseable {
     AccessPolicy policy = AccessPolicy.ownerOrAdmin();
     this.deployments =
         DeploymentService.create(
-            store, logs, runner, policy, clock, config.stopGrace(), config.deploymentLimits());
+            store,
+            logs,
+            runner,
+            policy,
+            clock,
+            config.runner().stopGrace(),
+            config.deploymentLimits());
 
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meters.config().meterFilter(SystemMetrics.prometheusNaming());
@@ -157,7 +170,7 @@ public final class CodeRunnerServer implements AutoCloseable {
     DeploymentMetrics.of(deployments).bindTo(meters);
 
     // Health runs on the system clock: a host's fixed test clock must not freeze breakers or cache.
-    this.health = HealthRegistry.create(b.healthConfig, Clock.systemUTC());
+    this.health = HealthRegistry.create(config.health(), Clock.systemUTC());
     health.register(LogBufferIndicator.of(logs, config.retention().globalMaxBytes()));
     String runnerKind = b.runner != null ? "custom" : "local";
     health.register(ProcessRunnerIndicator.of(runnerKind, () -> Map.of("demo", config.demo())));
@@ -172,7 +185,7 @@ public final class CodeRunnerServer implements AutoCloseable {
             jwt,
             new TokenBuckets(config.apiRequestsPerMinute(), minute, System::nanoTime, 100_000),
             config.maxBodyBytes(),
-            config.requestTimeout(),
+            config.requestBodyTimeout(),
             HttpServerMetrics.create(meters));
     BroadcasterRef ref = new BroadcasterRef();
     new ApiRoutes(
@@ -184,7 +197,7 @@ public final class CodeRunnerServer implements AutoCloseable {
             ref::get,
             new LoginGuard(
                 clients,
-                config.loginFailuresPerMinute(),
+                config.loginFailuresPerMinutePerUserAndAddress(),
                 config.loginFailuresPerMinutePerAddress(),
                 config.loginFailuresPerMinutePerUser(),
                 config.maxConcurrentPasswordChecks(),
@@ -195,7 +208,7 @@ public final class CodeRunnerServer implements AutoCloseable {
             closed::get,
             meters::scrape)
         .register(routes);
-    WebSocketConfig wsBase = WebSocketConfig.builder().follow(config.follow()).build();
+    WebSocketConfig wsBase = config.websocket().toBuilder().follow(config.follow()).build();
     this.sse =
         new SseHandler(
             routes,
@@ -232,7 +245,7 @@ public final class CodeRunnerServer implements AutoCloseable {
               undertow.getWorker(),
               new InetSocketAddress(config.host(), config.port()),
               graceful,
-              config.requestTimeout(),
+              config.requestHeaderTimeout(),
               config.idleTimeout(),
               config.maxConnectionsPerAddress(),
               clients);
@@ -244,7 +257,7 @@ public final class CodeRunnerServer implements AutoCloseable {
           "could not listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
     try {
-      Duration ioTimeout = b.healthConfig.timeout().multipliedBy(3).dividedBy(4);
+      Duration ioTimeout = config.health().timeout().multipliedBy(3).dividedBy(4);
       health.registerLiveness(
           ExecutorLivenessIndicator.of(
               IO_THREAD_HEALTH, undertow.getWorker().getIoThread(), ioTimeout));
@@ -472,7 +485,6 @@ public final class CodeRunnerServer implements AutoCloseable {
     private @Nullable DeploymentRunner runner;
     private Clock clock = Clock.systemUTC();
     private Duration demoInterval = Duration.ofMillis(400);
-    private HealthConfig healthConfig = HealthConfig.defaults();
     private final List<HealthIndicator> healthIndicators = new ArrayList<>();
 
     private Builder(ServerConfig config) {
@@ -500,14 +512,6 @@ public final class CodeRunnerServer implements AutoCloseable {
             "demoInterval must be between 1 ms and 1 min, was " + interval);
       }
       this.demoInterval = interval;
-      return this;
-    }
-
-    /**
-     * Timeouts, breakers and caching of the health checks. Default {@link HealthConfig#defaults}.
-     */
-    public Builder healthConfig(HealthConfig healthConfig) {
-      this.healthConfig = Objects.requireNonNull(healthConfig, "healthConfig");
       return this;
     }
 

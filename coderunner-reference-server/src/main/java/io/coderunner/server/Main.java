@@ -1,8 +1,10 @@
 package io.coderunner.server;
 
+import io.coderunner.server.internal.BuildInfo;
 import io.coderunner.server.internal.ConfigLoader;
 import io.coderunner.server.internal.ConfigLoader.ConfigException;
 import io.coderunner.server.internal.ConfigLoader.Flags;
+import io.coderunner.server.internal.ConfigLoader.Loaded;
 import io.coderunner.server.internal.Passwords;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,8 +17,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The command line: {@code java -jar coderunner-reference-server.jar [--demo] [--host H] [--port N]
- * [--config FILE] [--redis URI]}, or {@code hash-password [--password P]}.
+ * The command line: {@code java -jar coderunner-reference-server.jar [--config FILE] [--SETTING
+ * VALUE]... [--print-config] [--version] [--help]}, or {@code hash-password [--password P]}.
  *
  * <p>{@link #launch} does everything but exiting the JVM, so tests run it in-process: it returns
  * the exit code, and the server when one started.
@@ -70,14 +72,27 @@ public final class Main {
     try {
       Flags flags = ConfigLoader.parseFlags(args);
       if (flags.help()) {
-        out.println(ConfigLoader.USAGE);
+        out.print(ConfigLoader.help());
         return new Launch(0, null);
       }
-      config = ConfigLoader.load(flags, env);
+      if (flags.version()) {
+        out.println(BuildInfo.describe());
+        return new Launch(0, null);
+      }
+      Loaded loaded = ConfigLoader.load(flags, env);
+      for (String warning : loaded.warnings()) {
+        err.println("coderunner: warning: " + warning);
+      }
+      if (flags.printConfig()) {
+        out.print(ConfigLoader.printConfig(loaded));
+        return new Launch(0, null);
+      }
+      config = loaded.config();
       ConfigLoader.requireStartable(config);
     } catch (ConfigException e) {
       err.println("coderunner: " + e.getMessage());
-      err.println(ConfigLoader.USAGE);
+      err.print(ConfigLoader.usage());
+      err.println("(--help lists every setting)");
       return new Launch(EXIT_CONFIG, null);
     }
     CodeRunnerServer server;

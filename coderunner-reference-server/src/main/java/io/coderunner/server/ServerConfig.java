@@ -1,10 +1,14 @@
 package io.coderunner.server;
 
 import io.coderunner.core.Ranges;
+import io.coderunner.core.auth.JwtConfig;
 import io.coderunner.core.deploy.DeploymentLimits;
+import io.coderunner.core.deploy.LocalRunnerConfig;
 import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.RetentionConfig;
+import io.coderunner.metrics.health.HealthConfig;
 import io.coderunner.server.internal.AddressRange;
+import io.coderunner.websocket.WebSocketConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,69 +22,86 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of a {@link CodeRunnerServer}. Immutable; build one with {@link #builder()}, derive with
- * {@link #toBuilder()}. Each setter rejects a bad value at once, naming it. {@code docs/
- * configuration.md} lists how each setting is given on the command line, in the environment and in
- * the config file.
+ * {@link #toBuilder()}. Each setter rejects a bad value at once, naming it. The settings table in
+ * {@code docs/configuration.md} gives each one's config-file key, environment variable and flag.
  */
 public final class ServerConfig {
   /** Smallest accepted JWT secret, in bytes (HS256 needs 256 bits). */
   public static final int MIN_SECRET_BYTES = 32;
 
-  private final String host;
-  private final int port;
   private final byte @Nullable [] jwtSecret;
   private final List<UserAccount> users;
-  private final Set<String> allowedCommands;
-  private final Set<String> corsOrigins;
-  private final RetentionConfig retention;
+  private final String host;
+  private final int port;
   private final boolean demo;
-  private final int maxBodyBytes;
-  private final int loginFailuresPerMinute;
-  private final int apiRequestsPerMinute;
-  private final Duration tokenTtl;
-  private final Duration stopGrace;
-  private final Duration sseHeartbeat;
-  private final int sseMaxStreams;
-  private final int sseMaxStreamsPerPrincipal;
-  private final FollowConfig follow;
+  private final Set<String> corsOrigins;
   private final Duration shutdownTimeout;
-  private final Duration requestTimeout;
+  private final int maxBodyBytes;
+  private final Duration requestHeaderTimeout;
+  private final Duration requestBodyTimeout;
   private final Duration idleTimeout;
   private final int maxConnectionsPerAddress;
   private final Set<String> trustedProxies;
+  private final int apiRequestsPerMinute;
+  private final int loginFailuresPerMinutePerUserAndAddress;
   private final int loginFailuresPerMinutePerAddress;
   private final int loginFailuresPerMinutePerUser;
   private final int maxConcurrentPasswordChecks;
+  private final Duration tokenTtl;
+  private final String jwtIssuer;
+  private final String jwtAudience;
+  private final Duration jwtLeeway;
+  private final int jwtMaxTokenLength;
+  private final int ingestRequestsPerSecond;
+  private final int ingestLinesPerSecond;
+  private final long ingestBytesPerSecond;
+  private final Duration sseHeartbeat;
+  private final int sseMaxStreams;
+  private final int sseMaxStreamsPerPrincipal;
+  private final RetentionConfig retention;
+  private final FollowConfig follow;
+  private final WebSocketConfig websocket;
+  private final LocalRunnerConfig runner;
   private final DeploymentLimits deploymentLimits;
+  private final HealthConfig health;
 
   private ServerConfig(Builder b) {
-    this.host = b.host;
-    this.port = b.port;
     byte[] secret = b.jwtSecret;
     this.jwtSecret = secret == null ? null : secret.clone();
     this.users = List.copyOf(b.users);
-    this.allowedCommands = Set.copyOf(b.allowedCommands);
-    this.corsOrigins = Set.copyOf(b.corsOrigins);
-    this.retention = b.retention;
+    this.host = b.host;
+    this.port = b.port;
     this.demo = b.demo;
-    this.maxBodyBytes = b.maxBodyBytes;
-    this.loginFailuresPerMinute = b.loginFailuresPerMinute;
-    this.apiRequestsPerMinute = b.apiRequestsPerMinute;
-    this.tokenTtl = b.tokenTtl;
-    this.stopGrace = b.stopGrace;
-    this.sseHeartbeat = b.sseHeartbeat;
-    this.sseMaxStreams = b.sseMaxStreams;
-    this.sseMaxStreamsPerPrincipal = b.sseMaxStreamsPerPrincipal;
-    this.follow = b.follow;
+    this.corsOrigins = Set.copyOf(b.corsOrigins);
     this.shutdownTimeout = b.shutdownTimeout;
-    this.requestTimeout = b.requestTimeout;
+    this.maxBodyBytes = b.maxBodyBytes;
+    this.requestHeaderTimeout = b.requestHeaderTimeout;
+    this.requestBodyTimeout = b.requestBodyTimeout;
     this.idleTimeout = b.idleTimeout;
     this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
     this.trustedProxies = Set.copyOf(b.trustedProxies);
+    this.apiRequestsPerMinute = b.apiRequestsPerMinute;
+    this.loginFailuresPerMinutePerUserAndAddress = b.loginFailuresPerMinutePerUserAndAddress;
     this.loginFailuresPerMinutePerAddress = b.loginFailuresPerMinutePerAddress;
     this.loginFailuresPerMinutePerUser = b.loginFailuresPerMinutePerUser;
     this.maxConcurrentPasswordChecks = b.maxConcurrentPasswordChecks;
+    this.tokenTtl = b.tokenTtl;
+    this.jwtIssuer = b.jwtIssuer;
+    this.jwtAudience = b.jwtAudience;
+    this.jwtLeeway = b.jwtLeeway;
+    this.jwtMaxTokenLength = b.jwtMaxTokenLength;
+    this.ingestRequestsPerSecond = b.ingestRequestsPerSecond;
+    this.ingestLinesPerSecond = b.ingestLinesPerSecond;
+    this.ingestBytesPerSecond = b.ingestBytesPerSecond;
+    this.sseHeartbeat = b.sseHeartbeat;
+    this.sseMaxStreams = b.sseMaxStreams;
+    this.sseMaxStreamsPerPrincipal = b.sseMaxStreamsPerPrincipal;
+    this.retention = b.retention;
+    this.follow = b.follow;
+    this.websocket = b.websocket;
+    this.runner = b.runner;
     this.deploymentLimits = b.deploymentLimits;
+    this.health = b.health;
   }
 
   public static Builder builder() {
@@ -89,16 +110,6 @@ public final class ServerConfig {
 
   public Builder toBuilder() {
     return new Builder(this);
-  }
-
-  /** Address to listen on. Default {@code 127.0.0.1}. */
-  public String host() {
-    return host;
-  }
-
-  /** Port to listen on; 0 picks a free one. Default 8080. */
-  public int port() {
-    return port;
   }
 
   /** The HS256 secret that signs tokens (a copy), or {@code null} when none is configured. */
@@ -112,19 +123,14 @@ public final class ServerConfig {
     return users;
   }
 
-  /** Executables the process runner may start (names or absolute paths). Default none. */
-  public Set<String> allowedCommands() {
-    return allowedCommands;
+  /** Address to listen on. Default {@code 127.0.0.1}. */
+  public String host() {
+    return host;
   }
 
-  /** Browser origins allowed to call the API and open {@code /ws}, besides the server's own. */
-  public Set<String> corsOrigins() {
-    return corsOrigins;
-  }
-
-  /** Retention of each deployment's log. Default {@link RetentionConfig#defaults()}. */
-  public RetentionConfig retention() {
-    return retention;
+  /** Port to listen on; 0 picks a free one. Default 8080. */
+  public int port() {
+    return port;
   }
 
   /** Whether the server runs the demo: demo users, a generated secret, a logging deployment. */
@@ -132,40 +138,35 @@ public final class ServerConfig {
     return demo;
   }
 
+  /** Browser origins allowed to call the API and open {@code /ws}, besides the server's own. */
+  public Set<String> corsOrigins() {
+    return corsOrigins;
+  }
+
+  /** How long shutdown waits for in-flight requests and connections. Default 10 s. */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
   /** Largest request body accepted, in bytes; a larger one gets 413. Default 1 MiB. */
   public int maxBodyBytes() {
     return maxBodyBytes;
   }
 
-  /** Failed logins per minute allowed per username from one client address. Default 10. */
-  public int loginFailuresPerMinute() {
-    return loginFailuresPerMinute;
-  }
-
-  /** Failed logins per minute allowed per client address, whatever the username. Default 30. */
-  public int loginFailuresPerMinutePerAddress() {
-    return loginFailuresPerMinutePerAddress;
+  /**
+   * How long a request's headers may take to arrive; headers that stop arriving close the
+   * connection. Default 10 s.
+   */
+  public Duration requestHeaderTimeout() {
+    return requestHeaderTimeout;
   }
 
   /**
-   * Failed logins per minute per username from all addresses together. Past it, only an address
-   * with no recent failure for that username may still try, once. Default 100.
+   * How long a request's body may take to arrive; a body that stops arriving gets 408. Default 10
+   * s.
    */
-  public int loginFailuresPerMinutePerUser() {
-    return loginFailuresPerMinutePerUser;
-  }
-
-  /** Password checks running at once; one more login gets 503. Default: the number of cores. */
-  public int maxConcurrentPasswordChecks() {
-    return maxConcurrentPasswordChecks;
-  }
-
-  /**
-   * How long a request's headers, and then its body, may take to arrive: headers that stop arriving
-   * close the connection, a body that does gets 408. Default 10 s.
-   */
-  public Duration requestTimeout() {
-    return requestTimeout;
+  public Duration requestBodyTimeout() {
+    return requestBodyTimeout;
   }
 
   /** How long a keep-alive connection may sit idle between requests. Default 60 s. */
@@ -189,14 +190,35 @@ public final class ServerConfig {
     return trustedProxies;
   }
 
-  /** Deployments and processes per owner and in all, and spec sizes. */
-  public DeploymentLimits deploymentLimits() {
-    return deploymentLimits;
-  }
-
-  /** Authenticated API requests per minute allowed per principal. Default 1,200. */
+  /**
+   * Control-API requests per minute allowed per principal (ingest has its own budget). Default
+   * 1,200.
+   */
   public int apiRequestsPerMinute() {
     return apiRequestsPerMinute;
+  }
+
+  /** Failed logins per minute allowed per username from one client address. Default 10. */
+  public int loginFailuresPerMinutePerUserAndAddress() {
+    return loginFailuresPerMinutePerUserAndAddress;
+  }
+
+  /** Failed logins per minute allowed per client address, whatever the username. Default 30. */
+  public int loginFailuresPerMinutePerAddress() {
+    return loginFailuresPerMinutePerAddress;
+  }
+
+  /**
+   * Failed logins per minute per username from all addresses together. Past it, only an address
+   * with no recent failure for that username may still try, once. Default 100.
+   */
+  public int loginFailuresPerMinutePerUser() {
+    return loginFailuresPerMinutePerUser;
+  }
+
+  /** Password checks running at once; one more login gets 503. Default: the number of cores. */
+  public int maxConcurrentPasswordChecks() {
+    return maxConcurrentPasswordChecks;
   }
 
   /** Lifetime of issued tokens. Default 1 h. */
@@ -204,9 +226,47 @@ public final class ServerConfig {
     return tokenTtl;
   }
 
-  /** Time a stopped process gets between SIGTERM and SIGKILL. Default 10 s. */
-  public Duration stopGrace() {
-    return stopGrace;
+  /** The {@code iss} of issued tokens, required of presented ones. Default {@code coderunner}. */
+  public String jwtIssuer() {
+    return jwtIssuer;
+  }
+
+  /** The {@code aud} of issued tokens, required of presented ones. Default {@code coderunner}. */
+  public String jwtAudience() {
+    return jwtAudience;
+  }
+
+  /** Clock skew allowed when checking a token's times. Default 30 s. */
+  public Duration jwtLeeway() {
+    return jwtLeeway;
+  }
+
+  /** Longest token accepted, in characters. Default 8,192. */
+  public int jwtMaxTokenLength() {
+    return jwtMaxTokenLength;
+  }
+
+  /**
+   * Ingest requests ({@code POST …/logs}) per second per principal, with a burst of one second's
+   * worth. Default 2,000.
+   */
+  public int ingestRequestsPerSecond() {
+    return ingestRequestsPerSecond;
+  }
+
+  /**
+   * Ingested lines per second per principal, with a burst of one second's worth. Default 50,000.
+   */
+  public int ingestLinesPerSecond() {
+    return ingestLinesPerSecond;
+  }
+
+  /**
+   * Ingested message bytes (UTF-8) per second per principal, with a burst of one second's worth.
+   * Default 32 MiB.
+   */
+  public long ingestBytesPerSecond() {
+    return ingestBytesPerSecond;
   }
 
   /** Interval of the {@code : ping} comment on idle event streams. Default 15 s. */
@@ -224,6 +284,11 @@ public final class ServerConfig {
     return sseMaxStreamsPerPrincipal;
   }
 
+  /** Retention of each deployment's log. Default {@link RetentionConfig#defaults()}. */
+  public RetentionConfig retention() {
+    return retention;
+  }
+
   /**
    * How WebSocket subscriptions and event streams follow a log: batches, the work of one turn, lag
    * bounds. Default {@link FollowConfig#defaults()}.
@@ -232,9 +297,36 @@ public final class ServerConfig {
     return follow;
   }
 
-  /** How long shutdown waits for in-flight requests and connections. Default 10 s. */
-  public Duration shutdownTimeout() {
-    return shutdownTimeout;
+  /**
+   * The WebSocket broadcaster's limits and heartbeat. Its {@code follow} and {@code allowedOrigins}
+   * are not used: the server sets them from {@link #follow()} and {@link #corsOrigins()} with its
+   * own origin. Default {@link WebSocketConfig#defaults()}.
+   */
+  public WebSocketConfig websocket() {
+    return websocket;
+  }
+
+  /**
+   * The local process runner: allowed commands, stop grace, environment. Default {@link
+   * LocalRunnerConfig#defaults()}: no command allowed.
+   */
+  public LocalRunnerConfig runner() {
+    return runner;
+  }
+
+  /**
+   * Deployments and processes per owner and in all, and spec sizes. Default {@link
+   * DeploymentLimits#defaults()}.
+   */
+  public DeploymentLimits deploymentLimits() {
+    return deploymentLimits;
+  }
+
+  /**
+   * Timeouts, breakers and caching of the health checks. Default {@link HealthConfig#defaults()}.
+   */
+  public HealthConfig health() {
+    return health;
   }
 
   @Override
@@ -247,8 +339,6 @@ public final class ServerConfig {
         + (jwtSecret == null ? "none" : "set")
         + ", users="
         + users
-        + ", allowedCommands="
-        + allowedCommands
         + ", corsOrigins="
         + corsOrigins
         + ", demo="
@@ -256,64 +346,127 @@ public final class ServerConfig {
         + '}';
   }
 
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof ServerConfig c
+        && Arrays.equals(jwtSecret, c.jwtSecret)
+        && users.equals(c.users)
+        && host.equals(c.host)
+        && port == c.port
+        && demo == c.demo
+        && corsOrigins.equals(c.corsOrigins)
+        && shutdownTimeout.equals(c.shutdownTimeout)
+        && maxBodyBytes == c.maxBodyBytes
+        && requestHeaderTimeout.equals(c.requestHeaderTimeout)
+        && requestBodyTimeout.equals(c.requestBodyTimeout)
+        && idleTimeout.equals(c.idleTimeout)
+        && maxConnectionsPerAddress == c.maxConnectionsPerAddress
+        && trustedProxies.equals(c.trustedProxies)
+        && apiRequestsPerMinute == c.apiRequestsPerMinute
+        && loginFailuresPerMinutePerUserAndAddress == c.loginFailuresPerMinutePerUserAndAddress
+        && loginFailuresPerMinutePerAddress == c.loginFailuresPerMinutePerAddress
+        && loginFailuresPerMinutePerUser == c.loginFailuresPerMinutePerUser
+        && maxConcurrentPasswordChecks == c.maxConcurrentPasswordChecks
+        && tokenTtl.equals(c.tokenTtl)
+        && jwtIssuer.equals(c.jwtIssuer)
+        && jwtAudience.equals(c.jwtAudience)
+        && jwtLeeway.equals(c.jwtLeeway)
+        && jwtMaxTokenLength == c.jwtMaxTokenLength
+        && ingestRequestsPerSecond == c.ingestRequestsPerSecond
+        && ingestLinesPerSecond == c.ingestLinesPerSecond
+        && ingestBytesPerSecond == c.ingestBytesPerSecond
+        && sseHeartbeat.equals(c.sseHeartbeat)
+        && sseMaxStreams == c.sseMaxStreams
+        && sseMaxStreamsPerPrincipal == c.sseMaxStreamsPerPrincipal
+        && retention.equals(c.retention)
+        && follow.equals(c.follow)
+        && websocket.equals(c.websocket)
+        && runner.equals(c.runner)
+        && deploymentLimits.equals(c.deploymentLimits)
+        && health.equals(c.health);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(host, port, Arrays.hashCode(jwtSecret), users, demo);
+  }
+
   /** Builds a {@link ServerConfig}. Not thread-safe. */
   public static final class Builder {
-    private String host = "127.0.0.1";
-    private int port = 8080;
     private byte @Nullable [] jwtSecret;
     private List<UserAccount> users = new ArrayList<>();
-    private Set<String> allowedCommands = new LinkedHashSet<>();
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private boolean demo = false;
     private Set<String> corsOrigins = new LinkedHashSet<>();
-    private RetentionConfig retention = RetentionConfig.defaults();
-    private boolean demo;
-    private int maxBodyBytes = 1 << 20;
-    private int loginFailuresPerMinute = 10;
-    private int apiRequestsPerMinute = 1200;
-    private Duration tokenTtl = Duration.ofHours(1);
-    private Duration stopGrace = Duration.ofSeconds(10);
-    private Duration sseHeartbeat = Duration.ofSeconds(15);
-    private int sseMaxStreams = 10_000;
-    private int sseMaxStreamsPerPrincipal = 100;
-    private FollowConfig follow = FollowConfig.defaults();
     private Duration shutdownTimeout = Duration.ofSeconds(10);
-    private Duration requestTimeout = Duration.ofSeconds(10);
+    private int maxBodyBytes = 1 << 20;
+    private Duration requestHeaderTimeout = Duration.ofSeconds(10);
+    private Duration requestBodyTimeout = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxConnectionsPerAddress = 256;
     private Set<String> trustedProxies = new LinkedHashSet<>();
+    private int apiRequestsPerMinute = 1200;
+    private int loginFailuresPerMinutePerUserAndAddress = 10;
     private int loginFailuresPerMinutePerAddress = 30;
     private int loginFailuresPerMinutePerUser = 100;
     private int maxConcurrentPasswordChecks = Runtime.getRuntime().availableProcessors();
+    private Duration tokenTtl = JwtConfig.DEFAULT_TOKEN_TTL;
+    private String jwtIssuer = JwtConfig.DEFAULT_ISSUER;
+    private String jwtAudience = JwtConfig.DEFAULT_AUDIENCE;
+    private Duration jwtLeeway = JwtConfig.DEFAULT_LEEWAY;
+    private int jwtMaxTokenLength = JwtConfig.DEFAULT_MAX_TOKEN_LENGTH;
+    private int ingestRequestsPerSecond = 2000;
+    private int ingestLinesPerSecond = 50_000;
+    private long ingestBytesPerSecond = 32L << 20;
+    private Duration sseHeartbeat = Duration.ofSeconds(15);
+    private int sseMaxStreams = 10_000;
+    private int sseMaxStreamsPerPrincipal = 100;
+    private RetentionConfig retention = RetentionConfig.defaults();
+    private FollowConfig follow = FollowConfig.defaults();
+    private WebSocketConfig websocket = WebSocketConfig.defaults();
+    private LocalRunnerConfig runner = LocalRunnerConfig.defaults();
     private DeploymentLimits deploymentLimits = DeploymentLimits.defaults();
+    private HealthConfig health = HealthConfig.defaults();
 
     private Builder() {}
 
     private Builder(ServerConfig c) {
-      host = c.host;
-      port = c.port;
       jwtSecret = c.jwtSecret;
       users = new ArrayList<>(c.users);
-      allowedCommands = new LinkedHashSet<>(c.allowedCommands);
-      corsOrigins = new LinkedHashSet<>(c.corsOrigins);
-      retention = c.retention;
+      host = c.host;
+      port = c.port;
       demo = c.demo;
-      maxBodyBytes = c.maxBodyBytes;
-      loginFailuresPerMinute = c.loginFailuresPerMinute;
-      apiRequestsPerMinute = c.apiRequestsPerMinute;
-      tokenTtl = c.tokenTtl;
-      stopGrace = c.stopGrace;
-      sseHeartbeat = c.sseHeartbeat;
-      sseMaxStreams = c.sseMaxStreams;
-      sseMaxStreamsPerPrincipal = c.sseMaxStreamsPerPrincipal;
-      follow = c.follow;
+      corsOrigins = new LinkedHashSet<>(c.corsOrigins);
       shutdownTimeout = c.shutdownTimeout;
-      requestTimeout = c.requestTimeout;
+      maxBodyBytes = c.maxBodyBytes;
+      requestHeaderTimeout = c.requestHeaderTimeout;
+      requestBodyTimeout = c.requestBodyTimeout;
       idleTimeout = c.idleTimeout;
       maxConnectionsPerAddress = c.maxConnectionsPerAddress;
       trustedProxies = new LinkedHashSet<>(c.trustedProxies);
+      apiRequestsPerMinute = c.apiRequestsPerMinute;
+      loginFailuresPerMinutePerUserAndAddress = c.loginFailuresPerMinutePerUserAndAddress;
       loginFailuresPerMinutePerAddress = c.loginFailuresPerMinutePerAddress;
       loginFailuresPerMinutePerUser = c.loginFailuresPerMinutePerUser;
       maxConcurrentPasswordChecks = c.maxConcurrentPasswordChecks;
+      tokenTtl = c.tokenTtl;
+      jwtIssuer = c.jwtIssuer;
+      jwtAudience = c.jwtAudience;
+      jwtLeeway = c.jwtLeeway;
+      jwtMaxTokenLength = c.jwtMaxTokenLength;
+      ingestRequestsPerSecond = c.ingestRequestsPerSecond;
+      ingestLinesPerSecond = c.ingestLinesPerSecond;
+      ingestBytesPerSecond = c.ingestBytesPerSecond;
+      sseHeartbeat = c.sseHeartbeat;
+      sseMaxStreams = c.sseMaxStreams;
+      sseMaxStreamsPerPrincipal = c.sseMaxStreamsPerPrincipal;
+      retention = c.retention;
+      follow = c.follow;
+      websocket = c.websocket;
+      runner = c.runner;
       deploymentLimits = c.deploymentLimits;
+      health = c.health;
     }
 
     /** An IP address or host name. Default {@code 127.0.0.1}. */
@@ -323,15 +476,6 @@ public final class ServerConfig {
         throw new IllegalArgumentException("host must be an address or name, was '" + host + "'");
       }
       this.host = host;
-      return this;
-    }
-
-    /** 0 to 65,535; 0 picks a free port. Default 8080. */
-    public Builder port(int port) {
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
-      }
-      this.port = port;
       return this;
     }
 
@@ -365,17 +509,6 @@ public final class ServerConfig {
       return this;
     }
 
-    /** Replaces the executables the process runner may start. Entries must not be blank. */
-    public Builder allowedCommands(Set<String> commands) {
-      for (String c : commands) {
-        if (c.isBlank()) {
-          throw new IllegalArgumentException("allowedCommands entries must not be blank");
-        }
-      }
-      this.allowedCommands = new LinkedHashSet<>(commands);
-      return this;
-    }
-
     /** Replaces the CORS origins: each {@code scheme://host[:port]} (http or https, no path). */
     public Builder corsOrigins(Set<String> origins) {
       Set<String> checked = new LinkedHashSet<>();
@@ -383,153 +516,6 @@ public final class ServerConfig {
         checked.add(checkOrigin(origin));
       }
       this.corsOrigins = checked;
-      return this;
-    }
-
-    /** Retention of each log. Default {@link RetentionConfig#defaults()}. */
-    public Builder retention(RetentionConfig retention) {
-      this.retention = Objects.requireNonNull(retention, "retention");
-      return this;
-    }
-
-    /** Runs the demo. Default false. */
-    public Builder demo(boolean demo) {
-      this.demo = demo;
-      return this;
-    }
-
-    /** Bytes. Default 1 MiB; range 1 KiB to 64 MiB. */
-    public Builder maxBodyBytes(int bytes) {
-      if (bytes < 1024 || bytes > (64 << 20)) {
-        throw new IllegalArgumentException(
-            "maxBodyBytes must be between 1024 and 67108864, was " + bytes);
-      }
-      this.maxBodyBytes = bytes;
-      return this;
-    }
-
-    /** Per minute. Default 10; range 1 to 100,000. */
-    public Builder loginFailuresPerMinute(int failures) {
-      if (failures < 1 || failures > 100_000) {
-        throw new IllegalArgumentException(
-            "loginFailuresPerMinute must be between 1 and 100000, was " + failures);
-      }
-      this.loginFailuresPerMinute = failures;
-      return this;
-    }
-
-    /** Per minute. Default 1,200; range 1 to 10,000,000. */
-    public Builder apiRequestsPerMinute(int requests) {
-      if (requests < 1 || requests > 10_000_000) {
-        throw new IllegalArgumentException(
-            "apiRequestsPerMinute must be between 1 and 10000000, was " + requests);
-      }
-      this.apiRequestsPerMinute = requests;
-      return this;
-    }
-
-    /** Default 1 h; range 1 s to 30 days. */
-    public Builder tokenTtl(Duration ttl) {
-      Objects.requireNonNull(ttl, "tokenTtl");
-      if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(30)) > 0) {
-        throw new IllegalArgumentException(
-            "tokenTtl must be between 1 second and 30 days, was " + ttl);
-      }
-      this.tokenTtl = ttl;
-      return this;
-    }
-
-    /** Default 10 s; range 0 to 10 min. */
-    public Builder stopGrace(Duration grace) {
-      Objects.requireNonNull(grace, "stopGrace");
-      if (grace.isNegative() || grace.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("stopGrace must be between 0 and 10 min, was " + grace);
-      }
-      this.stopGrace = grace;
-      return this;
-    }
-
-    /** Default 15 s; range 10 ms to 10 min. */
-    public Builder sseHeartbeat(Duration interval) {
-      Objects.requireNonNull(interval, "sseHeartbeat");
-      if (interval.compareTo(Duration.ofMillis(10)) < 0
-          || interval.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException(
-            "sseHeartbeat must be between 10 ms and 10 min, was " + interval);
-      }
-      this.sseHeartbeat = interval;
-      return this;
-    }
-
-    /** Default 10,000; range 1 to 1,000,000. */
-    public Builder sseMaxStreams(int streams) {
-      this.sseMaxStreams = Ranges.check("sseMaxStreams", streams, 1, 1_000_000);
-      return this;
-    }
-
-    /** Default 100; range 1 to 1,000,000. */
-    public Builder sseMaxStreamsPerPrincipal(int streams) {
-      this.sseMaxStreamsPerPrincipal =
-          Ranges.check("sseMaxStreamsPerPrincipal", streams, 1, 1_000_000);
-      return this;
-    }
-
-    /** Default {@link FollowConfig#defaults()}. */
-    public Builder follow(FollowConfig follow) {
-      this.follow = Objects.requireNonNull(follow, "follow");
-      return this;
-    }
-
-    /** Default 10 s; range 0 to 10 min. */
-    public Builder shutdownTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "shutdownTimeout");
-      if (timeout.isNegative() || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException(
-            "shutdownTimeout must be between 0 and 10 min, was " + timeout);
-      }
-      this.shutdownTimeout = timeout;
-      return this;
-    }
-
-    /** Default 30; range 1 to 100,000. */
-    public Builder loginFailuresPerMinutePerAddress(int failures) {
-      this.loginFailuresPerMinutePerAddress =
-          Ranges.check("loginFailuresPerMinutePerAddress", failures, 1, 100_000);
-      return this;
-    }
-
-    /** Default 100; range 1 to 1,000,000. */
-    public Builder loginFailuresPerMinutePerUser(int failures) {
-      this.loginFailuresPerMinutePerUser =
-          Ranges.check("loginFailuresPerMinutePerUser", failures, 1, 1_000_000);
-      return this;
-    }
-
-    /** Default the number of cores; range 1 to 1,024. */
-    public Builder maxConcurrentPasswordChecks(int checks) {
-      this.maxConcurrentPasswordChecks =
-          Ranges.check("maxConcurrentPasswordChecks", checks, 1, 1024);
-      return this;
-    }
-
-    /** Default 10 s; range 100 ms to 1 h. */
-    public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout =
-          Ranges.check("requestTimeout", timeout, Duration.ofMillis(100), Duration.ofHours(1));
-      return this;
-    }
-
-    /** Default 60 s; range 100 ms to 1 h. */
-    public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout =
-          Ranges.check("idleTimeout", timeout, Duration.ofMillis(100), Duration.ofHours(1));
-      return this;
-    }
-
-    /** Default 256; range 1 to 1,000,000. */
-    public Builder maxConnectionsPerAddress(int connections) {
-      this.maxConnectionsPerAddress =
-          Ranges.check("maxConnectionsPerAddress", connections, 1, 1_000_000);
       return this;
     }
 
@@ -543,9 +529,196 @@ public final class ServerConfig {
       return this;
     }
 
-    /** Default {@link DeploymentLimits#defaults()}. */
-    public Builder deploymentLimits(DeploymentLimits limits) {
-      this.deploymentLimits = Objects.requireNonNull(limits, "deploymentLimits");
+    /** See {@link ServerConfig#port()}. */
+    public Builder port(int v) {
+      this.port = Ranges.check("port", v, 0, 65_535);
+      return this;
+    }
+
+    /** See {@link ServerConfig#demo()}. */
+    public Builder demo(boolean v) {
+      this.demo = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#shutdownTimeout()}. */
+    public Builder shutdownTimeout(Duration v) {
+      this.shutdownTimeout =
+          Ranges.check("shutdownTimeout", v, Duration.ZERO, Duration.ofMinutes(10));
+      return this;
+    }
+
+    /** See {@link ServerConfig#maxBodyBytes()}. */
+    public Builder maxBodyBytes(int v) {
+      this.maxBodyBytes = Ranges.check("maxBodyBytes", v, 1024, 64 << 20);
+      return this;
+    }
+
+    /** See {@link ServerConfig#requestHeaderTimeout()}. */
+    public Builder requestHeaderTimeout(Duration v) {
+      this.requestHeaderTimeout =
+          Ranges.check("requestHeaderTimeout", v, Duration.ofMillis(100), Duration.ofHours(1));
+      return this;
+    }
+
+    /** See {@link ServerConfig#requestBodyTimeout()}. */
+    public Builder requestBodyTimeout(Duration v) {
+      this.requestBodyTimeout =
+          Ranges.check("requestBodyTimeout", v, Duration.ofMillis(100), Duration.ofHours(1));
+      return this;
+    }
+
+    /** See {@link ServerConfig#idleTimeout()}. */
+    public Builder idleTimeout(Duration v) {
+      this.idleTimeout =
+          Ranges.check("idleTimeout", v, Duration.ofMillis(100), Duration.ofHours(1));
+      return this;
+    }
+
+    /** See {@link ServerConfig#maxConnectionsPerAddress()}. */
+    public Builder maxConnectionsPerAddress(int v) {
+      this.maxConnectionsPerAddress = Ranges.check("maxConnectionsPerAddress", v, 1, 1_000_000);
+      return this;
+    }
+
+    /** See {@link ServerConfig#apiRequestsPerMinute()}. */
+    public Builder apiRequestsPerMinute(int v) {
+      this.apiRequestsPerMinute = Ranges.check("apiRequestsPerMinute", v, 1, 10_000_000);
+      return this;
+    }
+
+    /** See {@link ServerConfig#loginFailuresPerMinutePerUserAndAddress()}. */
+    public Builder loginFailuresPerMinutePerUserAndAddress(int v) {
+      this.loginFailuresPerMinutePerUserAndAddress =
+          Ranges.check("loginFailuresPerMinutePerUserAndAddress", v, 1, 100_000);
+      return this;
+    }
+
+    /** See {@link ServerConfig#loginFailuresPerMinutePerAddress()}. */
+    public Builder loginFailuresPerMinutePerAddress(int v) {
+      this.loginFailuresPerMinutePerAddress =
+          Ranges.check("loginFailuresPerMinutePerAddress", v, 1, 100_000);
+      return this;
+    }
+
+    /** See {@link ServerConfig#loginFailuresPerMinutePerUser()}. */
+    public Builder loginFailuresPerMinutePerUser(int v) {
+      this.loginFailuresPerMinutePerUser =
+          Ranges.check("loginFailuresPerMinutePerUser", v, 1, 1_000_000);
+      return this;
+    }
+
+    /** See {@link ServerConfig#maxConcurrentPasswordChecks()}. */
+    public Builder maxConcurrentPasswordChecks(int v) {
+      this.maxConcurrentPasswordChecks = Ranges.check("maxConcurrentPasswordChecks", v, 1, 1024);
+      return this;
+    }
+
+    /** See {@link ServerConfig#tokenTtl()}. */
+    public Builder tokenTtl(Duration v) {
+      JwtConfig.builder().tokenTtl(v); // throws when JwtConfig refuses it
+      this.tokenTtl = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#jwtIssuer()}. */
+    public Builder jwtIssuer(String v) {
+      JwtConfig.builder().issuer(v); // throws when JwtConfig refuses it
+      this.jwtIssuer = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#jwtAudience()}. */
+    public Builder jwtAudience(String v) {
+      JwtConfig.builder().audience(v); // throws when JwtConfig refuses it
+      this.jwtAudience = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#jwtLeeway()}. */
+    public Builder jwtLeeway(Duration v) {
+      JwtConfig.builder().leeway(v); // throws when JwtConfig refuses it
+      this.jwtLeeway = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#jwtMaxTokenLength()}. */
+    public Builder jwtMaxTokenLength(int v) {
+      JwtConfig.builder().maxTokenLength(v); // throws when JwtConfig refuses it
+      this.jwtMaxTokenLength = v;
+      return this;
+    }
+
+    /** See {@link ServerConfig#ingestRequestsPerSecond()}. */
+    public Builder ingestRequestsPerSecond(int v) {
+      this.ingestRequestsPerSecond = Ranges.check("ingestRequestsPerSecond", v, 1, 1_000_000);
+      return this;
+    }
+
+    /** See {@link ServerConfig#ingestLinesPerSecond()}. */
+    public Builder ingestLinesPerSecond(int v) {
+      this.ingestLinesPerSecond = Ranges.check("ingestLinesPerSecond", v, 1, 100_000_000);
+      return this;
+    }
+
+    /** See {@link ServerConfig#ingestBytesPerSecond()}. */
+    public Builder ingestBytesPerSecond(long v) {
+      this.ingestBytesPerSecond = Ranges.check("ingestBytesPerSecond", v, 1024, 1L << 40);
+      return this;
+    }
+
+    /** See {@link ServerConfig#sseHeartbeat()}. */
+    public Builder sseHeartbeat(Duration v) {
+      this.sseHeartbeat =
+          Ranges.check("sseHeartbeat", v, Duration.ofMillis(10), Duration.ofMinutes(10));
+      return this;
+    }
+
+    /** See {@link ServerConfig#sseMaxStreams()}. */
+    public Builder sseMaxStreams(int v) {
+      this.sseMaxStreams = Ranges.check("sseMaxStreams", v, 1, 1_000_000);
+      return this;
+    }
+
+    /** See {@link ServerConfig#sseMaxStreamsPerPrincipal()}. */
+    public Builder sseMaxStreamsPerPrincipal(int v) {
+      this.sseMaxStreamsPerPrincipal = Ranges.check("sseMaxStreamsPerPrincipal", v, 1, 1_000_000);
+      return this;
+    }
+
+    /** See {@link ServerConfig#retention()}. */
+    public Builder retention(RetentionConfig v) {
+      this.retention = Objects.requireNonNull(v, "retention");
+      return this;
+    }
+
+    /** See {@link ServerConfig#follow()}. */
+    public Builder follow(FollowConfig v) {
+      this.follow = Objects.requireNonNull(v, "follow");
+      return this;
+    }
+
+    /** See {@link ServerConfig#websocket()}. */
+    public Builder websocket(WebSocketConfig v) {
+      this.websocket = Objects.requireNonNull(v, "websocket");
+      return this;
+    }
+
+    /** See {@link ServerConfig#runner()}. */
+    public Builder runner(LocalRunnerConfig v) {
+      this.runner = Objects.requireNonNull(v, "runner");
+      return this;
+    }
+
+    /** See {@link ServerConfig#deploymentLimits()}. */
+    public Builder deploymentLimits(DeploymentLimits v) {
+      this.deploymentLimits = Objects.requireNonNull(v, "deploymentLimits");
+      return this;
+    }
+
+    /** See {@link ServerConfig#health()}. */
+    public Builder health(HealthConfig v) {
+      this.health = Objects.requireNonNull(v, "health");
       return this;
     }
 
@@ -574,41 +747,5 @@ public final class ServerConfig {
       throw new IllegalArgumentException(
           "corsOrigins entries must be scheme://host[:port], was " + origin);
     }
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ServerConfig c
-        && host.equals(c.host)
-        && port == c.port
-        && Arrays.equals(jwtSecret, c.jwtSecret)
-        && users.equals(c.users)
-        && allowedCommands.equals(c.allowedCommands)
-        && corsOrigins.equals(c.corsOrigins)
-        && retention.equals(c.retention)
-        && demo == c.demo
-        && maxBodyBytes == c.maxBodyBytes
-        && loginFailuresPerMinute == c.loginFailuresPerMinute
-        && apiRequestsPerMinute == c.apiRequestsPerMinute
-        && tokenTtl.equals(c.tokenTtl)
-        && stopGrace.equals(c.stopGrace)
-        && sseHeartbeat.equals(c.sseHeartbeat)
-        && sseMaxStreams == c.sseMaxStreams
-        && sseMaxStreamsPerPrincipal == c.sseMaxStreamsPerPrincipal
-        && follow.equals(c.follow)
-        && shutdownTimeout.equals(c.shutdownTimeout)
-        && requestTimeout.equals(c.requestTimeout)
-        && idleTimeout.equals(c.idleTimeout)
-        && maxConnectionsPerAddress == c.maxConnectionsPerAddress
-        && trustedProxies.equals(c.trustedProxies)
-        && loginFailuresPerMinutePerAddress == c.loginFailuresPerMinutePerAddress
-        && loginFailuresPerMinutePerUser == c.loginFailuresPerMinutePerUser
-        && maxConcurrentPasswordChecks == c.maxConcurrentPasswordChecks
-        && deploymentLimits.equals(c.deploymentLimits);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(host, port, Arrays.hashCode(jwtSecret), users, demo);
   }
 }

@@ -105,7 +105,7 @@ class AuthIT {
 
   @Test
   void bruteForceIsCutOffWith429AndRetryAfter() {
-    try (TestServer own = new TestServer(b -> b.loginFailuresPerMinute(3))) {
+    try (TestServer own = new TestServer(b -> b.loginFailuresPerMinutePerUserAndAddress(3))) {
       String body = "{\"username\":\"alice\",\"password\":\"guess\"}";
       for (int i = 0; i < 3; i++) {
         assertThat(own.post("/api/auth/login", null, body).status()).isEqualTo(401);

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +22,18 @@ class ConfigLoaderTest {
     return p;
   }
 
+  private Path yaml(String yaml) throws Exception {
+    Path p = dir.resolve("coderunner.yaml");
+    Files.writeString(p, yaml, UTF_8);
+    return p;
+  }
+
   private static ServerConfig load(Map<String, String> env, String... args) throws Exception {
+    return loaded(env, args).config();
+  }
+
+  private static ConfigLoader.Loaded loaded(Map<String, String> env, String... args)
+      throws Exception {
     return ConfigLoader.load(ConfigLoader.parseFlags(args), env);
   }
 
@@ -31,30 +41,41 @@ class ConfigLoaderTest {
   void flagsWinOverEnvironmentWhichWinsOverTheFile() throws Exception {
     Path f =
         file(
-            "{\"host\":\"10.0.0.1\",\"port\":7000,\"jwtSecret\":\"file-secret-0123456789-0123456789-ab\","
-                + "\"allowedCommands\":[\"node\"]}");
+            "{\"host\":\"10.0.0.1\",\"port\":7000,\"jwt\":{\"secret\":\"file-secret-0123456789-0123456789-ab\"},"
+                + "\"runner\":{\"allowedCommands\":[\"node\"]},\"websocket\":{\"heartbeat\":\"PT5S\"}}");
     ServerConfig fileOnly = load(Map.of(), "--config", f.toString());
     assertThat(fileOnly.host()).isEqualTo("10.0.0.1");
     assertThat(fileOnly.port()).isEqualTo(7000);
     assertThat(new String(fileOnly.jwtSecret(), UTF_8)).startsWith("file-secret");
-    assertThat(fileOnly.allowedCommands()).containsExactly("node");
+    assertThat(fileOnly.runner().allowedCommands()).containsExactly("node");
+    assertThat(fileOnly.websocket().heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
 
     Map<String, String> env =
         Map.of(
             "CODERUNNER_HOST", "10.0.0.2",
             "CODERUNNER_PORT", "7001",
             "CODERUNNER_JWT_SECRET", "env-secret-0123456789-0123456789-abcd",
-            "CODERUNNER_ALLOWED_COMMANDS", "java, python3,",
+            "CODERUNNER_RUNNER_ALLOWED_COMMANDS", "java, python3,",
+            "CODERUNNER_WEBSOCKET_HEARTBEAT", "PT7S",
             "CODERUNNER_CONFIG", f.toString());
     ServerConfig withEnv = load(env);
     assertThat(withEnv.host()).isEqualTo("10.0.0.2");
     assertThat(withEnv.port()).isEqualTo(7001);
     assertThat(new String(withEnv.jwtSecret(), UTF_8)).startsWith("env-secret");
-    assertThat(withEnv.allowedCommands()).containsExactlyInAnyOrder("java", "python3");
+    assertThat(withEnv.runner().allowedCommands()).containsExactlyInAnyOrder("java", "python3");
+    assertThat(withEnv.websocket().heartbeatInterval()).isEqualTo(Duration.ofSeconds(7));
 
-    ServerConfig withFlags = load(env, "--host=10.0.0.3", "--port", "0");
-    assertThat(withFlags.host()).isEqualTo("10.0.0.3");
-    assertThat(withFlags.port()).isZero();
+    ConfigLoader.Loaded withFlags =
+        loaded(env, "--host=10.0.0.3", "--port", "0", "--websocket.heartbeat", "PT9S");
+    assertThat(withFlags.config().host()).isEqualTo("10.0.0.3");
+    assertThat(withFlags.config().port()).isZero();
+    assertThat(withFlags.config().websocket().heartbeatInterval()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(withFlags.sources())
+        .containsEntry("host", "flag --host")
+        .containsEntry("jwt.secret", "environment CODERUNNER_JWT_SECRET")
+        .containsEntry("runner.allowedCommands", "environment CODERUNNER_RUNNER_ALLOWED_COMMANDS")
+        .containsEntry("websocket.heartbeat", "flag --websocket.heartbeat")
+        .containsEntry("sse.heartbeat", "default");
   }
 
   @Test
@@ -65,7 +86,7 @@ class ConfigLoaderTest {
                 + "\"passwordHash\":\""
                 + TestServer.HASH
                 + "\"}],\"corsOrigins\":[\"https://App.example.com\"],"
-                + "\"retention\":{\"maxLines\":500,\"maxAge\":\"PT6H\"},\"tokenTtl\":\"PT30M\"}");
+                + "\"retention\":{\"maxLines\":500,\"maxAge\":\"PT6H\"},\"jwt.tokenTtl\":\"PT30M\"}");
     ServerConfig c = load(Map.of(), "--config", f.toString());
     assertThat(c.users()).extracting(UserAccount::username).containsExactly("ann");
     assertThat(c.users().get(0).roles()).containsExactly("deployer");
@@ -80,14 +101,16 @@ class ConfigLoaderTest {
   void theFileAndEnvironmentSetTheHardeningLimits() throws Exception {
     Path f =
         file(
-            "{\"requestTimeout\":\"PT5S\",\"idleTimeout\":\"PT30S\",\"maxConnectionsPerAddress\":64,"
-                + "\"trustedProxies\":[\"10.0.0.0/8\",\"::1\"],\"loginFailuresPerMinutePerAddress\":20,"
-                + "\"loginFailuresPerMinutePerUser\":50,\"maxConcurrentPasswordChecks\":3,"
+            "{\"http\":{\"requestHeaderTimeout\":\"PT4S\",\"requestBodyTimeout\":\"PT5S\","
+                + "\"idleTimeout\":\"PT30S\",\"maxConnectionsPerAddress\":64,"
+                + "\"trustedProxies\":[\"10.0.0.0/8\",\"::1\"]},\"login\":{\"failuresPerMinutePerAddress\":20,"
+                + "\"failuresPerMinutePerUser\":50,\"maxConcurrentPasswordChecks\":3},"
                 + "\"deployments\":{\"maxPerOwner\":7,\"maxRunningPerOwner\":2,\"maxRunning\":9,"
                 + "\"maxCommandArgs\":8,\"maxCommandBytes\":1000,\"maxEnvVariables\":4,"
                 + "\"maxEnvBytes\":2000}}");
     ServerConfig c = load(Map.of(), "--config", f.toString());
-    assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(c.requestBodyTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.maxConnectionsPerAddress()).isEqualTo(64);
     assertThat(c.trustedProxies()).containsExactlyInAnyOrder("10.0.0.0/8", "0:0:0:0:0:0:0:1");
@@ -104,33 +127,42 @@ class ConfigLoaderTest {
 
     ServerConfig env =
         load(
-            Map.of("CODERUNNER_CONFIG", f.toString(), "CODERUNNER_TRUSTED_PROXIES", "192.0.2.7, "));
+            Map.of(
+                "CODERUNNER_CONFIG",
+                f.toString(),
+                "CODERUNNER_HTTP_TRUSTED_PROXIES",
+                "192.0.2.7, "));
     assertThat(env.trustedProxies()).containsExactly("192.0.2.7");
     assertThat(ServerConfig.builder().build().trustedProxies()).isEmpty();
 
-    assertThatThrownBy(() -> load(Map.of("CODERUNNER_TRUSTED_PROXIES", "proxy.example")))
-        .hasMessageContaining("trustedProxies")
+    assertThatThrownBy(() -> load(Map.of("CODERUNNER_HTTP_TRUSTED_PROXIES", "proxy.example")))
+        .hasMessageContaining("http.trustedProxies (environment CODERUNNER_HTTP_TRUSTED_PROXIES)")
         .hasMessageContaining("proxy.example");
     assertThatThrownBy(
             () ->
                 load(
                     Map.of(),
                     "--config",
-                    file("{\"trustedProxies\":[\"10.0.0.0/33\"]}").toString()))
+                    file("{\"http\":{\"trustedProxies\":[\"10.0.0.0/33\"]}}").toString()))
         .hasMessageContaining("10.0.0.0/33");
     assertThatThrownBy(
             () ->
                 load(Map.of(), "--config", file("{\"deployments\":{\"maxRuning\":1}}").toString()))
-        .hasMessageContaining("deployments.maxRuning");
+        .hasMessageContaining("unknown setting 'deployments.maxRuning'")
+        .hasMessageContaining("did you mean 'deployments.maxRunning'?");
   }
 
   @Test
   void fileMistakesAreNamed() throws Exception {
     assertThatThrownBy(() -> load(Map.of(), "--config", file("{\"prot\":1}").toString()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("unknown key 'prot'");
+        .hasMessageContaining("unknown setting 'prot'")
+        .hasMessageContaining("did you mean 'port'?");
     assertThatThrownBy(() -> load(Map.of(), "--config", file("{\"port\":\"x\"}").toString()))
-        .hasMessageContaining("port must be a whole number");
+        .hasMessageContaining("port (config file ")
+        .hasMessageContaining("must be a whole number");
+    assertThatThrownBy(() -> load(Map.of(), "--config", file("{\"port\":1,\"port\":2}").toString()))
+        .hasMessageContaining("Duplicate field 'port'");
     assertThatThrownBy(
             () ->
                 load(
@@ -150,9 +182,23 @@ class ConfigLoaderTest {
 
   @Test
   void badFlagsAndValuesAreRefused() {
-    assertThatThrownBy(() -> load(Map.of(), "--port", "70000")).hasMessageContaining("--port");
+    assertThatThrownBy(() -> load(Map.of(), "--port", "70000"))
+        .hasMessage("port (flag --port) must be 0 to 65,535, was 70000");
     assertThatThrownBy(() -> load(Map.of(), "--port")).hasMessageContaining("needs a value");
     assertThatThrownBy(() -> load(Map.of(), "--verbose")).hasMessageContaining("unknown argument");
+    assertThatThrownBy(() -> load(Map.of(), "--websocket.hearbeat", "PT1S"))
+        .hasMessageContaining("did you mean --websocket.heartbeat?");
+    assertThatThrownBy(() -> load(Map.of(), "--users", "x"))
+        .hasMessage("users can only be set in the config file");
+    assertThatThrownBy(() -> load(Map.of(), "--sse.heartbeat", "5s"))
+        .hasMessage(
+            "sse.heartbeat (flag --sse.heartbeat) must be an ISO-8601 duration such as PT30S,"
+                + " was '5s'");
+    assertThatThrownBy(() -> load(Map.of("CODERUNNER_RETENTION_MAX_LINES", "99999999999999")))
+        .hasMessageContaining("must be 1 to 1,000,000,000");
+    assertThatThrownBy(
+            () -> load(Map.of("CODERUNNER_WEBSOCKET_MAX_CONNECTIONS_PER_PRINCIPAL", "4294967297")))
+        .hasMessageContaining("was 4294967297");
     assertThatThrownBy(() -> load(Map.of("CODERUNNER_PORT", "http")))
         .hasMessageContaining("CODERUNNER_PORT");
     assertThatThrownBy(() -> load(Map.of("CODERUNNER_JWT_SECRET", "short")))
@@ -187,17 +233,17 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> b.port(-1)).hasMessageContaining("port");
     assertThatThrownBy(() -> b.host(" ")).hasMessageContaining("host");
     assertThatThrownBy(() -> b.maxBodyBytes(1)).hasMessageContaining("maxBodyBytes");
-    assertThatThrownBy(() -> b.loginFailuresPerMinute(0))
-        .hasMessageContaining("loginFailuresPerMinute");
+    assertThatThrownBy(() -> b.loginFailuresPerMinutePerUserAndAddress(0))
+        .hasMessageContaining("loginFailuresPerMinutePerUserAndAddress");
     assertThatThrownBy(() -> b.apiRequestsPerMinute(0))
         .hasMessageContaining("apiRequestsPerMinute");
     assertThatThrownBy(() -> b.tokenTtl(Duration.ZERO)).hasMessageContaining("tokenTtl");
-    assertThatThrownBy(() -> b.stopGrace(Duration.ofHours(1))).hasMessageContaining("stopGrace");
     assertThatThrownBy(() -> b.sseHeartbeat(Duration.ZERO)).hasMessageContaining("sseHeartbeat");
     assertThatThrownBy(() -> b.shutdownTimeout(Duration.ofHours(1)))
         .hasMessageContaining("shutdownTimeout");
-    assertThatThrownBy(() -> b.requestTimeout(Duration.ZERO))
-        .hasMessageContaining("requestTimeout");
+    assertThatThrownBy(() -> b.requestBodyTimeout(Duration.ZERO))
+        .hasMessageContaining("requestBodyTimeout");
+    assertThatThrownBy(() -> b.jwtLeeway(Duration.ofHours(1))).hasMessageContaining("leeway");
     assertThatThrownBy(() -> b.idleTimeout(Duration.ofHours(2)))
         .hasMessageContaining("idleTimeout");
     assertThatThrownBy(() -> b.maxConnectionsPerAddress(0))
@@ -208,12 +254,114 @@ class ConfigLoaderTest {
         .hasMessageContaining("loginFailuresPerMinutePerUser");
     assertThatThrownBy(() -> b.maxConcurrentPasswordChecks(0))
         .hasMessageContaining("maxConcurrentPasswordChecks");
-    assertThatThrownBy(() -> b.allowedCommands(Set.of(" ")))
-        .hasMessageContaining("allowedCommands");
     UserAccount a = TestServer.user(TestServer.ALICE);
     assertThatThrownBy(() -> b.users(java.util.List.of(a, a))).hasMessageContaining("repeated");
     ServerConfig c = b.port(1).build();
     assertThat(c.toBuilder().build()).isEqualTo(c);
     assertThat(c.toString()).contains("jwtSecret=none");
+  }
+
+  @Test
+  void yamlFilesNestByComponentLikeJson() throws Exception {
+    Path f =
+        yaml(
+            "# operators write YAML\n"
+                + "port: 9090\n"
+                + "websocket:\n"
+                + "  maxConnectionsPerPrincipal: 500\n"
+                + "  heartbeat: PT10S\n"
+                + "sse:\n"
+                + "  maxStreamsPerPrincipal: 7\n"
+                + "ingest:\n"
+                + "  linesPerSecond: 1000\n"
+                + "health.failureRateThreshold: 25.5\n"
+                + "runner:\n"
+                + "  allowedCommands: [sh, /usr/bin/python3]\n"
+                + "  baseEnvironment: {NODE_ENV: production}\n"
+                + "  processGroups: false\n"
+                + "users:\n"
+                + "  - username: ann\n"
+                + "    roles: [admin]\n"
+                + "    passwordHash: '"
+                + TestServer.HASH
+                + "'\n");
+    ConfigLoader.Loaded l = loaded(Map.of(), "--config", f.toString());
+    ServerConfig c = l.config();
+    assertThat(c.port()).isEqualTo(9090);
+    assertThat(c.websocket().maxConnectionsPerPrincipal()).isEqualTo(500);
+    assertThat(c.websocket().heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.sseMaxStreamsPerPrincipal()).isEqualTo(7);
+    assertThat(c.ingestLinesPerSecond()).isEqualTo(1000);
+    assertThat(c.health().failureRateThreshold()).isEqualTo(25.5f);
+    assertThat(c.runner().allowedCommands()).containsExactlyInAnyOrder("sh", "/usr/bin/python3");
+    assertThat(c.runner().baseEnvironment()).containsEntry("NODE_ENV", "production");
+    assertThat(c.runner().processGroups()).isFalse();
+    assertThat(c.users()).extracting(UserAccount::username).containsExactly("ann");
+    assertThat(l.sources()).containsEntry("websocket.heartbeat", "config file " + f);
+
+    assertThatThrownBy(
+            () -> load(Map.of(), "--config", yaml("websocket:\n  heartbeet: PT1S\n").toString()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "unknown setting 'websocket.heartbeet'; did you mean 'websocket.heartbeat'?");
+    assertThatThrownBy(() -> load(Map.of(), "--config", yaml("- a\n- b\n").toString()))
+        .hasMessageContaining("must hold one object of settings");
+    assertThatThrownBy(() -> load(Map.of(), "--config", yaml("port: [1\n").toString()))
+        .hasMessageContaining("cannot read config file");
+  }
+
+  @Test
+  void settingsOfOneComponentAreCheckedTogetherWhateverTheirOrder() throws Exception {
+    // maxBytes below the default line limit is fine once the line limit comes down too
+    ServerConfig c =
+        load(Map.of("CODERUNNER_RETENTION_MAX_LINE_BYTES", "256"), "--retention.maxBytes", "2048");
+    assertThat(c.retention().maxBytes()).isEqualTo(2048);
+    assertThat(c.retention().maxLineBytes()).isEqualTo(256);
+    assertThatThrownBy(() -> load(Map.of(), "--retention.maxBytes", "2048"))
+        .hasMessageStartingWith("retention: ");
+  }
+
+  @Test
+  void unknownEnvironmentVariablesAreWarnedAboutWithTheClosestName() throws Exception {
+    ConfigLoader.Loaded l =
+        loaded(
+            Map.of(
+                "CODERUNNER_WEBSOCKET_HEARTBAET", "PT1S",
+                "CODERUNNER_TRUSTED_PROXIES", "10.0.0.1",
+                "CODERUNNER_USERS", "ann",
+                "CODERUNNER_URL", "http://127.0.0.1:8080",
+                "CODERUNNER_TOKEN", "t",
+                "PATH", "/usr/bin"));
+    assertThat(l.warnings())
+        .containsExactly(
+            "unknown environment variable CODERUNNER_TRUSTED_PROXIES is ignored;"
+                + " did you mean CODERUNNER_HTTP_TRUSTED_PROXIES?",
+            "CODERUNNER_USERS is ignored: users can only be set in the config file",
+            "unknown environment variable CODERUNNER_WEBSOCKET_HEARTBAET is ignored;"
+                + " did you mean CODERUNNER_WEBSOCKET_HEARTBEAT?");
+    assertThat(l.config().websocket().heartbeatInterval())
+        .isEqualTo(ServerConfig.builder().build().websocket().heartbeatInterval());
+  }
+
+  @Test
+  void printConfigGivesEverySettingItsValueAndSourceAndRedactsSecrets() throws Exception {
+    Path f = file("{\"sse\":{\"maxStreams\":77}}");
+    ConfigLoader.Loaded l =
+        loaded(
+            Map.of("CODERUNNER_JWT_SECRET", "env-secret-0123456789-0123456789-abcd"),
+            "--config",
+            f.toString(),
+            "--demo");
+    String printed = ConfigLoader.printConfig(l);
+    assertThat(printed.lines()).hasSize(io.coderunner.server.internal.Settings.ALL.size());
+    assertThat(printed)
+        .containsPattern(
+            "(?m)^sse\\.maxStreams +77  # config file "
+                + java.util.regex.Pattern.quote(f.toString())
+                + "$")
+        .containsPattern("(?m)^jwt\\.secret +\\(redacted\\)  # environment CODERUNNER_JWT_SECRET$")
+        .containsPattern("(?m)^demo +true  # flag --demo$")
+        .containsPattern("(?m)^websocket\\.heartbeat +PT20S  # default$")
+        .doesNotContain("env-secret");
   }
 }

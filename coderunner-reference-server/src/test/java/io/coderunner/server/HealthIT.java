@@ -19,9 +19,9 @@ class HealthIT {
   final AtomicReference<Health> cache = new AtomicReference<>(Health.up());
   final TestServer t =
       TestServer.withServer(
+          c -> c.health(HealthConfig.builder().cache(Duration.ZERO).build()),
           b ->
-              b.healthConfig(HealthConfig.builder().cache(Duration.ZERO).build())
-                  .healthIndicator(new Fake("database", true, database))
+              b.healthIndicator(new Fake("database", true, database))
                   .healthIndicator(new Fake("cache", false, cache)));
 
   @AfterEach

@@ -82,7 +82,7 @@ class HostileClientsIT {
 
   @Test
   void aThousandStalledRequestsLeaveLoginAndLivenessAnswering() throws Exception {
-    try (TestServer t = new TestServer(b -> b.requestTimeout(Duration.ofMinutes(5)))) {
+    try (TestServer t = new TestServer(b -> b.requestBodyTimeout(Duration.ofMinutes(5)))) {
       List<RawHttp> stalled = new ArrayList<>();
       try {
         for (int i = 0; i < 1000; i++) {
@@ -106,7 +106,10 @@ class HostileClientsIT {
   void requestsWhoseHeadersOrBodyStopArrivingAndIdleConnectionsAreClosed() throws Exception {
     try (TestServer t =
         new TestServer(
-            b -> b.requestTimeout(Duration.ofMillis(500)).idleTimeout(Duration.ofMillis(500)))) {
+            b ->
+                b.requestHeaderTimeout(Duration.ofMillis(500))
+                    .requestBodyTimeout(Duration.ofMillis(500))
+                    .idleTimeout(Duration.ofMillis(500)))) {
       int port = t.server.port();
       try (RawHttp body = RawHttp.connect("127.0.0.2", port);
           RawHttp headers = RawHttp.connect("127.0.0.3", port);
@@ -216,9 +219,9 @@ class HostileClientsIT {
         new TestServer(
             b ->
                 b.trustedProxies(Set.of("127.0.0.1"))
-                    .loginFailuresPerMinute(2)
+                    .loginFailuresPerMinutePerUserAndAddress(2)
                     .maxConnectionsPerAddress(2)
-                    .requestTimeout(Duration.ofMinutes(5)))) {
+                    .requestBodyTimeout(Duration.ofMinutes(5)))) {
       int port = t.server.port();
       // through the proxy (127.0.0.1): each forwarded client has its own budget
       for (int i = 0; i < 2; i++) {

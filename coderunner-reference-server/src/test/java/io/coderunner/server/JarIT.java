@@ -73,7 +73,7 @@ class JarIT {
             .redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().remove("CODERUNNER_JWT_SECRET");
     pb.environment().remove("CODERUNNER_CONFIG");
-    pb.environment().put("CODERUNNER_ALLOWED_COMMANDS", "sh");
+    pb.environment().put("CODERUNNER_RUNNER_ALLOWED_COMMANDS", "sh");
     String marker = "sleep 317";
     Process p = pb.start();
     try {

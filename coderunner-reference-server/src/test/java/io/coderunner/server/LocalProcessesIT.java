@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.coderunner.core.deploy.LocalRunnerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,12 @@ import org.junit.jupiter.api.Test;
 class LocalProcessesIT {
   private static TestServer start() {
     return TestServer.withLocalProcesses(
-        b -> b.allowedCommands(Set.of("sh")).stopGrace(Duration.ofSeconds(2)));
+        b ->
+            b.runner(
+                LocalRunnerConfig.builder()
+                    .allowedCommands(Set.of("sh"))
+                    .stopGrace(Duration.ofSeconds(2))
+                    .build()));
   }
 
   private static String status(TestServer t, String id) {

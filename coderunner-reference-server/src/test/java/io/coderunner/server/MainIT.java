@@ -49,9 +49,61 @@ class MainIT {
   }
 
   @Test
-  void helpPrintsUsage() {
+  void helpPrintsUsageAndEverySetting() {
     assertThat(launch(Map.of(), "--help").exitCode()).isZero();
-    assertThat(out.toString(UTF_8)).startsWith("usage:");
+    assertThat(out.toString(UTF_8))
+        .startsWith("usage:")
+        .contains("--websocket.maxConnectionsPerPrincipal INTEGER")
+        .contains("--ingest.linesPerSecond INTEGER")
+        .contains("  users\n");
+  }
+
+  @Test
+  void versionPrintsTheVersionAndTheCommit() {
+    assertThat(launch(Map.of(), "--version").exitCode()).isZero();
+    assertThat(out.toString(UTF_8))
+        .matches("coderunner-reference-server \\S+ \\(commit ([0-9a-f]{40}|unknown)[^)]*\\)\n");
+    assertThat(out.toString(UTF_8)).doesNotContain("version unknown");
+  }
+
+  @Test
+  void printConfigShowsWhereEachValueCameFromWithoutStarting() throws Exception {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("coderunner", ".yaml");
+    f.toFile().deleteOnExit();
+    java.nio.file.Files.writeString(f, "websocket:\n  maxConnectionsPerPrincipal: 1000\n");
+    Main.Launch l =
+        launch(
+            Map.of(
+                "CODERUNNER_JWT_SECRET", new String(TestServer.SECRET, UTF_8), "CODERUNNER_X", "1"),
+            "--config",
+            f.toString(),
+            "--sse.maxStreamsPerPrincipal=3",
+            "--print-config");
+    assertThat(l.exitCode()).isZero();
+    assertThat(l.server()).isNull();
+    assertThat(out.toString(UTF_8))
+        .containsPattern("(?m)^websocket\\.maxConnectionsPerPrincipal +1000  # config file ")
+        .containsPattern(
+            "(?m)^sse\\.maxStreamsPerPrincipal +3  # flag --sse\\.maxStreamsPerPrincipal$")
+        .containsPattern("(?m)^jwt\\.secret +\\(redacted\\)  # environment CODERUNNER_JWT_SECRET$")
+        .doesNotContain(new String(TestServer.SECRET, UTF_8));
+    assertThat(err.toString(UTF_8))
+        .contains("coderunner: warning: unknown environment variable CODERUNNER_X is ignored");
+  }
+
+  @Test
+  void anUnknownKeyInTheFileStopsStartWithExitTwoAndTheClosestName() throws Exception {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("coderunner", ".json");
+    f.toFile().deleteOnExit();
+    java.nio.file.Files.writeString(f, "{\"websocket\":{\"maxConnectionsPerPrincipa\":5}}");
+    Main.Launch l = launch(Map.of(), "--demo", "--port", "0", "--config", f.toString());
+    assertThat(l.exitCode()).isEqualTo(2);
+    assertThat(l.server()).isNull();
+    assertThat(err.toString(UTF_8))
+        .contains(
+            "unknown setting 'websocket.maxConnectionsPerPrincipa'; did you mean"
+                + " 'websocket.maxConnectionsPerPrincipal'?");
+    assertThat(out.toString(UTF_8)).isEmpty();
   }
 
   @Test

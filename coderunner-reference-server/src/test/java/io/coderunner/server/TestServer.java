@@ -57,6 +57,12 @@ final class TestServer implements AutoCloseable {
     return new TestServer(b -> b, true, server);
   }
 
+  /** A server with both its config and its {@link CodeRunnerServer.Builder} adjusted. */
+  static TestServer withServer(
+      UnaryOperator<ServerConfig.Builder> tweak, UnaryOperator<CodeRunnerServer.Builder> server) {
+    return new TestServer(tweak, true, server);
+  }
+
   private TestServer(UnaryOperator<ServerConfig.Builder> tweak, boolean fakeRunner) {
     this(tweak, fakeRunner, b -> b);
   }

@@ -122,6 +122,28 @@ public final class WebSocketConfig {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof WebSocketConfig c
+        && maxInboundFrameBytes == c.maxInboundFrameBytes
+        && follow.equals(c.follow)
+        && authTimeout.equals(c.authTimeout)
+        && maxConnections == c.maxConnections
+        && maxConnectionsPerPrincipal == c.maxConnectionsPerPrincipal
+        && maxSubscriptionsPerConnection == c.maxSubscriptionsPerConnection
+        && inboundMessagesPerSecond == c.inboundMessagesPerSecond
+        && inboundBurst == c.inboundBurst
+        && maxMalformedFrames == c.maxMalformedFrames
+        && heartbeatInterval.equals(c.heartbeatInterval)
+        && allowedOrigins.equals(c.allowedOrigins);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        maxInboundFrameBytes, follow, authTimeout, maxConnections, heartbeatInterval);
+  }
+
+  @Override
   public String toString() {
     return "WebSocketConfig{maxInboundFrameBytes="
         + maxInboundFrameBytes

@@ -70,6 +70,9 @@ class WebSocketConfigTest {
             .build();
     WebSocketConfig copy = c.toBuilder().build();
     assertThat(copy.toString()).isEqualTo(c.toString());
+    assertThat(copy).isEqualTo(c).hasSameHashCodeAs(c);
     assertThat(copy.follow().maxBatchLines()).isEqualTo(7);
+    assertThat(c.toBuilder().inboundBurst(41).build()).isNotEqualTo(c);
+    assertThat(c.toBuilder().allowedOrigins(Set.of()).build()).isNotEqualTo(c);
   }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -223,7 +224,7 @@ public final class HostileFilters {
 
   private final Options options;
   private final HttpClient http = HttpClient.newHttpClient();
-  private @Nullable Process server;
+  private @Nullable ServerJar server;
   private volatile boolean attacking;
 
   /** Set once the report is printed: what fails while the server stops is not a finding. */
@@ -263,45 +264,20 @@ public final class HostileFilters {
 
   private int run() throws Exception {
     Options o = options;
-    if (!Files.isRegularFile(o.serverJar())) {
-      throw new IOException(
-          o.serverJar() + " not found; build it with ./mvnw -q -DskipTests package");
-    }
     byte[] raw = new byte[36];
     new SecureRandom().nextBytes(raw);
     String secret = Base64.getEncoder().encodeToString(raw);
-    Path config = Files.createTempFile("hostile-filters", ".json");
-    Files.writeString(config, "{\"apiRequestsPerMinute\": 10000000}");
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopServer, "stop-server"));
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
     String jvm = System.getenv("HOSTILE_FILTERS_SERVER_OPTS");
-    command.addAll(List.of((jvm == null ? "-Xms1g -Xmx1g -XX:+UseG1GC" : jvm).split(" ", -1)));
-    command.addAll(
-        List.of(
-            "-jar",
-            o.serverJar().toString(),
-            "--demo",
-            "--port",
-            "0",
-            "--config",
-            config.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("CODERUNNER_JWT_SECRET", secret);
-    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
+    ServerJar p =
+        ServerJar.start(
+            o.serverJar(),
+            secret,
+            Map.of("api.requestsPerMinute", "10000000"),
+            Map.of("api.requestsPerMinute", "apiRequestsPerMinute"),
+            List.of((jvm == null ? "-Xms1g -Xmx1g -XX:+UseG1GC" : jvm).split(" ", -1)));
     server = p;
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine(); // the JVM may print its own lines first (JFR, say)
-    while (line != null && !line.startsWith("CodeRunner listening on ")) {
-      line = out.readLine();
-    }
-    if (line == null) {
-      throw new IOException("the server ended before it listened");
-    }
-    URI base = URI.create(line.substring("CodeRunner listening on ".length()).trim());
-    start("server-stdout", () -> out.lines().forEach(l -> {}));
+    URI base = p.base();
     InetSocketAddress address = new InetSocketAddress(base.getHost(), base.getPort());
     log("server " + o.serverJar() + " pid " + p.pid() + " at " + base);
     String token =
@@ -731,16 +707,9 @@ public final class HostileFilters {
   }
 
   private void stopServer() {
-    Process p = server;
+    ServerJar p = server;
     if (p != null) {
-      p.destroy();
-      try {
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      p.close();
     }
   }
 }

@@ -1,36 +1,46 @@
 package io.coderunner.server.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.coderunner.core.deploy.DeploymentLimits;
-import io.coderunner.core.log.RetentionConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.coderunner.server.ServerConfig;
-import io.coderunner.server.UserAccount;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns command-line flags, environment variables and the config file into a {@link ServerConfig}.
- * Flags win over the environment, the environment over the file. Every problem is a {@link
- * ConfigException} whose message says what to fix; nothing here exits the JVM.
+ * Turns command-line flags, environment variables and the config file (JSON or YAML) into a {@link
+ * ServerConfig}, through the one table of {@link Settings}. Flags win over the environment, the
+ * environment over the file. Every problem is a {@link ConfigException} whose message names the
+ * setting and where its value came from; nothing here exits the JVM.
  */
 public final class ConfigLoader {
-  public static final String USAGE =
-      "usage: java -jar coderunner-reference-server.jar [--demo] [--host H] [--port N]"
-          + " [--config FILE] [--redis URI]\n"
-          + "       java -jar coderunner-reference-server.jar hash-password [--password P]";
-
   static final String REDIS_REFUSAL = "Redis is not supported by this build yet";
+
+  /** Largest config file read. */
+  static final int MAX_FILE_BYTES = 1 << 20;
+
+  /**
+   * {@code CODERUNNER_} variables that are not settings: the file, Redis, and the CLI's own, which
+   * a shell that runs both may have set.
+   */
+  static final Set<String> OTHER_ENV =
+      Set.of("CODERUNNER_CONFIG", "CODERUNNER_REDIS_URI", "CODERUNNER_URL", "CODERUNNER_TOKEN");
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** A setting that cannot be used; the message is for the operator. */
   public static final class ConfigException extends Exception {
@@ -41,25 +51,64 @@ public final class ConfigLoader {
     }
   }
 
-  /** What the command line asked for. */
+  /**
+   * What the command line asked for.
+   *
+   * @param settings setting paths to the text given on the command line, in order
+   */
   public record Flags(
-      boolean demo,
       boolean help,
-      @Nullable String host,
-      @Nullable Integer port,
+      boolean version,
+      boolean printConfig,
       @Nullable String config,
-      @Nullable String redis) {}
+      @Nullable String redis,
+      Map<String, String> settings) {
+    public Flags {
+      settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+  }
+
+  /**
+   * A loaded configuration.
+   *
+   * @param sources each setting's path to where its value came from: {@code default}, {@code file
+   *     F}, {@code environment NAME} or {@code flag --path}
+   * @param warnings what the operator should hear about but that does not stop the server
+   */
+  public record Loaded(ServerConfig config, Map<String, String> sources, List<String> warnings) {
+    public Loaded {
+      sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+      warnings = List.copyOf(warnings);
+    }
+  }
 
   private ConfigLoader() {}
 
+  /** The usage line and every setting's flag, from the table. */
+  public static String usage() {
+    return "usage: java -jar coderunner-reference-server.jar [--config FILE] [--SETTING VALUE]..."
+        + " [--print-config] [--version] [--help]\n"
+        + "       java -jar coderunner-reference-server.jar hash-password [--password P]\n";
+  }
+
+  /** {@link #usage()} and every setting: its flag, doc line, default and range. */
+  public static String help() {
+    return usage()
+        + "\nA setting is given as a flag (--websocket.heartbeat PT10S), an environment variable"
+        + "\n(CODERUNNER_WEBSOCKET_HEARTBEAT) or a key in the config file (JSON or YAML, nested by"
+        + "\ncomponent); a flag wins over the environment, the environment over the file."
+        + "\nDurations are ISO-8601 (PT30S), sizes are bytes, lists are comma-separated.\n\n"
+        + Settings.help();
+  }
+
   /** Parses the server's flags ({@code --name value} or {@code --name=value}). */
   public static Flags parseFlags(String[] args) throws ConfigException {
-    boolean demo = false;
     boolean help = false;
-    String host = null;
-    Integer port = null;
+    boolean version = false;
+    boolean printConfig = false;
     String config = null;
     String redis = null;
+    Map<String, String> settings = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String name = arg;
@@ -70,69 +119,236 @@ public final class ConfigLoader {
         value = arg.substring(eq + 1);
       }
       switch (name) {
-        case "--demo" -> demo = true;
         case "--help", "-h" -> help = true;
-        case "--host", "--port", "--config", "--redis" -> {
+        case "--version" -> version = true;
+        case "--print-config" -> printConfig = true;
+        case "--config", "--redis" -> {
           if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new ConfigException(name + " needs a value");
-            }
-            value = args[++i];
+            value = next(args, ++i, name);
           }
-          switch (name) {
-            case "--host" -> host = value;
-            case "--port" -> port = port(value, "--port");
-            case "--config" -> config = value;
-            default -> redis = value;
+          if (name.equals("--config")) {
+            config = value;
+          } else {
+            redis = value;
           }
         }
-        default -> throw new ConfigException("unknown argument '" + arg + "'");
+        default -> {
+          Setting<?> s =
+              name.startsWith("--") ? Settings.byPath(name.substring(2)).orElse(null) : null;
+          if (s == null) {
+            throw new ConfigException("unknown argument '" + arg + "'" + didYouMeanFlag(name));
+          }
+          if (s.fileOnly()) {
+            throw new ConfigException(s.path() + " can only be set in the config file");
+          }
+          if (value == null) {
+            value = s.kind() == SettingKind.BOOLEAN ? "true" : next(args, ++i, name);
+          }
+          settings.put(s.path(), value);
+        }
       }
     }
-    return new Flags(demo, help, host, port, config, redis);
+    return new Flags(help, version, printConfig, config, redis, settings);
+  }
+
+  private static String next(String[] args, int i, String name) throws ConfigException {
+    if (i >= args.length) {
+      throw new ConfigException(name + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static String didYouMeanFlag(String name) {
+    if (!name.startsWith("-")) {
+      return "";
+    }
+    List<String> flags = new ArrayList<>(List.of("--config", "--redis", "--help", "--version"));
+    flags.add("--print-config");
+    for (Setting<?> s : Settings.ALL) {
+      String f = s.flag();
+      if (f != null) {
+        flags.add(f);
+      }
+    }
+    String near = Settings.closest(name, flags);
+    return near == null ? "" : "; did you mean " + near + "?";
   }
 
   /** The configuration from {@code flags}, {@code env} and the config file they name. */
-  public static ServerConfig load(Flags flags, Map<String, String> env) throws ConfigException {
+  public static Loaded load(Flags flags, Map<String, String> env) throws ConfigException {
     if (flags.redis() != null || nonBlank(env.get("CODERUNNER_REDIS_URI")) != null) {
       throw new ConfigException(REDIS_REFUSAL);
     }
-    ServerConfig.Builder b = ServerConfig.builder().demo(flags.demo());
+    ServerConfig defaults = ServerConfig.builder().build();
+    SettingsDraft draft = new SettingsDraft(defaults);
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (Setting<?> s : Settings.ALL) {
+      sources.put(s.path(), "default");
+    }
+    List<String> warnings = new ArrayList<>(unknownEnvironment(env));
+
     String file = flags.config() != null ? flags.config() : nonBlank(env.get("CODERUNNER_CONFIG"));
+    if (file != null) {
+      Path path = Path.of(file);
+      applyObject(draft, read(path), "", "config file " + path, sources);
+    }
+    for (Setting<?> s : Settings.ALL) {
+      String name = s.env();
+      String value = name == null ? null : env.get(name);
+      if (name != null && value != null && !value.isBlank()) {
+        apply(s, draft, value, "environment " + name, sources);
+      }
+    }
+    for (Map.Entry<String, String> e : flags.settings().entrySet()) {
+      Setting<?> s = Settings.byPath(e.getKey()).orElseThrow();
+      apply(s, draft, e.getValue(), "flag --" + s.path(), sources);
+    }
     try {
-      if (file != null) {
-        applyFile(b, Path.of(file));
-      }
-      String host = nonBlank(env.get("CODERUNNER_HOST"));
-      if (host != null) {
-        b.host(host);
-      }
-      String port = nonBlank(env.get("CODERUNNER_PORT"));
-      if (port != null) {
-        b.port(port(port, "CODERUNNER_PORT"));
-      }
-      String secret = env.get("CODERUNNER_JWT_SECRET");
-      if (secret != null && !secret.isEmpty()) {
-        b.jwtSecret(secret.getBytes(StandardCharsets.UTF_8));
-      }
-      String proxies = nonBlank(env.get("CODERUNNER_TRUSTED_PROXIES"));
-      if (proxies != null) {
-        b.trustedProxies(commaSeparated(proxies));
-      }
-      String commands = nonBlank(env.get("CODERUNNER_ALLOWED_COMMANDS"));
-      if (commands != null) {
-        b.allowedCommands(commaSeparated(commands));
-      }
-      if (flags.host() != null) {
-        b.host(flags.host());
-      }
-      if (flags.port() != null) {
-        b.port(flags.port());
-      }
+      return new Loaded(draft.build(), sources, warnings);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(String.valueOf(e.getMessage()));
     }
-    return b.build();
+  }
+
+  private static void apply(
+      Setting<?> s, SettingsDraft draft, String text, String source, Map<String, String> sources)
+      throws ConfigException {
+    try {
+      s.applyText(draft, text);
+    } catch (IllegalArgumentException e) {
+      throw refused(s.path(), source, e);
+    }
+    sources.put(s.path(), source);
+  }
+
+  private static void applyObject(
+      SettingsDraft draft,
+      JsonNode object,
+      String prefix,
+      String source,
+      Map<String, String> sources)
+      throws ConfigException {
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
+      String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      JsonNode value = e.getValue();
+      Setting<?> s = Settings.byPath(path).orElse(null);
+      if (s != null) {
+        try {
+          s.applyJson(draft, value);
+        } catch (IllegalArgumentException ex) {
+          throw refused(path, source, ex);
+        }
+        sources.put(path, source);
+      } else if (value.isObject() && Settings.isGroup(path)) {
+        applyObject(draft, value, path, source, sources);
+      } else {
+        String near = Settings.closest(path, Settings.paths());
+        throw new ConfigException(
+            source
+                + ": unknown setting '"
+                + path
+                + "'"
+                + (near == null ? "" : "; did you mean '" + near + "'?")
+                + " (docs/configuration.md lists them all)");
+      }
+    }
+  }
+
+  private static ConfigException refused(String path, String source, IllegalArgumentException e) {
+    String msg = String.valueOf(e.getMessage());
+    return new ConfigException(path + " (" + source + ")" + (msg.startsWith("[") ? "" : " ") + msg);
+  }
+
+  private static JsonNode read(Path path) throws ConfigException {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(path)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot read config file " + path + ": " + firstLine(String.valueOf(e.getMessage())));
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new ConfigException(
+          "config file " + path + " is larger than " + MAX_FILE_BYTES + " bytes");
+    }
+    JsonNode root;
+    try {
+      root = (isYaml(path, bytes) ? YAML : JSON).readTree(bytes);
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot read config file " + path + ": " + firstLine(String.valueOf(e.getMessage())));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return JSON.createObjectNode();
+    }
+    if (!root.isObject()) {
+      throw new ConfigException("config file " + path + " must hold one object of settings");
+    }
+    return root;
+  }
+
+  /** {@code .yaml} and {@code .yml} are YAML, {@code .json} is JSON, anything else is sniffed. */
+  private static boolean isYaml(Path path, byte[] bytes) {
+    String name = path.getFileName() == null ? "" : path.getFileName().toString();
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+      return true;
+    }
+    if (lower.endsWith(".json")) {
+      return false;
+    }
+    for (byte b : bytes) {
+      if (!Character.isWhitespace(b)) {
+        return b != '{';
+      }
+    }
+    return false;
+  }
+
+  /** Warnings for {@code CODERUNNER_} variables that no setting reads. */
+  static List<String> unknownEnvironment(Map<String, String> env) {
+    List<String> known = Settings.envNames();
+    List<String> warnings = new ArrayList<>();
+    for (String name : new TreeMap<>(env).keySet()) {
+      if (!name.startsWith("CODERUNNER_") || OTHER_ENV.contains(name) || known.contains(name)) {
+        continue;
+      }
+      Setting<?> fileOnly =
+          Settings.ALL.stream()
+              .filter(s -> s.fileOnly() && Setting.envName(s.path()).equals(name))
+              .findFirst()
+              .orElse(null);
+      if (fileOnly != null) {
+        warnings.add(
+            name + " is ignored: " + fileOnly.path() + " can only be set in the config file");
+        continue;
+      }
+      String near = Settings.closest(name, known);
+      warnings.add(
+          "unknown environment variable "
+              + name
+              + " is ignored"
+              + (near == null ? "" : "; did you mean " + near + "?"));
+    }
+    return warnings;
+  }
+
+  /** The effective configuration, one setting a line: path, value (secrets redacted), source. */
+  public static String printConfig(Loaded loaded) {
+    int width = 0;
+    for (Setting<?> s : Settings.ALL) {
+      width = Math.max(width, s.path().length());
+    }
+    StringBuilder sb = new StringBuilder();
+    for (Setting<?> s : Settings.ALL) {
+      String value = s.format(loaded.config());
+      sb.append(String.format(Locale.ROOT, "%-" + width + "s  ", s.path()))
+          .append(value.isEmpty() ? "none" : value)
+          .append("  # ")
+          .append(loaded.sources().getOrDefault(s.path(), "default"))
+          .append('\n');
+    }
+    return sb.toString();
   }
 
   /**
@@ -148,7 +364,7 @@ public final class ConfigLoader {
       missing.add(
           "a JWT secret of at least "
               + ServerConfig.MIN_SECRET_BYTES
-              + " bytes (CODERUNNER_JWT_SECRET or jwtSecret in the config file)");
+              + " bytes (CODERUNNER_JWT_SECRET, or jwt.secret in the config file)");
     }
     if (config.users().isEmpty()) {
       missing.add(
@@ -161,192 +377,6 @@ public final class ConfigLoader {
               + String.join(" and ", missing)
               + "; or run with --demo to try it out");
     }
-  }
-
-  private static void applyFile(ServerConfig.Builder b, Path path) throws ConfigException {
-    JsonNode root;
-    try {
-      root = Http.JSON.readTree(Files.readAllBytes(path));
-    } catch (IOException e) {
-      throw new ConfigException(
-          "cannot read config file " + path + ": " + firstLine(String.valueOf(e.getMessage())));
-    }
-    if (root == null || !root.isObject()) {
-      throw new ConfigException("config file " + path + " must hold one JSON object");
-    }
-    String where = "config file " + path + ": ";
-    try {
-      for (Map.Entry<String, JsonNode> e : root.properties()) {
-        JsonNode v = e.getValue();
-        switch (e.getKey()) {
-          case "host" -> b.host(text(v, "host"));
-          case "port" -> b.port(integer(v, "port"));
-          case "jwtSecret" -> b.jwtSecret(text(v, "jwtSecret").getBytes(StandardCharsets.UTF_8));
-          case "users" -> b.users(users(v));
-          case "allowedCommands" -> b.allowedCommands(new LinkedHashSet<>(texts(v, e.getKey())));
-          case "corsOrigins" -> b.corsOrigins(new LinkedHashSet<>(texts(v, e.getKey())));
-          case "retention" -> b.retention(retention(v));
-          case "maxBodyBytes" -> b.maxBodyBytes(integer(v, "maxBodyBytes"));
-          case "loginFailuresPerMinute" ->
-              b.loginFailuresPerMinute(integer(v, "loginFailuresPerMinute"));
-          case "apiRequestsPerMinute" -> b.apiRequestsPerMinute(integer(v, "apiRequestsPerMinute"));
-          case "tokenTtl" -> b.tokenTtl(duration(v, "tokenTtl"));
-          case "stopGrace" -> b.stopGrace(duration(v, "stopGrace"));
-          case "requestTimeout" -> b.requestTimeout(duration(v, "requestTimeout"));
-          case "idleTimeout" -> b.idleTimeout(duration(v, "idleTimeout"));
-          case "maxConnectionsPerAddress" ->
-              b.maxConnectionsPerAddress(integer(v, "maxConnectionsPerAddress"));
-          case "trustedProxies" -> b.trustedProxies(new LinkedHashSet<>(texts(v, e.getKey())));
-          case "loginFailuresPerMinutePerAddress" ->
-              b.loginFailuresPerMinutePerAddress(integer(v, "loginFailuresPerMinutePerAddress"));
-          case "loginFailuresPerMinutePerUser" ->
-              b.loginFailuresPerMinutePerUser(integer(v, "loginFailuresPerMinutePerUser"));
-          case "maxConcurrentPasswordChecks" ->
-              b.maxConcurrentPasswordChecks(integer(v, "maxConcurrentPasswordChecks"));
-          case "deployments" -> b.deploymentLimits(deploymentLimits(v));
-          default -> throw new IllegalArgumentException("unknown key '" + e.getKey() + "'");
-        }
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(where + e.getMessage());
-    }
-  }
-
-  private static List<UserAccount> users(JsonNode v) {
-    if (!v.isArray()) {
-      throw new IllegalArgumentException("users must be an array");
-    }
-    List<UserAccount> users = new ArrayList<>();
-    for (int i = 0; i < v.size(); i++) {
-      JsonNode u = v.get(i);
-      String at = "users[" + i + "].";
-      if (!u.isObject()) {
-        throw new IllegalArgumentException("users[" + i + "] must be an object");
-      }
-      for (Iterator<String> it = u.fieldNames(); it.hasNext(); ) {
-        String k = it.next();
-        if (!Set.of("username", "id", "roles", "passwordHash").contains(k)) {
-          throw new IllegalArgumentException("unknown key '" + at + k + "'");
-        }
-      }
-      String username = text(u.path("username"), at + "username");
-      String id = u.has("id") ? text(u.get("id"), at + "id") : username;
-      Set<String> roles =
-          u.has("roles") ? new LinkedHashSet<>(texts(u.get("roles"), at + "roles")) : Set.of();
-      String hash = text(u.path("passwordHash"), at + "passwordHash");
-      if (!Passwords.isWellFormed(hash)) {
-        throw new IllegalArgumentException(
-            at
-                + "passwordHash must be pbkdf2-sha256$<iterations>$<salt>$<hash> with at least "
-                + Passwords.MIN_ITERATIONS
-                + " iterations (make one with hash-password)");
-      }
-      users.add(new UserAccount(username, id, roles, hash));
-    }
-    return users;
-  }
-
-  private static Set<String> commaSeparated(String list) {
-    Set<String> set = new LinkedHashSet<>();
-    for (String item : list.split(",", -1)) {
-      if (!item.isBlank()) {
-        set.add(item.trim());
-      }
-    }
-    return set;
-  }
-
-  private static DeploymentLimits deploymentLimits(JsonNode v) {
-    if (!v.isObject()) {
-      throw new IllegalArgumentException("deployments must be an object");
-    }
-    DeploymentLimits.Builder d = DeploymentLimits.builder();
-    for (Map.Entry<String, JsonNode> e : v.properties()) {
-      String key = "deployments." + e.getKey();
-      int n = integer(e.getValue(), key);
-      switch (e.getKey()) {
-        case "maxPerOwner" -> d.maxDeploymentsPerOwner(n);
-        case "maxRunningPerOwner" -> d.maxRunningPerOwner(n);
-        case "maxRunning" -> d.maxRunning(n);
-        case "maxCommandArgs" -> d.maxCommandArgs(n);
-        case "maxCommandBytes" -> d.maxCommandBytes(n);
-        case "maxEnvVariables" -> d.maxEnvVariables(n);
-        case "maxEnvBytes" -> d.maxEnvBytes(n);
-        default -> throw new IllegalArgumentException("unknown key '" + key + "'");
-      }
-    }
-    return d.build();
-  }
-
-  private static RetentionConfig retention(JsonNode v) {
-    if (!v.isObject()) {
-      throw new IllegalArgumentException("retention must be an object");
-    }
-    RetentionConfig.Builder r = RetentionConfig.builder();
-    for (Map.Entry<String, JsonNode> e : v.properties()) {
-      String key = "retention." + e.getKey();
-      switch (e.getKey()) {
-        case "maxLines" -> r.maxLines(longValue(e.getValue(), key));
-        case "maxBytes" -> r.maxBytes(longValue(e.getValue(), key));
-        case "maxAge" -> r.maxAge(duration(e.getValue(), key));
-        case "globalMaxBytes" -> r.globalMaxBytes(longValue(e.getValue(), key));
-        case "maxLineBytes" -> r.maxLineBytes(integer(e.getValue(), key));
-        default -> throw new IllegalArgumentException("unknown key '" + key + "'");
-      }
-    }
-    return r.build();
-  }
-
-  private static String text(JsonNode v, String key) {
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(key + " must be a string");
-    }
-    return v.textValue();
-  }
-
-  private static List<String> texts(JsonNode v, String key) {
-    if (!v.isArray()) {
-      throw new IllegalArgumentException(key + " must be an array of strings");
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode e : v) {
-      out.add(text(e, key + "[]"));
-    }
-    return out;
-  }
-
-  private static int integer(JsonNode v, String key) {
-    if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new IllegalArgumentException(key + " must be a whole number");
-    }
-    return v.intValue();
-  }
-
-  private static long longValue(JsonNode v, String key) {
-    if (!v.canConvertToLong() || !v.isIntegralNumber()) {
-      throw new IllegalArgumentException(key + " must be a whole number");
-    }
-    return v.longValue();
-  }
-
-  private static Duration duration(JsonNode v, String key) {
-    try {
-      return Duration.parse(text(v, key));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(key + " must be an ISO-8601 duration such as PT6H");
-    }
-  }
-
-  static int port(String text, String setting) throws ConfigException {
-    try {
-      int port = Integer.parseInt(text.trim());
-      if (port >= 0 && port <= 65_535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ConfigException(setting + " must be a port between 0 and 65535, was '" + text + "'");
   }
 
   private static @Nullable String nonBlank(@Nullable String s) {

@@ -1,0 +1,126 @@
+package io.coderunner.benchmarks.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The reference server's runnable jar as a child process: {@code --demo} on a free loopback port
+ * with a given JWT secret and settings, for load tools that measure it from outside. Settings are
+ * given as flags; a build from before settings had flags refuses them (exit 2), and then the same
+ * settings are given in a config file under their old flat keys, so one tool measures both builds.
+ */
+final class ServerJar implements AutoCloseable {
+  private static final String LISTENING = "CodeRunner listening on ";
+
+  private final Process process;
+  private final URI base;
+
+  private ServerJar(Process process, URI base) {
+    this.process = process;
+    this.base = base;
+  }
+
+  /**
+   * Starts {@code jar} and waits until it listens.
+   *
+   * @param settings setting paths ({@code api.requestsPerMinute}) to values
+   * @param legacyKeys the same settings' flat config-file keys in older builds
+   * @param jvmOptions options of the server's JVM
+   */
+  static ServerJar start(
+      Path jar,
+      String secret,
+      Map<String, String> settings,
+      Map<String, String> legacyKeys,
+      List<String> jvmOptions)
+      throws IOException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IOException(jar + " not found; build it with ./mvnw -q -DskipTests package");
+    }
+    List<String> flags = new ArrayList<>();
+    settings.forEach((k, v) -> flags.addAll(List.of("--" + k, v)));
+    @Nullable ServerJar started = tryStart(jar, secret, flags, jvmOptions);
+    if (started != null) {
+      return started;
+    }
+    StringBuilder json = new StringBuilder("{");
+    settings.forEach(
+        (k, v) -> {
+          String key = legacyKeys.get(k);
+          if (key == null) {
+            throw new IllegalArgumentException("no legacy key for " + k);
+          }
+          json.append(json.length() > 1 ? "," : "").append('"').append(key).append("\":");
+          json.append(v.matches("-?\\d+") ? v : "\"" + v + "\"");
+        });
+    Path config = Files.createTempFile("coderunner-bench", ".json");
+    config.toFile().deleteOnExit();
+    Files.writeString(config, json.append('}').toString());
+    started = tryStart(jar, secret, List.of("--config", config.toString()), jvmOptions);
+    if (started == null) {
+      throw new IOException("the server ended before it listened");
+    }
+    return started;
+  }
+
+  private static @Nullable ServerJar tryStart(
+      Path jar, String secret, List<String> args, List<String> jvmOptions) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString(), "--demo", "--port", "0"));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("CODERUNNER_JWT_SECRET", secret);
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine(); // the JVM may print its own lines first (JFR, say)
+    while (line != null && !line.startsWith(LISTENING)) {
+      line = out.readLine();
+    }
+    if (line == null) {
+      stop(p);
+      return null;
+    }
+    Thread drain = new Thread(() -> out.lines().forEach(l -> {}), "server-stdout");
+    drain.setDaemon(true);
+    drain.start();
+    return new ServerJar(p, URI.create(line.substring(LISTENING.length()).trim()));
+  }
+
+  URI base() {
+    return base;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    stop(process);
+  }
+
+  private static void stop(Process p) {
+    p.destroy();
+    try {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
