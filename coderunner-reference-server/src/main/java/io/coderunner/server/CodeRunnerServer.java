@@ -30,6 +30,7 @@ import io.coderunner.server.internal.DemoRunner;
 import io.coderunner.server.internal.FrontHandler;
 import io.coderunner.server.internal.GuardedListener;
 import io.coderunner.server.internal.Http;
+import io.coderunner.server.internal.IngestBudget;
 import io.coderunner.server.internal.LoginGuard;
 import io.coderunner.server.internal.OpenApi;
 import io.coderunner.server.internal.Passwords;
@@ -203,6 +204,11 @@ public final class CodeRunnerServer implements AutoCloseable {
                 config.maxConcurrentPasswordChecks(),
                 System::nanoTime,
                 meters),
+            new IngestBudget(
+                config.ingestRequestsPerSecond(),
+                config.ingestLinesPerSecond(),
+                config.ingestBytesPerSecond(),
+                System::nanoTime),
             health,
             ready::get,
             closed::get,

@@ -262,8 +262,8 @@ public final class ServerConfig {
   }
 
   /**
-   * Ingested message bytes (UTF-8) per second per principal, with a burst of one second's worth.
-   * Default 32 MiB.
+   * Ingest request-body bytes per second per principal, with a burst of one second's worth. Default
+   * 32 MiB.
    */
   public long ingestBytesPerSecond() {
     return ingestBytesPerSecond;

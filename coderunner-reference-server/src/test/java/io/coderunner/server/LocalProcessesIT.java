@@ -15,13 +15,42 @@ import org.junit.jupiter.api.Test;
 /** The server with its real local process runner: deployments run real commands. */
 class LocalProcessesIT {
   private static TestServer start() {
+    // ingest's budget of one line a second must not reach a process's own output
     return TestServer.withLocalProcesses(
         b ->
-            b.runner(
-                LocalRunnerConfig.builder()
-                    .allowedCommands(Set.of("sh"))
-                    .stopGrace(Duration.ofSeconds(2))
-                    .build()));
+            b.ingestLinesPerSecond(1)
+                .ingestRequestsPerSecond(1)
+                .runner(
+                    LocalRunnerConfig.builder()
+                        .allowedCommands(Set.of("sh"))
+                        .stopGrace(Duration.ofSeconds(2))
+                        .build()));
+  }
+
+  @Test
+  void aProcessOutputIsNeverRateLimitedOnlyRetained() {
+    try (TestServer t = start()) {
+      String id =
+          t.create(
+              ALICE,
+              "chatty",
+              "sh",
+              "-c",
+              "i=0; while [ $i -lt 3000 ]; do echo l$i; i=$((i+1)); done");
+      assertThat(t.post("/api/deployments/" + id + "/start", ALICE, null).status()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(30)).until(() -> status(t, id).equals("stopped"));
+      List<String> out = messages(t, id, "?stream=stdout&limit=5000");
+      assertThat(out).hasSize(3000);
+      assertThat(out.get(0)).isEqualTo("stdout:info:l0");
+      assertThat(out.get(2999)).isEqualTo("stdout:info:l2999");
+      // while ingest for the same principal is held to its budget
+      TestServer.Res first =
+          t.post(
+              "/api/deployments/" + id + "/logs",
+              ALICE,
+              "{\"lines\":[{\"message\":\"a\"},{\"message\":\"b\"}]}");
+      assertThat(first.status()).isEqualTo(413);
+    }
   }
 
   private static String status(TestServer t, String id) {

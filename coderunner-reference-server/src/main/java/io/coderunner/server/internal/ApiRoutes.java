@@ -52,6 +52,7 @@ public final class ApiRoutes {
   private final AccessPolicy policy;
   private final Supplier<LogBroadcaster> broadcaster;
   private final LoginGuard logins;
+  private final IngestBudget ingestBudget;
   private final HealthRegistry health;
   private final BooleanSupplier started;
   private final BooleanSupplier draining;
@@ -65,6 +66,7 @@ public final class ApiRoutes {
       AccessPolicy policy,
       Supplier<LogBroadcaster> broadcaster,
       LoginGuard logins,
+      IngestBudget ingestBudget,
       HealthRegistry health,
       BooleanSupplier started,
       BooleanSupplier draining,
@@ -78,6 +80,7 @@ public final class ApiRoutes {
     this.policy = policy;
     this.broadcaster = broadcaster;
     this.logins = logins;
+    this.ingestBudget = ingestBudget;
     this.health = health;
     this.started = started;
     this.draining = draining;
@@ -99,7 +102,7 @@ public final class ApiRoutes {
     t.json("POST", "/api/deployments/{id}/restart", Access.USER, c -> lifecycle(c, "restart"));
 
     t.json("GET", "/api/deployments/{id}/logs", Access.USER, this::history);
-    t.json("POST", "/api/deployments/{id}/logs", Access.USER, this::ingest);
+    t.jsonOwnBudget("POST", "/api/deployments/{id}/logs", Access.USER, this::ingest);
 
     t.json("GET", "/api/ws/stats", Access.ADMIN, c -> Reply.ok(stats(broadcaster.get().stats())));
     t.json("GET", "/api/ws/connections", Access.ADMIN, this::connections);
@@ -245,6 +248,7 @@ public final class ApiRoutes {
 
   private Reply ingest(Call c) throws Exception {
     Principal p = c.principal();
+    ingestBudget.chargeRequest(p.id(), c.bodyLength());
     DeploymentId id = Requests.deploymentId(c.pathParam("id"));
     deployments.getForChange(p, id);
     JsonNode body = c.jsonBody();
@@ -270,6 +274,7 @@ public final class ApiRoutes {
       }
     }
     errors.check();
+    ingestBudget.chargeLines(p.id(), c.bodyLength(), entries.size());
     AppendResult r = logs.append(id, entries);
     return Reply.of(202, Map.of("firstSeq", r.firstSeq(), "lastSeq", r.lastSeq()));
   }

@@ -98,6 +98,11 @@ public final class RouteTable {
       return String.join(",", values);
     }
 
+    /** The body's length in bytes. */
+    public int bodyLength() {
+      return body.length;
+    }
+
     /** The body, read whole before the handler ran, as a JSON object. */
     public JsonNode jsonBody() {
       return Http.parseObject(body);
@@ -166,9 +171,17 @@ public final class RouteTable {
     };
   }
 
-  /** Registers a JSON route. */
+  /** Registers a JSON route, metered by the per-principal API rate. */
   public void json(String method, String path, Access access, JsonHandler handler) {
-    add(method, path, access, new JsonRoute(access, handler));
+    add(method, path, access, new JsonRoute(access, true, handler));
+  }
+
+  /**
+   * Registers a JSON route that is not metered by the API rate because its handler meters what it
+   * costs itself (ingest: requests, lines and bytes).
+   */
+  public void jsonOwnBudget(String method, String path, Access access, JsonHandler handler) {
+    add(method, path, access, new JsonRoute(access, false, handler));
   }
 
   /** Registers a route whose handler answers on its own (SSE, WebSocket, static text). */
@@ -201,6 +214,10 @@ public final class RouteTable {
 
   /** {@link #authenticate}, with the token's expiry, for a response that outlives the request. */
   public VerifiedToken verify(HttpServerExchange exchange, Access access) {
+    return verify(exchange, access, true);
+  }
+
+  private VerifiedToken verify(HttpServerExchange exchange, Access access, boolean metered) {
     String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
     if (header == null || header.isBlank()) {
       throw ApiException.unauthorized("a bearer token is required");
@@ -208,7 +225,7 @@ public final class RouteTable {
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
       throw ApiException.unauthorized("the Authorization header must be 'Bearer <token>'");
     }
-    return verifyToken(header.substring(7).trim(), access);
+    return verifyToken(header.substring(7).trim(), access, metered);
   }
 
   /**
@@ -218,9 +235,13 @@ public final class RouteTable {
    * @throws ApiException as {@link #authenticate}
    */
   public VerifiedToken verifyToken(String token, Access access) {
+    return verifyToken(token, access, true);
+  }
+
+  private VerifiedToken verifyToken(String token, Access access, boolean metered) {
     VerifiedToken verified = jwt.verify(token);
     Principal p = verified.principal();
-    long wait = apiLimit.tryTake(p.id());
+    long wait = metered ? apiLimit.tryTake(p.id()) : 0;
     if (wait > 0) {
       throw ApiException.tooManyRequests("too many requests; retry in " + wait + " s", wait);
     }
@@ -234,10 +255,12 @@ public final class RouteTable {
 
   private final class JsonRoute implements HttpHandler {
     private final Access access;
+    private final boolean metered;
     private final JsonHandler handler;
 
-    JsonRoute(Access access, JsonHandler handler) {
+    JsonRoute(Access access, boolean metered, JsonHandler handler) {
       this.access = access;
+      this.metered = metered;
       this.handler = handler;
     }
 
@@ -303,7 +326,8 @@ public final class RouteTable {
 
     private void run(HttpServerExchange exchange, byte[] body) {
       try {
-        Principal p = access == Access.PUBLIC ? null : authenticate(exchange, access);
+        Principal p =
+            access == Access.PUBLIC ? null : verify(exchange, access, metered).principal();
         Reply reply = handler.handle(new Call(exchange, p, body));
         reply
             .headers()

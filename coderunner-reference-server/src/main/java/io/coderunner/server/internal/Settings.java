@@ -184,13 +184,13 @@ public final class Settings {
           Setting.of(
               "ingest.linesPerSecond",
               integer(1, 100_000_000),
-              "Ingested lines per second per principal, burst one second's worth, then 429",
+              "Ingested lines per second per principal, burst one second's worth, then 429; more lines in one request get 413",
               c -> c.ingestLinesPerSecond(),
               (d, v) -> d.server.ingestLinesPerSecond(v)),
           Setting.of(
               "ingest.bytesPerSecond",
               longBytes(1024, 1L << 40),
-              "Ingested message bytes (UTF-8) per second per principal, burst one second's worth, then 429",
+              "Ingest request-body bytes per second per principal, burst one second's worth, then 429; a larger body gets 413",
               c -> c.ingestBytesPerSecond(),
               (d, v) -> d.server.ingestBytesPerSecond(v)),
           Setting.of(

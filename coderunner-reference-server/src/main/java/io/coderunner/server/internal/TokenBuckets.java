@@ -26,7 +26,7 @@ public final class TokenBuckets {
     }
   }
 
-  public TokenBuckets(int capacity, long periodNanos, LongSupplier nanoTime, int maxKeys) {
+  public TokenBuckets(long capacity, long periodNanos, LongSupplier nanoTime, int maxKeys) {
     this.capacity = capacity;
     this.perNano = capacity / (double) periodNanos;
     this.nanoTime = nanoTime;
@@ -39,16 +39,31 @@ public final class TokenBuckets {
    * @return 0 if taken, else the seconds until one is available (at least 1)
    */
   public long tryTake(String key) {
+    return tryTake(key, 1);
+  }
+
+  /**
+   * Takes {@code n} tokens of {@code key}'s bucket, all or none.
+   *
+   * @param n at most the capacity
+   * @return 0 if taken, else the seconds until {@code n} are available (at least 1)
+   */
+  public long tryTake(String key, long n) {
     long now = nanoTime.getAsLong();
     Bucket b = bucket(key, now);
     synchronized (b) {
       refill(b, now);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
+      if (b.tokens >= n) {
+        b.tokens -= n;
         return 0;
       }
-      return waitSeconds(b);
+      return waitSeconds(b, n);
     }
+  }
+
+  /** The most tokens a bucket holds: one period's worth. */
+  public long capacity() {
+    return (long) capacity;
   }
 
   /**
@@ -83,10 +98,15 @@ public final class TokenBuckets {
 
   /** Puts back one token taken from {@code key}'s bucket (never above its capacity). */
   public void giveBack(String key) {
+    giveBack(key, 1);
+  }
+
+  /** Puts back {@code n} tokens taken from {@code key}'s bucket (never above its capacity). */
+  public void giveBack(String key, long n) {
     Bucket b = buckets.get(key);
     if (b != null) {
       synchronized (b) {
-        b.tokens = Math.min(capacity, b.tokens + 1);
+        b.tokens = Math.min(capacity, b.tokens + n);
       }
     }
   }
@@ -110,7 +130,7 @@ public final class TokenBuckets {
     long now = nanoTime.getAsLong();
     synchronized (b) {
       refill(b, now);
-      return b.tokens >= 1 ? 0 : waitSeconds(b);
+      return b.tokens >= 1 ? 0 : waitSeconds(b, 1);
     }
   }
 
@@ -141,8 +161,8 @@ public final class TokenBuckets {
     }
   }
 
-  private long waitSeconds(Bucket b) {
-    double nanos = (1 - b.tokens) / perNano;
+  private long waitSeconds(Bucket b, long n) {
+    double nanos = (n - b.tokens) / perNano;
     return Math.max(1, (long) Math.ceil(nanos / 1e9));
   }
 }
