@@ -24,15 +24,19 @@ import io.coderunner.metrics.health.HealthRegistry;
 import io.coderunner.metrics.health.LogBufferIndicator;
 import io.coderunner.metrics.health.ProcessRunnerIndicator;
 import io.coderunner.server.internal.ApiException;
-import io.coderunner.server.internal.ApiRoutes;
+import io.coderunner.server.internal.AuthRoutes;
+import io.coderunner.server.internal.BroadcasterRoutes;
 import io.coderunner.server.internal.ClientAddresses;
 import io.coderunner.server.internal.DemoRunner;
+import io.coderunner.server.internal.DeploymentRoutes;
 import io.coderunner.server.internal.FrontHandler;
 import io.coderunner.server.internal.GuardedListener;
 import io.coderunner.server.internal.Http;
 import io.coderunner.server.internal.IngestBudget;
+import io.coderunner.server.internal.LogRoutes;
 import io.coderunner.server.internal.LoginGuard;
 import io.coderunner.server.internal.OpenApi;
+import io.coderunner.server.internal.OperationsRoutes;
 import io.coderunner.server.internal.Passwords;
 import io.coderunner.server.internal.RouteTable;
 import io.coderunner.server.internal.Runners;
@@ -74,15 +78,18 @@ import org.slf4j.LoggerFactory;
  * The reference server: the REST API, Server-Sent Events, the WebSocket broadcaster at {@code /ws},
  * health, metrics and the dashboard, on one Undertow listener.
  *
- * <p><b>Create</b> and start one with {@link #start(ServerConfig)} (or {@link #builder} to swap the
- * deployment runner or the clock); it listens once the call returns. It is <b>thread-safe</b>.
- * {@link #close()} shuts down gracefully: new requests get 503, WebSockets close with 1001, event
- * streams end, running deployments are stopped, in-flight requests finish within {@link
- * ServerConfig#shutdownTimeout()}, the listener closes, and the meter registry behind {@code
- * /metrics} is closed.
+ * <p><b>Create</b> one with {@link #builder} (to swap the deployment runner or the clock) and
+ * {@link Builder#build()}: that wires every part from the {@link ServerConfig} and starts nothing.
+ * {@link #start()} listens and starts the broadcaster, the housekeeping and the demo; {@link
+ * #start(ServerConfig)} does both. It is <b>thread-safe</b>. {@link #close()} shuts down
+ * gracefully: new requests get 503, WebSockets close with 1001, event streams end, running
+ * deployments are stopped, in-flight requests finish within {@link ServerConfig#shutdownTimeout()},
+ * the listener closes, and the meter registry behind {@code /metrics} is closed.
  */
 public final class CodeRunnerServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CodeRunnerServer.class);
+  private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+  private static final int MAX_TRACKED_PRINCIPALS = 100_000;
 
   /** The demo's users: {@code demo}/{@code demo} (deployer) and {@code admin}/{@code admin}. */
   public static final String DEMO_USER = "demo";
@@ -93,128 +100,62 @@ public final class CodeRunnerServer implements AutoCloseable {
   public static final String IO_THREAD_HEALTH = "ioThread";
 
   private final ServerConfig config;
+  private final Clock clock;
   private final boolean generatedSecret;
   private final JwtService jwt;
+  private final AccessPolicy policy = AccessPolicy.ownerOrAdmin();
   private final InMemoryLogStore logs;
+  private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
   private final DeploymentService deployments;
-  private final RouteTable routes;
-  private final SseHandler sse;
-  private final GracefulShutdownHandler graceful;
-  private final Undertow undertow;
-  private final GuardedListener listener;
-  private final LogBroadcaster broadcaster;
-  private final ScheduledExecutorService housekeeping;
-  private final InetSocketAddress address;
-  private final AtomicBoolean ready = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final @Nullable Deployment demoDeployment;
   private final PrometheusMeterRegistry meters;
   private final SystemMetrics systemMetrics;
   private final HealthRegistry health;
+  private final ClientAddresses clients;
+  private final RouteTable routes;
+  private final SseHandler sse;
+  private final BroadcasterRef ws = new BroadcasterRef();
+  private final Set<String> ownOrigins = new LinkedHashSet<>();
+  private final GracefulShutdownHandler graceful;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile @Nullable Running running;
+
+  /** What {@link #start()} made: the listener and what needs its address, and the threads. */
+  private record Running(
+      Undertow undertow,
+      GuardedListener listener,
+      LogBroadcaster broadcaster,
+      ScheduledExecutorService housekeeping,
+      @Nullable Deployment demoDeployment) {}
 
   private CodeRunnerServer(Builder b) {
     this.config = b.config;
-    Clock clock = b.clock;
-    byte[] secret = config.jwtSecret();
-    if (secret == null) {
-      if (!config.demo()) {
-        throw new IllegalStateException("a JWT secret is required outside the demo");
-      }
-      secret = new byte[32];
-      new SecureRandom().nextBytes(secret);
-      this.generatedSecret = true;
-    } else {
-      this.generatedSecret = false;
+    this.clock = b.clock;
+    byte[] configured = config.jwtSecret();
+    if (configured == null && !config.demo()) {
+      throw new IllegalStateException("a JWT secret is required outside the demo");
     }
-    List<UserAccount> users = new ArrayList<>(config.users());
-    if (config.demo()) {
-      addDemoUser(users, DEMO_USER, "u-demo", Set.of("deployer"));
-      addDemoUser(users, DEMO_ADMIN, "u-admin", Set.of("admin"));
-    }
-    if (users.isEmpty()) {
-      throw new IllegalStateException("at least one user is required outside the demo");
-    }
-    warnWeakHashes(users);
-    this.jwt =
-        JwtService.create(
-            JwtConfig.builder()
-                .signingSecret(secret)
-                .tokenTtl(config.tokenTtl())
-                .issuer(config.jwtIssuer())
-                .audience(config.jwtAudience())
-                .leeway(config.jwtLeeway())
-                .maxTokenLength(config.jwtMaxTokenLength())
-                .build(),
-            clock);
+    this.generatedSecret = configured == null;
+    List<UserAccount> users = users(config);
+    this.jwt = jwt(config, configured == null ? randomSecret() : configured, clock);
     this.logs = InMemoryLogStore.create(config.retention(), clock);
-    DeploymentRunner runner = b.runner != null ? b.runner : Runners.processRunner(config);
-    if (config.demo()) {
-      runner = new DemoRunner(runner, b.demoInterval);
-    }
-    InMemoryDeploymentStore store = new InMemoryDeploymentStore();
-    AccessPolicy policy = AccessPolicy.ownerOrAdmin();
-    this.deployments =
-        DeploymentService.create(
-            store,
-            logs,
-            runner,
-            policy,
-            clock,
-            config.runner().stopGrace(),
-            config.deploymentLimits());
-
+    this.deployments = deployments(b.runner, b.demoInterval);
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meters.config().meterFilter(SystemMetrics.prometheusNaming());
     this.systemMetrics = SystemMetrics.create();
     systemMetrics.bindTo(meters);
     LogStoreMetrics.of(logs).bindTo(meters);
     DeploymentMetrics.of(deployments).bindTo(meters);
-
-    // Health runs on the system clock: a host's fixed test clock must not freeze breakers or cache.
-    this.health = HealthRegistry.create(config.health(), Clock.systemUTC());
-    health.register(LogBufferIndicator.of(logs, config.retention().globalMaxBytes()));
-    String runnerKind = b.runner != null ? "custom" : "local";
-    health.register(ProcessRunnerIndicator.of(runnerKind, () -> Map.of("demo", config.demo())));
-    for (HealthIndicator indicator : b.healthIndicators) {
-      health.register(indicator);
-    }
-
-    long minute = TimeUnit.MINUTES.toNanos(1);
-    ClientAddresses clients = new ClientAddresses(config.trustedProxies());
+    this.health = health(b.runner != null ? "custom" : "local", b.healthIndicators);
+    this.clients = new ClientAddresses(config.trustedProxies());
     this.routes =
         new RouteTable(
             jwt,
-            new TokenBuckets(config.apiRequestsPerMinute(), minute, System::nanoTime, 100_000),
+            new TokenBuckets(
+                config.apiRequestsPerMinute(), MINUTE, System::nanoTime, MAX_TRACKED_PRINCIPALS),
             config.maxBodyBytes(),
             config.requestBodyTimeout(),
             HttpServerMetrics.create(meters));
-    BroadcasterRef ref = new BroadcasterRef();
-    new ApiRoutes(
-            users,
-            jwt,
-            deployments,
-            logs,
-            policy,
-            ref::get,
-            new LoginGuard(
-                clients,
-                config.loginFailuresPerMinutePerUserAndAddress(),
-                config.loginFailuresPerMinutePerAddress(),
-                config.loginFailuresPerMinutePerUser(),
-                config.maxConcurrentPasswordChecks(),
-                System::nanoTime,
-                meters),
-            new IngestBudget(
-                config.ingestRequestsPerSecond(),
-                config.ingestLinesPerSecond(),
-                config.ingestBytesPerSecond(),
-                System::nanoTime),
-            health,
-            ready::get,
-            closed::get,
-            meters::scrape)
-        .register(routes);
-    WebSocketConfig wsBase = config.websocket().toBuilder().follow(config.follow()).build();
     this.sse =
         new SseHandler(
             routes,
@@ -225,28 +166,129 @@ public final class CodeRunnerServer implements AutoCloseable {
             config.sseHeartbeat(),
             ConnectionQuota.of(config.sseMaxStreams(), config.sseMaxStreamsPerPrincipal()),
             clock);
+    registerRoutes(users);
+    this.graceful =
+        Handlers.gracefulShutdown(
+            new FrontHandler(
+                routes.handler(),
+                config.corsOrigins(),
+                () -> ownOrigins,
+                clients,
+                ConnectionQuota.perPrincipal(config.maxConnectionsPerAddress())));
+  }
+
+  /** Builds and starts a server with {@code config} and the default runner. */
+  public static CodeRunnerServer start(ServerConfig config) {
+    return builder(config).start();
+  }
+
+  public static Builder builder(ServerConfig config) {
+    return new Builder(config);
+  }
+
+  private static byte[] randomSecret() {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    return secret;
+  }
+
+  /** The configured users, and the demo's when running the demo. */
+  private static List<UserAccount> users(ServerConfig config) {
+    List<UserAccount> users = new ArrayList<>(config.users());
+    if (config.demo()) {
+      addDemoUser(users, DEMO_USER, "u-demo", Set.of("deployer"));
+      addDemoUser(users, DEMO_ADMIN, "u-admin", Set.of("admin"));
+    }
+    if (users.isEmpty()) {
+      throw new IllegalStateException("at least one user is required outside the demo");
+    }
+    warnWeakHashes(users);
+    return users;
+  }
+
+  private static JwtService jwt(ServerConfig config, byte[] secret, Clock clock) {
+    return JwtService.create(
+        JwtConfig.builder()
+            .signingSecret(secret)
+            .tokenTtl(config.tokenTtl())
+            .issuer(config.jwtIssuer())
+            .audience(config.jwtAudience())
+            .leeway(config.jwtLeeway())
+            .maxTokenLength(config.jwtMaxTokenLength())
+            .build(),
+        clock);
+  }
+
+  private DeploymentService deployments(@Nullable DeploymentRunner custom, Duration demoInterval) {
+    DeploymentRunner runner = custom != null ? custom : Runners.processRunner(config);
+    if (config.demo()) {
+      runner = new DemoRunner(runner, demoInterval);
+    }
+    return DeploymentService.create(
+        store, logs, runner, policy, clock, config.runner().stopGrace(), config.deploymentLimits());
+  }
+
+  private HealthRegistry health(String runnerKind, List<HealthIndicator> hostIndicators) {
+    // Health runs on the system clock: a host's fixed test clock must not freeze breakers or cache.
+    HealthRegistry h = HealthRegistry.create(config.health(), Clock.systemUTC());
+    h.register(LogBufferIndicator.of(logs, config.retention().globalMaxBytes()));
+    h.register(ProcessRunnerIndicator.of(runnerKind, () -> Map.of("demo", config.demo())));
+    hostIndicators.forEach(h::register);
+    return h;
+  }
+
+  private void registerRoutes(List<UserAccount> users) {
+    LoginGuard logins =
+        new LoginGuard(
+            clients,
+            config.loginFailuresPerMinutePerUserAndAddress(),
+            config.loginFailuresPerMinutePerAddress(),
+            config.loginFailuresPerMinutePerUser(),
+            config.maxConcurrentPasswordChecks(),
+            System::nanoTime,
+            meters);
+    IngestBudget ingest =
+        new IngestBudget(
+            config.ingestRequestsPerSecond(),
+            config.ingestLinesPerSecond(),
+            config.ingestBytesPerSecond(),
+            System::nanoTime);
+    new AuthRoutes(users, jwt, logins).register(routes);
+    new DeploymentRoutes(deployments, policy).register(routes);
+    new LogRoutes(deployments, logs, ingest).register(routes);
+    new BroadcasterRoutes(ws::get).register(routes);
+    new OperationsRoutes(health, ready::get, closed::get, meters::scrape).register(routes);
     routes.raw("GET", "/api/deployments/{id}/logs/stream", RouteTable.Access.USER, sse);
-    routes.raw("GET", "/ws", RouteTable.Access.PUBLIC, ref);
+    routes.raw("GET", "/ws", RouteTable.Access.PUBLIC, ws);
     routes.json(
         "GET",
         "/openapi.json",
         RouteTable.Access.PUBLIC,
         c -> RouteTable.Reply.ok(OpenApi.document()));
+  }
 
-    Set<String> own = new LinkedHashSet<>();
-    HttpHandler front =
-        new FrontHandler(
-            routes.handler(),
-            config.corsOrigins(),
-            () -> own,
-            clients,
-            ConnectionQuota.perPrincipal(config.maxConnectionsPerAddress()));
-    this.graceful = Handlers.gracefulShutdown(front);
+  /**
+   * Listens on the configured address, then starts the broadcaster (whose allowed origins include
+   * the address it listens on), the housekeeping thread and, in the demo, the demo deployment.
+   * Ready once this returns; a failure closes the server.
+   *
+   * @return this server
+   * @throws IllegalStateException when already started or closed
+   * @throws UncheckedIOException when it cannot listen on the configured address
+   */
+  public synchronized CodeRunnerServer start() {
+    if (closed.get()) {
+      throw new IllegalStateException("the server is closed");
+    }
+    if (running != null) {
+      throw new IllegalStateException("the server is already started");
+    }
     // Undertow runs the worker; the listener is ours, to cap connections per address at accept.
-    this.undertow = Undertow.builder().build();
+    Undertow undertow = Undertow.builder().build();
     undertow.start();
+    GuardedListener listener;
     try {
-      this.listener =
+      listener =
           GuardedListener.open(
               undertow.getWorker(),
               new InetSocketAddress(config.host(), config.port()),
@@ -257,18 +299,18 @@ public final class CodeRunnerServer implements AutoCloseable {
               clients);
     } catch (IOException e) {
       undertow.stop();
-      health.close();
-      closeMeters();
+      close();
       throw new UncheckedIOException(
           "could not listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
+    @Nullable LogBroadcaster broadcaster = null;
+    @Nullable ScheduledExecutorService housekeeping = null;
     try {
       Duration ioTimeout = config.health().timeout().multipliedBy(3).dividedBy(4);
       health.registerLiveness(
           ExecutorLivenessIndicator.of(
               IO_THREAD_HEALTH, undertow.getWorker().getIoThread(), ioTimeout));
-      HealthMetrics.of(health).bindTo(meters);
-      this.address = listener.address();
+      HealthMetrics.of(health).bindTo(meters); // after the last check is registered
       FunctionCounter.builder(
               "coderunner.http.connections.refused", listener, GuardedListener::refused)
           .description("Connections closed at accept: their address had as many open as it may")
@@ -276,23 +318,11 @@ public final class CodeRunnerServer implements AutoCloseable {
       Gauge.builder("coderunner.http.connections", listener, GuardedListener::openConnections)
           .description("Open client connections, not counting those of trusted proxies")
           .register(meters);
-      own.addAll(ownOrigins(config.host(), address.getPort()));
-      Set<String> wsOrigins = new LinkedHashSet<>(own);
-      wsOrigins.addAll(config.corsOrigins());
-      this.broadcaster =
-          LogBroadcaster.builder()
-              .config(wsBase.toBuilder().allowedOrigins(wsOrigins).build())
-              .logStore(logs)
-              .deployments(store)
-              .jwt(jwt)
-              .accessPolicy(policy)
-              .clock(clock)
-              .deliveryListener(DeliveryMetrics.listener(meters))
-              .build();
-      ref.set(broadcaster);
-      DeliveryMetrics.of(broadcaster).bindTo(meters);
+      ownOrigins.addAll(ownOrigins(config.host(), listener.address().getPort()));
+      broadcaster = newBroadcaster();
+      ws.set(broadcaster);
       broadcaster.start();
-      this.housekeeping =
+      housekeeping =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
                 Thread t = new Thread(r, "coderunner-housekeeping");
@@ -300,24 +330,52 @@ public final class CodeRunnerServer implements AutoCloseable {
                 return t;
               });
       var unused = housekeeping.scheduleWithFixedDelay(this::evict, 1, 1, TimeUnit.SECONDS);
-      this.demoDeployment = config.demo() ? startDemo() : null;
+      running = new Running(undertow, listener, broadcaster, housekeeping, null);
+      if (config.demo()) {
+        running = new Running(undertow, listener, broadcaster, housekeeping, startDemo());
+      }
     } catch (RuntimeException e) {
+      running = null;
+      if (broadcaster != null) {
+        broadcaster.close(Duration.ZERO);
+      }
+      if (housekeeping != null) {
+        housekeeping.shutdownNow();
+      }
       listener.close();
       undertow.stop();
-      health.close();
-      closeMeters();
+      close();
       throw e;
     }
     ready.set(true);
+    return this;
   }
 
-  /** Starts a server with {@code config} and the default runner. */
-  public static CodeRunnerServer start(ServerConfig config) {
-    return builder(config).start();
+  private LogBroadcaster newBroadcaster() {
+    Set<String> origins = new LinkedHashSet<>(ownOrigins);
+    origins.addAll(config.corsOrigins());
+    WebSocketConfig wsConfig =
+        config.websocket().toBuilder().follow(config.follow()).allowedOrigins(origins).build();
+    LogBroadcaster b =
+        LogBroadcaster.builder()
+            .config(wsConfig)
+            .logStore(logs)
+            .deployments(store)
+            .jwt(jwt)
+            .accessPolicy(policy)
+            .clock(clock)
+            .deliveryListener(DeliveryMetrics.listener(meters))
+            .build();
+    DeliveryMetrics.of(b).bindTo(meters);
+    return b;
   }
 
-  public static Builder builder(ServerConfig config) {
-    return new Builder(config);
+  private Running running() {
+    Running r = running;
+    if (r == null) {
+      throw new IllegalStateException("the server is not started");
+    }
+    return r;
   }
 
   private static void addDemoUser(
@@ -385,19 +443,23 @@ public final class CodeRunnerServer implements AutoCloseable {
     }
   }
 
-  /** The address it listens on (with the actual port when 0 was asked for). */
+  /**
+   * The address it listens on (with the actual port when 0 was asked for).
+   *
+   * @throws IllegalStateException before {@link #start()}
+   */
   public InetSocketAddress address() {
-    return address;
+    return running().listener().address();
   }
 
   /** {@code http://host:port}, with the configured host and the actual port. */
   public URI uri() {
     String h = config.host();
-    return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + address.getPort());
+    return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port());
   }
 
   public int port() {
-    return address.getPort();
+    return address().getPort();
   }
 
   public ServerConfig config() {
@@ -422,13 +484,19 @@ public final class CodeRunnerServer implements AutoCloseable {
     return deployments;
   }
 
+  /**
+   * The WebSocket broadcaster behind {@code /ws}.
+   *
+   * @throws IllegalStateException before {@link #start()}: it is made for the listening address
+   */
   public LogBroadcaster broadcaster() {
-    return broadcaster;
+    return running().broadcaster();
   }
 
-  /** The demo's deployment, when running the demo. */
+  /** The demo's deployment, once started when running the demo. */
   public @Nullable Deployment demoDeployment() {
-    return demoDeployment;
+    Running r = running;
+    return r == null ? null : r.demoDeployment();
   }
 
   /** Every registered route as {@code METHOD /path/{param}}, in registration order. */
@@ -456,36 +524,40 @@ public final class CodeRunnerServer implements AutoCloseable {
       return;
     }
     ready.set(false);
+    Running r;
+    synchronized (this) {
+      r = running;
+    }
     Duration timeout = config.shutdownTimeout();
     graceful.shutdown();
-    broadcaster.close(timeout);
+    if (r != null) {
+      r.broadcaster().close(timeout);
+    }
     sse.close();
     try {
       deployments.close();
     } catch (RuntimeException e) {
       log.warn("stopping deployments failed", e);
     }
-    try {
-      if (!graceful.awaitShutdown(timeout.toMillis())) {
-        log.warn("in-flight requests did not finish within {}", timeout);
+    if (r != null) {
+      try {
+        if (!graceful.awaitShutdown(timeout.toMillis())) {
+          log.warn("in-flight requests did not finish within {}", timeout);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      r.listener().close();
+      r.undertow().stop();
+      r.housekeeping().shutdownNow();
     }
-    listener.close();
-    undertow.stop();
-    housekeeping.shutdownNow();
     health.close();
     logs.close();
-    closeMeters();
-  }
-
-  private void closeMeters() {
     systemMetrics.close();
     meters.close();
   }
 
-  /** Builds and starts a {@link CodeRunnerServer}. Not thread-safe. */
+  /** Builds a {@link CodeRunnerServer} from its config and collaborators. Not thread-safe. */
   public static final class Builder {
     private final ServerConfig config;
     private @Nullable DeploymentRunner runner;
@@ -532,12 +604,23 @@ public final class CodeRunnerServer implements AutoCloseable {
     }
 
     /**
-     * Starts the server; it listens when this returns.
+     * Builds the server without starting it: nothing listens and no thread runs until {@link
+     * CodeRunnerServer#start()}.
      *
      * @throws IllegalStateException outside the demo without a secret or without users
      */
-    public CodeRunnerServer start() {
+    public CodeRunnerServer build() {
       return new CodeRunnerServer(this);
+    }
+
+    /**
+     * Builds and starts the server; it listens when this returns.
+     *
+     * @throws IllegalStateException outside the demo without a secret or without users
+     * @throws java.io.UncheckedIOException when it cannot listen on the configured address
+     */
+    public CodeRunnerServer start() {
+      return build().start();
     }
   }
 

@@ -2,15 +2,71 @@ package io.coderunner.server;
 
 import static io.coderunner.server.TestServer.ALICE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ShutdownIT {
+  private static ServerConfig.Builder config() {
+    return ServerConfig.builder()
+        .port(0)
+        .jwtSecret(TestServer.SECRET)
+        .users(List.of(TestServer.user(ALICE)));
+  }
+
+  @Test
+  void aBuiltServerListensOnlyOnceStartedAndStartsOnce() throws Exception {
+    CodeRunnerServer unstarted = CodeRunnerServer.builder(config().build()).build();
+    assertThatThrownBy(unstarted::address)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the server is not started");
+    assertThatThrownBy(unstarted::broadcaster).isInstanceOf(IllegalStateException.class);
+    unstarted.close();
+    assertThatThrownBy(unstarted::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the server is closed");
+
+    try (CodeRunnerServer server =
+        CodeRunnerServer.builder(config().build()).runner(new FakeRunner()).build().start()) {
+      assertThat(server.port()).isPositive();
+      HttpResponse<String> live =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(server.uri().resolve("/health/live")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThatThrownBy(server::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("the server is already started");
+    }
+  }
+
+  @Test
+  void aServerThatCannotListenSaysWhereAndIsClosed() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CodeRunnerServer server =
+          CodeRunnerServer.builder(config().port(taken.getLocalPort()).build()).build();
+      assertThatThrownBy(server::start)
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("could not listen on 127.0.0.1:" + taken.getLocalPort());
+      assertThatThrownBy(server::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("the server is closed");
+    }
+  }
+
   @Test
   void closeDrainsWebSocketsWith1001EndsStreamsAndStopsDeployments() throws Exception {
     TestServer t = new TestServer();

@@ -68,30 +68,15 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
     return core.config();
   }
 
-  /** Totals since creation. */
-  public BroadcasterStats stats() {
+  /** Totals since creation: connections, frames, bytes and lines sent, closes by code. */
+  public DeliveryStats stats() {
     return core.stats();
   }
 
-  /** {@link #stats()} as core's {@link DeliveryStats}, for metrics. */
+  /** The same as {@link #stats()}: what core's metrics binders read. */
   @Override
   public DeliveryStats deliveryStats() {
-    return toDeliveryStats(stats());
-  }
-
-  static DeliveryStats toDeliveryStats(BroadcasterStats s) {
-    return new DeliveryStats(
-        s.connections(),
-        s.authenticated(),
-        s.subscriptions(),
-        s.connectionsAccepted(),
-        s.framesSent(),
-        s.bytesSent(),
-        s.linesSent(),
-        s.logsFramesEncoded(),
-        s.logsFramesShared(),
-        s.closesByCode(),
-        s.authFailuresByReason());
+    return stats();
   }
 
   /** Open connections, in no particular order. */

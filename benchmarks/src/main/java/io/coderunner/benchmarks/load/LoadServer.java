@@ -6,12 +6,12 @@ import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLevel;
 import io.coderunner.core.StreamKind;
 import io.coderunner.core.delivery.DeliveryListener;
+import io.coderunner.core.delivery.DeliveryStats;
 import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.metrics.CodeRunnerMetricNames;
 import io.coderunner.metrics.DeliveryMetrics;
 import io.coderunner.metrics.LogStoreMetrics;
 import io.coderunner.metrics.SystemMetrics;
-import io.coderunner.websocket.BroadcasterStats;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
@@ -291,7 +291,7 @@ public final class LoadServer {
         direct = pool.getMemoryUsed();
       }
     }
-    BroadcasterStats s = server.broadcaster().stats();
+    DeliveryStats s = server.broadcaster().stats();
     return "usedHeapBytes="
         + used
         + "\ndirectBufferBytes="
@@ -306,7 +306,7 @@ public final class LoadServer {
   }
 
   private String stats() {
-    BroadcasterStats s = server.broadcaster().stats();
+    DeliveryStats s = server.broadcaster().stats();
     StringBuilder b = new StringBuilder();
     b.append("connections=").append(s.connections()).append('\n');
     b.append("connectionsAccepted=").append(s.connectionsAccepted()).append('\n');

@@ -239,7 +239,7 @@ public final class OpenApi {
                     "type",
                     "array",
                     "maxItems",
-                    ApiRoutes.MAX_INGEST_LINES,
+                    LogRoutes.MAX_INGEST_LINES,
                     "items",
                     object(
                         Map.of(

@@ -6,10 +6,10 @@ import io.coderunner.core.auth.AuthenticationException;
 import io.coderunner.core.auth.JwtService;
 import io.coderunner.core.auth.VerifiedToken;
 import io.coderunner.core.delivery.DeliveryListener;
+import io.coderunner.core.delivery.DeliveryStats;
 import io.coderunner.core.follow.ConnectionQuota;
 import io.coderunner.core.log.LogStore;
 import io.coderunner.core.protocol.FrameCodec;
-import io.coderunner.websocket.BroadcasterStats;
 import io.coderunner.websocket.CloseCodes;
 import io.coderunner.websocket.ConnectionInfo;
 import io.coderunner.websocket.WebSocketConfig;
@@ -240,7 +240,7 @@ public final class Broadcaster {
 
   // ------------------------------------------------------------------ admin
 
-  public BroadcasterStats stats() {
+  public DeliveryStats stats() {
     long authenticated = 0;
     long subscriptions = 0;
     for (Connection c : connections.values()) {
@@ -249,7 +249,7 @@ public final class Broadcaster {
       }
       subscriptions += c.subscriptionCount();
     }
-    return new BroadcasterStats(
+    return new DeliveryStats(
         connections.size(),
         authenticated,
         subscriptions,
