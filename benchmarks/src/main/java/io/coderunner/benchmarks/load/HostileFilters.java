@@ -3,9 +3,6 @@ package io.coderunner.benchmarks.load;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coderunner.benchmarks.support.RawWebSocket;
-import io.coderunner.core.Principal;
-import io.coderunner.core.auth.JwtConfig;
-import io.coderunner.core.auth.JwtService;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,14 +14,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +54,6 @@ import org.jspecify.annotations.Nullable;
 public final class HostileFilters {
   static final String PATHOLOGICAL = "a".repeat(255) + "b";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Principal DEMO = new Principal("u-demo", "demo", Set.of("deployer"));
 
   /** The command line. */
   record Options(
@@ -264,15 +257,11 @@ public final class HostileFilters {
 
   private int run() throws Exception {
     Options o = options;
-    byte[] raw = new byte[36];
-    new SecureRandom().nextBytes(raw);
-    String secret = Base64.getEncoder().encodeToString(raw);
     Runtime.getRuntime().addShutdownHook(new Thread(this::stopServer, "stop-server"));
     String jvm = System.getenv("HOSTILE_FILTERS_SERVER_OPTS");
     ServerJar p =
         ServerJar.start(
             o.serverJar(),
-            secret,
             Map.of("api.requestsPerMinute", "10000000"),
             Map.of("api.requestsPerMinute", "apiRequestsPerMinute"),
             List.of((jvm == null ? "-Xms1g -Xmx1g -XX:+UseG1GC" : jvm).split(" ", -1)));
@@ -280,12 +269,7 @@ public final class HostileFilters {
     URI base = p.base();
     InetSocketAddress address = new InetSocketAddress(base.getHost(), base.getPort());
     log("server " + o.serverJar() + " pid " + p.pid() + " at " + base);
-    String token =
-        JwtService.create(
-                JwtConfig.builder().signingSecret(secret.getBytes(StandardCharsets.UTF_8)).build(),
-                Clock.systemUTC())
-            .issue(DEMO)
-            .token();
+    String token = p.demoToken();
 
     String bystander = create(base, token, "bystander");
     String big = create(base, token, "long-lines");
@@ -311,10 +295,10 @@ public final class HostileFilters {
           () -> clients.probeLogins(base, () -> appender.phase, () -> !appender.stop));
     }
     sleep(Duration.ofSeconds(o.warmupSeconds()));
-    long[] cpu0 = cpu(p.pid());
+    ServerJar.Cpu cpu0 = p.cpu();
     appender.phase = Phase.ALONE;
     sleep(Duration.ofSeconds(o.seconds()));
-    long[] cpu1 = cpu(p.pid());
+    ServerJar.Cpu cpu1 = p.cpu();
     appender.phase = Phase.RAMP;
     attacking = true;
     if (clients != null) {
@@ -334,10 +318,10 @@ public final class HostileFilters {
       log(clients.stallsOpen() + " stalled requests open");
     }
     long replays0 = replays.get();
-    long[] cpu2 = cpu(p.pid());
+    ServerJar.Cpu cpu2 = p.cpu();
     appender.phase = Phase.ATTACK;
     sleep(Duration.ofSeconds(o.seconds()));
-    long[] cpu3 = cpu(p.pid());
+    ServerJar.Cpu cpu3 = p.cpu();
     long replayed = replays.get() - replays0;
     appender.stop = true;
     appending.join();
@@ -414,8 +398,8 @@ public final class HostileFilters {
     System.out.printf(
         Locale.ROOT,
         "server CPU: alone %.1f %%, under attack %.1f %% (of one core)%n",
-        percent(cpu0, cpu1),
-        percent(cpu2, cpu3));
+        cpu0.percentTo(cpu1),
+        cpu2.percentTo(cpu3));
     System.out.printf(
         Locale.ROOT,
         "lost: WebSocket %d, SSE %d of %d lines (seqs %d..%d)%n",
@@ -684,27 +668,6 @@ public final class HostileFilters {
   }
 
   // ------------------------------------------------------------------ server
-
-  /** The server's user and system CPU so far, in clock ticks, from /proc. */
-  private static long[] cpu(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
-      return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12]), System.nanoTime()};
-    } catch (IOException | RuntimeException e) {
-      return new long[] {-1, System.nanoTime()};
-    }
-  }
-
-  /** CPU between two readings, as a percentage of one core (ticks are 1/100 s). */
-  private static double percent(long[] from, long[] to) {
-    if (from[0] < 0 || to[0] < 0) {
-      return Double.NaN;
-    }
-    double cpuSeconds = (to[0] - from[0]) / 100.0;
-    double wallSeconds = (to[1] - from[1]) / 1e9;
-    return 100 * cpuSeconds / wallSeconds;
-  }
 
   private void stopServer() {
     ServerJar p = server;

@@ -1,5 +1,8 @@
 package io.coderunner.benchmarks.load;
 
+import io.coderunner.core.Principal;
+import io.coderunner.core.auth.JwtConfig;
+import io.coderunner.core.auth.JwtService;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,27 +10,35 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The reference server's runnable jar as a child process: {@code --demo} on a free loopback port
- * with a given JWT secret and settings, for load tools that measure it from outside. Settings are
- * given as flags; a build from before settings had flags refuses them (exit 2), and then the same
- * settings are given in a config file under their old flat keys, so one tool measures both builds.
+ * with given settings, for load tools that measure it from outside. Settings are given as flags; a
+ * build from before settings had flags refuses them (exit 2), and then the same settings are given
+ * in a config file under their old flat keys, so one tool measures both builds. Each start has a
+ * fresh secret, so the tool can issue the demo user's token itself.
  */
 final class ServerJar implements AutoCloseable {
   private static final String LISTENING = "CodeRunner listening on ";
+  private static final Principal DEMO = new Principal("u-demo", "demo", Set.of("deployer"));
 
   private final Process process;
   private final URI base;
+  private final String secret;
 
-  private ServerJar(Process process, URI base) {
+  private ServerJar(Process process, URI base, String secret) {
     this.process = process;
     this.base = base;
+    this.secret = secret;
   }
 
   /**
@@ -39,7 +50,6 @@ final class ServerJar implements AutoCloseable {
    */
   static ServerJar start(
       Path jar,
-      String secret,
       Map<String, String> settings,
       Map<String, String> legacyKeys,
       List<String> jvmOptions)
@@ -47,6 +57,9 @@ final class ServerJar implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IOException(jar + " not found; build it with ./mvnw -q -DskipTests package");
     }
+    byte[] raw = new byte[36];
+    new SecureRandom().nextBytes(raw);
+    String secret = Base64.getEncoder().encodeToString(raw);
     List<String> flags = new ArrayList<>();
     settings.forEach((k, v) -> flags.addAll(List.of("--" + k, v)));
     @Nullable ServerJar started = tryStart(jar, secret, flags, jvmOptions);
@@ -97,11 +110,49 @@ final class ServerJar implements AutoCloseable {
     Thread drain = new Thread(() -> out.lines().forEach(l -> {}), "server-stdout");
     drain.setDaemon(true);
     drain.start();
-    return new ServerJar(p, URI.create(line.substring(LISTENING.length()).trim()));
+    return new ServerJar(p, URI.create(line.substring(LISTENING.length()).trim()), secret);
   }
 
   URI base() {
     return base;
+  }
+
+  /** A token of the demo user ({@code u-demo}, role deployer), signed with this server's secret. */
+  String demoToken() {
+    return JwtService.create(
+            JwtConfig.builder().signingSecret(secret.getBytes(StandardCharsets.UTF_8)).build(),
+            Clock.systemUTC())
+        .issue(DEMO)
+        .token();
+  }
+
+  /** The server's user and system CPU so far, from /proc; {@link Cpu#UNKNOWN} elsewhere. */
+  Cpu cpu() {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+      return new Cpu(Long.parseLong(f[11]) + Long.parseLong(f[12]), System.nanoTime());
+    } catch (IOException | RuntimeException e) {
+      return new Cpu(-1, System.nanoTime());
+    }
+  }
+
+  /**
+   * A reading of a process's CPU.
+   *
+   * @param ticks user and system clock ticks (1/100 s) so far, or -1 when unknown
+   * @param nanoTime when it was read
+   */
+  record Cpu(long ticks, long nanoTime) {
+    /** CPU from this reading to {@code later}, as a percentage of one core; NaN when unknown. */
+    double percentTo(Cpu later) {
+      if (ticks < 0 || later.ticks < 0) {
+        return Double.NaN;
+      }
+      double cpuSeconds = (later.ticks - ticks) / 100.0;
+      double wallSeconds = (later.nanoTime - nanoTime) / 1e9;
+      return 100 * cpuSeconds / wallSeconds;
+    }
   }
 
   long pid() {
