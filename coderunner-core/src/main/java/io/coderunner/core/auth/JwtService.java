@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.coderunner.core.Principal;
 import io.coderunner.core.auth.AuthenticationException.Reason;
+import io.coderunner.core.internal.JacksonVersion;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -115,8 +116,11 @@ public final class JwtService {
   /**
    * A service that issues and verifies tokens as {@code config} says, reading time from {@code
    * clock}. Create one per application and share it.
+   *
+   * @throws IllegalStateException when the class path has a Jackson older than 2.18
    */
   public static JwtService create(JwtConfig config, Clock clock) {
+    JacksonVersion.require();
     return new JwtService(
         Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"));
   }

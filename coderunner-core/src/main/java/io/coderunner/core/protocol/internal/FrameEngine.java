@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import io.coderunner.core.internal.JacksonVersion;
 import io.coderunner.core.internal.Utf8;
 import io.coderunner.core.protocol.ClientFrame;
 import io.coderunner.core.protocol.ProtocolException;
@@ -38,6 +39,7 @@ public final class FrameEngine {
    * @param maxFrameBytes largest frame decoded, in UTF-8 bytes
    */
   public FrameEngine(int maxFrameBytes) {
+    JacksonVersion.require(); // before a 2.18 feature below is resolved
     this.maxFrameBytes = maxFrameBytes;
     this.factory =
         JsonFactory.builder()
