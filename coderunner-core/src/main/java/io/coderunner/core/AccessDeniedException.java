@@ -7,13 +7,26 @@ package io.coderunner.core;
 public final class AccessDeniedException extends CodeRunnerException {
   private static final long serialVersionUID = 1L;
 
+  /** The deployment the principal was refused. */
   private final DeploymentId deploymentId;
 
+  /**
+   * Creates the exception.
+   *
+   * @param deploymentId the deployment the principal was refused
+   * @param message what was refused, for logs and the transport's answer; names no other
+   *     principal's data
+   */
   public AccessDeniedException(DeploymentId deploymentId, String message) {
     super(message);
     this.deploymentId = deploymentId;
   }
 
+  /**
+   * Returns the deployment the principal was refused.
+   *
+   * @return the deployment's id
+   */
   public DeploymentId deploymentId() {
     return deploymentId;
   }

@@ -7,10 +7,21 @@ package io.coderunner.core;
 public class CodeRunnerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates an exception with a message and no cause.
+   *
+   * @param message what went wrong
+   */
   public CodeRunnerException(String message) {
     super(message);
   }
 
+  /**
+   * Creates an exception with a message and the exception that caused it.
+   *
+   * @param message what went wrong
+   * @param cause the underlying failure
+   */
   public CodeRunnerException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -34,6 +34,24 @@ public record Deployment(
   /** Longest name accepted, in characters. */
   public static final int MAX_NAME_LENGTH = 128;
 
+  /**
+   * Validates and copies the components.
+   *
+   * @param id its id
+   * @param name display name, 1 to {@value #MAX_NAME_LENGTH} characters, not blank
+   * @param ownerId the owner's {@link Principal#id()}; not blank
+   * @param command the executable and its arguments; copied, at least one element, none blank
+   * @param env extra environment variables; copied, names non-empty without {@code =} or NUL
+   * @param workingDir directory to start in, or {@code null}; not blank when given
+   * @param status current status
+   * @param createdAt when it was created
+   * @param updatedAt when it last changed; not before {@code createdAt}
+   * @throws NullPointerException if a component other than {@code workingDir} is null, or {@code
+   *     command} or {@code env} holds a null
+   * @throws IllegalArgumentException if the name is blank or too long, the owner id is blank, the
+   *     command is empty or has a blank element, an env name is empty or holds {@code =} or NUL,
+   *     the working directory is blank, or {@code updatedAt} is before {@code createdAt}
+   */
   public Deployment {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");
@@ -74,6 +92,10 @@ public record Deployment(
   /**
    * The same deployment in status {@code next}.
    *
+   * @param next the status to move to
+   * @param at when the change happens; becomes {@link #updatedAt()}, so it must not be before
+   *     {@link #createdAt()}
+   * @return a new instance; this one is unchanged
    * @throws IllegalStateException if the lifecycle does not allow the change
    */
   public Deployment withStatus(DeploymentStatus next, Instant at) {
@@ -84,7 +106,13 @@ public record Deployment(
     return new Deployment(id, name, ownerId, command, env, workingDir, next, createdAt, at);
   }
 
-  /** Whether {@code principal} owns this deployment. */
+  /**
+   * Whether {@code principal} owns this deployment, by comparing its {@link Principal#id()} with
+   * {@link #ownerId()}. Roles are not considered; an admin who is not the owner gets {@code false}.
+   *
+   * @param principal who asks
+   * @return {@code true} if the principal is the owner
+   */
   public boolean isOwnedBy(Principal principal) {
     return ownerId.equals(principal.id());
   }

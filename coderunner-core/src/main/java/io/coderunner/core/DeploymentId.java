@@ -12,6 +12,12 @@ public record DeploymentId(String value) implements Comparable<DeploymentId> {
   /** Longest id accepted, in characters. */
   public static final int MAX_LENGTH = 64;
 
+  /**
+   * Validates the value.
+   *
+   * @param value the id as text
+   * @throws IllegalArgumentException if {@link #isValid} rejects {@code value}
+   */
   public DeploymentId {
     if (!isValid(value)) {
       throw new IllegalArgumentException(
@@ -19,17 +25,33 @@ public record DeploymentId(String value) implements Comparable<DeploymentId> {
     }
   }
 
-  /** Parses an id, rejecting anything {@link #isValid} rejects. */
+  /**
+   * Parses an id, rejecting anything {@link #isValid} rejects.
+   *
+   * @param value the id as text
+   * @return the id
+   * @throws IllegalArgumentException if {@code value} is not a valid id
+   */
   public static DeploymentId of(String value) {
     return new DeploymentId(value);
   }
 
-  /** A new random id (a UUID without dashes' ambiguity: lower-case, 36 characters). */
+  /**
+   * A new random id (a UUID without dashes' ambiguity: lower-case, 36 characters).
+   *
+   * @return a fresh id from a random UUID
+   */
   public static DeploymentId random() {
     return new DeploymentId(UUID.randomUUID().toString());
   }
 
-  /** Whether {@code value} is an acceptable id; never throws. */
+  /**
+   * Whether {@code value} is an acceptable id; never throws.
+   *
+   * @param value the text to check; may be null
+   * @return {@code true} if it has 1 to {@link #MAX_LENGTH} characters, all from {@code
+   *     [A-Za-z0-9._-]}; {@code false} for null
+   */
   public static boolean isValid(@org.jspecify.annotations.Nullable String value) {
     if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
       return false;

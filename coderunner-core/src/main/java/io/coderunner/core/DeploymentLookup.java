@@ -9,5 +9,11 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface DeploymentLookup {
+  /**
+   * Finds the deployment with this id.
+   *
+   * @param id the deployment to find
+   * @return the deployment, or empty if none exists with this id
+   */
   Optional<Deployment> find(DeploymentId id);
 }

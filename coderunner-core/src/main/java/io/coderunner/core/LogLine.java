@@ -23,6 +23,20 @@ public record LogLine(
     String message,
     @Nullable DeploymentStatus status) {
 
+  /**
+   * Validates the components.
+   *
+   * @param seq its position in the log; at least 1
+   * @param timestamp when it was produced
+   * @param stream the output it came from
+   * @param level its severity
+   * @param message its text
+   * @param status the new status of a status-change line, or {@code null}
+   * @throws IllegalArgumentException if {@code seq} is below 1, or a line that is not {@link
+   *     StreamKind#SYSTEM} has a status
+   * @throws NullPointerException if {@code timestamp}, {@code stream}, {@code level} or {@code
+   *     message} is null
+   */
   public LogLine {
     if (seq < 1) {
       throw new IllegalArgumentException("seq must be >= 1, was " + seq);
@@ -36,7 +50,16 @@ public record LogLine(
     }
   }
 
-  /** A line that is not a status change. */
+  /**
+   * A line that is not a status change.
+   *
+   * @param seq its position in the log; at least 1
+   * @param timestamp when it was produced
+   * @param stream the output it came from
+   * @param level its severity
+   * @param message its text
+   * @throws IllegalArgumentException if {@code seq} is below 1
+   */
   public LogLine(long seq, Instant timestamp, StreamKind stream, LogLevel level, String message) {
     this(seq, timestamp, stream, level, message, null);
   }

@@ -7,6 +7,11 @@ package io.coderunner.core;
 public final class PermissionDeniedException extends CodeRunnerException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the action refused and the role it needs; shown to the caller
+   */
   public PermissionDeniedException(String message) {
     super(message);
   }

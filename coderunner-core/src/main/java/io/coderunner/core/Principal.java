@@ -17,6 +17,15 @@ public record Principal(String id, String username, Set<String> roles) {
   /** The role that may create deployments and run and change its own. */
   public static final String DEPLOYER = "deployer";
 
+  /**
+   * Validates and copies the components.
+   *
+   * @param id stable user id; not blank
+   * @param username display name; not blank
+   * @param roles role names; copied, none blank
+   * @throws NullPointerException if {@code id}, {@code username} or {@code roles} is null
+   * @throws IllegalArgumentException if the id, the username or a role name is blank
+   */
   public Principal {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(username, "username");
@@ -34,12 +43,21 @@ public record Principal(String id, String username, Set<String> roles) {
     }
   }
 
-  /** Whether this principal has {@code role}. */
+  /**
+   * Whether this principal has {@code role}.
+   *
+   * @param role a role name, compared exactly (case-sensitive)
+   * @return {@code true} if {@link #roles()} contains it
+   */
   public boolean hasRole(String role) {
     return roles.contains(role);
   }
 
-  /** Whether this principal has the {@link #ADMIN} role. */
+  /**
+   * Whether this principal has the {@link #ADMIN} role.
+   *
+   * @return {@code true} for an admin
+   */
   public boolean isAdmin() {
     return roles.contains(ADMIN);
   }

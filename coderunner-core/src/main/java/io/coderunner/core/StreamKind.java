@@ -4,14 +4,20 @@ import java.util.Locale;
 
 /** Which output a line came from: the process's stdout or stderr, or CodeRunner itself. */
 public enum StreamKind {
+  /** The process's standard output. */
   STDOUT,
+  /** The process's standard error. */
   STDERR,
   /** Lines CodeRunner writes into the log, such as status changes. */
   SYSTEM;
 
   private final String wireName = name().toLowerCase(Locale.ROOT);
 
-  /** The lower-case name used on the wire and in query parameters. */
+  /**
+   * The lower-case name used on the wire and in query parameters.
+   *
+   * @return the constant's name in lower case, such as {@code stdout}
+   */
   public String wireName() {
     return wireName;
   }
@@ -19,6 +25,8 @@ public enum StreamKind {
   /**
    * Parses a wire name, case-insensitively.
    *
+   * @param name a wire name such as {@code stderr}
+   * @return the matching kind
    * @throws IllegalArgumentException naming the accepted values
    */
   public static StreamKind fromWire(String name) {

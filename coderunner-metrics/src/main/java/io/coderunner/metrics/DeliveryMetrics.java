@@ -51,8 +51,9 @@ public final class DeliveryMetrics implements MeterBinder {
 
   /**
    * The authentication failure reasons counted, each a {@code reason} tag value: every {@link
-   * AuthenticationException.Reason} lower-cased, {@code origin}, {@code timeout}, {@code expired},
-   * {@code refresh_subject}, and {@code refresh_} followed by every lower-cased reason.
+   * AuthenticationException.Reason} lower-cased, {@code malformed}, {@code origin}, {@code
+   * timeout}, {@code expired}, {@code refresh_subject}, and {@code refresh_} followed by every
+   * lower-cased reason.
    */
   public static final List<String> AUTH_FAILURE_REASONS = authFailureReasons();
 
@@ -96,7 +97,12 @@ public final class DeliveryMetrics implements MeterBinder {
     this.stats = new Snapshot<>(source::deliveryStats, cache, nanoTime);
   }
 
-  /** Meters of {@code source}, caching its stats for {@link #DEFAULT_CACHE}. */
+  /**
+   * Meters of {@code source}, caching its stats for {@link #DEFAULT_CACHE}.
+   *
+   * @param source the delivery whose stats the meters read, such as the WebSocket broadcaster
+   * @return a binder, not yet bound to any registry
+   */
   public static DeliveryMetrics of(DeliveryStatsSource source) {
     return of(source, DEFAULT_CACHE, System::nanoTime);
   }
@@ -104,7 +110,12 @@ public final class DeliveryMetrics implements MeterBinder {
   /**
    * Meters of {@code source}, caching its stats for {@code cache} as measured by {@code nanoTime}.
    *
+   * @param source the delivery whose stats the meters read, such as the WebSocket broadcaster
    * @param cache zero to read the source on every meter read, up to one minute
+   * @param nanoTime a monotonic clock in nanoseconds, such as {@code System::nanoTime}; only the
+   *     differences between its readings matter
+   * @return a binder, not yet bound to any registry
+   * @throws IllegalArgumentException if {@code cache} is negative or longer than one minute
    */
   public static DeliveryMetrics of(
       DeliveryStatsSource source, Duration cache, LongSupplier nanoTime) {
@@ -116,6 +127,9 @@ public final class DeliveryMetrics implements MeterBinder {
   /**
    * {@link #listener(MeterRegistry, int)} timing one live frame in {@link #DEFAULT_TIMING_INTERVAL}
    * of each connection.
+   *
+   * @param registry where the latency timer and resume counters are registered, at once
+   * @return a listener to give the transport's builder
    */
   public static DeliveryListener listener(MeterRegistry registry) {
     return listener(registry, DEFAULT_TIMING_INTERVAL);
@@ -134,7 +148,10 @@ public final class DeliveryMetrics implements MeterBinder {
    * depend on their latency); its count is the number of frames timed, about the frames sent over
    * {@code timingInterval}. {@code coderunner.ws.frames.sent} counts every frame.
    *
+   * @param registry where the latency timer and resume counters are registered, at once
    * @param timingInterval 1 to time every live frame, up to 1,000
+   * @return a listener to give the transport's builder
+   * @throws IllegalArgumentException if {@code timingInterval} is out of range
    */
   public static DeliveryListener listener(MeterRegistry registry, int timingInterval) {
     Objects.requireNonNull(registry, "registry");

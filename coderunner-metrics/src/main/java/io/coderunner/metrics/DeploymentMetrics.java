@@ -50,14 +50,23 @@ public final class DeploymentMetrics implements MeterBinder {
    * The status gauges of {@code service}'s store, plus {@link
    * CodeRunnerMetricNames#DEPLOYMENTS_STARTS} and {@link
    * CodeRunnerMetricNames#DEPLOYMENTS_FAILURES} (by {@code reason}: {@code start}, {@code exit})
-   * read from {@link DeploymentService#stats()}.
+   * read from {@link DeploymentService#stats()}. The store is counted at most once per {@link
+   * #DEFAULT_CACHE}.
+   *
+   * @param service the service whose store and stats the meters read
+   * @return a binder, not yet bound to any registry
    */
   public static DeploymentMetrics of(DeploymentService service) {
     Objects.requireNonNull(service, "service");
     return new DeploymentMetrics(service.store(), service, DEFAULT_CACHE, System::nanoTime);
   }
 
-  /** Gauges of {@code store}, counting at most once per {@link #DEFAULT_CACHE}. */
+  /**
+   * Gauges of {@code store}, counting at most once per {@link #DEFAULT_CACHE}.
+   *
+   * @param store the store whose deployments the gauges count
+   * @return a binder, not yet bound to any registry
+   */
   public static DeploymentMetrics of(DeploymentStore store) {
     return of(store, DEFAULT_CACHE, System::nanoTime);
   }
@@ -66,7 +75,12 @@ public final class DeploymentMetrics implements MeterBinder {
    * Gauges of {@code store}, counting at most once per {@code cache} as measured by {@code
    * nanoTime}.
    *
+   * @param store the store whose deployments the gauges count
    * @param cache zero to count on every gauge read, up to one minute
+   * @param nanoTime a monotonic clock in nanoseconds, such as {@code System::nanoTime}; only the
+   *     differences between its readings matter
+   * @return a binder, not yet bound to any registry
+   * @throws IllegalArgumentException if {@code cache} is negative or longer than one minute
    */
   public static DeploymentMetrics of(DeploymentStore store, Duration cache, LongSupplier nanoTime) {
     Objects.requireNonNull(store, "store");

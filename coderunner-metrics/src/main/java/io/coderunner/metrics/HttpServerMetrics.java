@@ -30,7 +30,12 @@ public final class HttpServerMetrics {
     this.registry = registry;
   }
 
-  /** Records requests into {@code registry}. */
+  /**
+   * Records requests into {@code registry}.
+   *
+   * @param registry the registry the timer's series are registered in as requests are recorded
+   * @return a recorder for one server
+   */
   public static HttpServerMetrics create(MeterRegistry registry) {
     return new HttpServerMetrics(Objects.requireNonNull(registry, "registry"));
   }

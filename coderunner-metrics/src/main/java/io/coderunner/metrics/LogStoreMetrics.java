@@ -33,7 +33,12 @@ public final class LogStoreMetrics implements MeterBinder {
     this.stats = new Snapshot<>(store::stats, cache, nanoTime);
   }
 
-  /** Meters of {@code store}, caching its stats for {@link #DEFAULT_CACHE}. */
+  /**
+   * Meters of {@code store}, caching its stats for {@link #DEFAULT_CACHE}.
+   *
+   * @param store the store whose stats the meters read
+   * @return a binder, not yet bound to any registry
+   */
   public static LogStoreMetrics of(LogStore store) {
     return of(store, DEFAULT_CACHE, System::nanoTime);
   }
@@ -41,7 +46,12 @@ public final class LogStoreMetrics implements MeterBinder {
   /**
    * Meters of {@code store}, caching its stats for {@code cache} as measured by {@code nanoTime}.
    *
+   * @param store the store whose stats the meters read
    * @param cache zero to read the store on every meter read, up to one minute
+   * @param nanoTime a monotonic clock in nanoseconds, such as {@code System::nanoTime}; only the
+   *     differences between its readings matter
+   * @return a binder, not yet bound to any registry
+   * @throws IllegalArgumentException if {@code cache} is negative or longer than one minute
    */
   public static LogStoreMetrics of(LogStore store, Duration cache, LongSupplier nanoTime) {
     Objects.requireNonNull(store, "store");

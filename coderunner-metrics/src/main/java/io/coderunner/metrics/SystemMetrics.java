@@ -61,12 +61,23 @@ public final class SystemMetrics implements MeterBinder, AutoCloseable {
     this.network = new Snapshot<>(this::readNetwork, Duration.ofSeconds(1), System::nanoTime);
   }
 
-  /** System meters with network totals from {@link #PROC_NET_DEV}. */
+  /**
+   * System meters with network totals from {@link #PROC_NET_DEV}.
+   *
+   * @return a binder, not yet bound to any registry; close it when done
+   */
   public static SystemMetrics create() {
     return create(PROC_NET_DEV);
   }
 
-  /** System meters with network totals from {@code netDev}, in {@code /proc/net/dev} format. */
+  /**
+   * System meters with network totals from {@code netDev}, in {@code /proc/net/dev} format.
+   *
+   * @param netDev the file to read, at most once a second; if it is not readable when the binder is
+   *     bound, the network counters are skipped, and if a later read fails they keep their last
+   *     value
+   * @return a binder, not yet bound to any registry; close it when done
+   */
   public static SystemMetrics create(Path netDev) {
     return new SystemMetrics(Objects.requireNonNull(netDev, "netDev"));
   }
@@ -76,6 +87,8 @@ public final class SystemMetrics implements MeterBinder, AutoCloseable {
    * system.cpu.count} to {@link #SYSTEM_CPU_PROCESSORS} and drops {@code process.cpu.time} in
    * nanoseconds ({@code process.cpu.usage} still reports the process's CPU). Add it with {@code
    * registry.config().meterFilter(...)} before any meter is registered.
+   *
+   * @return a new filter; it changes no other meter
    */
   public static MeterFilter prometheusNaming() {
     return new MeterFilter() {

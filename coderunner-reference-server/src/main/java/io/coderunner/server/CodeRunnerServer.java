@@ -94,6 +94,7 @@ public final class CodeRunnerServer implements AutoCloseable {
   /** The demo's users: {@code demo}/{@code demo} (deployer) and {@code admin}/{@code admin}. */
   public static final String DEMO_USER = "demo";
 
+  /** The demo's admin user; its password is its name too. */
   public static final String DEMO_ADMIN = "admin";
 
   /** The liveness component that checks an Undertow I/O thread runs a task. */
@@ -177,11 +178,24 @@ public final class CodeRunnerServer implements AutoCloseable {
                 ConnectionQuota.perPrincipal(config.maxConnectionsPerAddress())));
   }
 
-  /** Builds and starts a server with {@code config} and the default runner. */
+  /**
+   * Builds and starts a server with {@code config} and the default runner.
+   *
+   * @param config the settings
+   * @return the started server, listening when this returns
+   * @throws IllegalStateException outside the demo without a secret or without users
+   * @throws UncheckedIOException when it cannot listen on the configured address
+   */
   public static CodeRunnerServer start(ServerConfig config) {
     return builder(config).start();
   }
 
+  /**
+   * Starts building a server from {@code config}, to swap its runner or clock or add health checks.
+   *
+   * @param config the settings
+   * @return a new builder
+   */
   public static Builder builder(ServerConfig config) {
     return new Builder(config);
   }
@@ -446,40 +460,76 @@ public final class CodeRunnerServer implements AutoCloseable {
   /**
    * The address it listens on (with the actual port when 0 was asked for).
    *
+   * @return the bound address
    * @throws IllegalStateException before {@link #start()}
    */
   public InetSocketAddress address() {
     return running().listener().address();
   }
 
-  /** {@code http://host:port}, with the configured host and the actual port. */
+  /**
+   * {@code http://host:port}, with the configured host and the actual port.
+   *
+   * @return the server's base URI, without a trailing slash; an IPv6 host is in brackets
+   * @throws IllegalStateException before {@link #start()}
+   */
   public URI uri() {
     String h = config.host();
     return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port());
   }
 
+  /**
+   * The port it listens on: the configured one, or the one picked when 0 was asked for.
+   *
+   * @return the port
+   * @throws IllegalStateException before {@link #start()}
+   */
   public int port() {
     return address().getPort();
   }
 
+  /**
+   * The settings it was built with.
+   *
+   * @return the configuration
+   */
   public ServerConfig config() {
     return config;
   }
 
-  /** Whether the JWT secret was generated for this run (demo without a configured secret). */
+  /**
+   * Whether the JWT secret was generated for this run (demo without a configured secret).
+   *
+   * @return {@code true} if tokens it issues will not verify after a restart
+   */
   public boolean generatedSecret() {
     return generatedSecret;
   }
 
-  /** The JWT service that issues and verifies this server's tokens. */
+  /**
+   * The JWT service that issues and verifies this server's tokens.
+   *
+   * @return the service, available before {@link #start()}
+   */
   public JwtService jwt() {
     return jwt;
   }
 
+  /**
+   * The in-memory store of the deployments' logs; the server closes it on {@link #close()}.
+   *
+   * @return the store, available before {@link #start()}
+   */
   public LogStore logStore() {
     return logs;
   }
 
+  /**
+   * The deployment service behind the REST API; the server closes it, stopping running deployments,
+   * on {@link #close()}.
+   *
+   * @return the service, available before {@link #start()}
+   */
   public DeploymentService deployments() {
     return deployments;
   }
@@ -487,19 +537,29 @@ public final class CodeRunnerServer implements AutoCloseable {
   /**
    * The WebSocket broadcaster behind {@code /ws}.
    *
+   * @return the broadcaster
    * @throws IllegalStateException before {@link #start()}: it is made for the listening address
    */
   public LogBroadcaster broadcaster() {
     return running().broadcaster();
   }
 
-  /** The demo's deployment, once started when running the demo. */
+  /**
+   * The demo's deployment, once started when running the demo.
+   *
+   * @return the deployment as it was when started, or {@code null} outside the demo or before
+   *     {@link #start()}
+   */
   public @Nullable Deployment demoDeployment() {
     Running r = running;
     return r == null ? null : r.demoDeployment();
   }
 
-  /** Every registered route as {@code METHOD /path/{param}}, in registration order. */
+  /**
+   * Every registered route as {@code METHOD /path/{param}}, in registration order.
+   *
+   * @return a new list, such as {@code GET /api/deployments/{id}}
+   */
   public List<String> routes() {
     List<String> out = new ArrayList<>();
     routes.routes().forEach(r -> out.add(r.method() + " " + r.path()));
@@ -507,13 +567,20 @@ public final class CodeRunnerServer implements AutoCloseable {
   }
 
   /**
-   * The server's health checks, behind {@code /health}, {@code /health/live} and {@code /ready}.
+   * The server's health checks, behind {@code /health}, {@code /health/live} and {@code
+   * /health/ready}.
+   *
+   * @return the registry; the server closes it on {@link #close()}
    */
   public HealthRegistry health() {
     return health;
   }
 
-  /** Open Server-Sent Events streams. */
+  /**
+   * Open Server-Sent Events streams.
+   *
+   * @return the number open now
+   */
   public int openEventStreams() {
     return sse.openStreams();
   }
@@ -569,19 +636,37 @@ public final class CodeRunnerServer implements AutoCloseable {
       this.config = Objects.requireNonNull(config, "config");
     }
 
-    /** Runs deployments' commands; default the local process runner. Closed with the server. */
+    /**
+     * Sets what runs deployments' commands; default the local process runner configured by {@link
+     * ServerConfig#runner()}. Closed with the server.
+     *
+     * @param runner the runner
+     * @return this builder
+     */
     public Builder runner(DeploymentRunner runner) {
       this.runner = Objects.requireNonNull(runner, "runner");
       return this;
     }
 
-    /** Time for tokens, log lines and deployments. Default the UTC system clock. */
+    /**
+     * Sets the time for tokens, log lines and deployments. Default the UTC system clock. Health
+     * checks always run on the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Time between two lines of the demo deployment. Default 400 ms; 1 ms to 1 min. */
+    /**
+     * Sets the time between two lines of the demo deployment. Default 400 ms.
+     *
+     * @param interval 1 ms to 1 min
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is out of range
+     */
     public Builder demoInterval(Duration interval) {
       Objects.requireNonNull(interval, "demoInterval");
       if (interval.compareTo(Duration.ofMillis(1)) < 0
@@ -597,6 +682,10 @@ public final class CodeRunnerServer implements AutoCloseable {
      * Adds a dependency check of the host (Redis, a database) to {@code /health} and {@code
      * /health/ready}, next to the built-in {@code logBuffers} and {@code processRunner}. A critical
      * one DOWN makes readiness 503; a non-critical one DOWN makes it DEGRADED, still 200.
+     *
+     * @param indicator the check; its name must differ from the built-in {@code logBuffers}, {@code
+     *     processRunner} and {@code ioThread} and from the host's other checks
+     * @return this builder
      */
     public Builder healthIndicator(HealthIndicator indicator) {
       healthIndicators.add(Objects.requireNonNull(indicator, "indicator"));
@@ -607,7 +696,9 @@ public final class CodeRunnerServer implements AutoCloseable {
      * Builds the server without starting it: nothing listens and no thread runs until {@link
      * CodeRunnerServer#start()}.
      *
+     * @return the server, not started
      * @throws IllegalStateException outside the demo without a secret or without users
+     * @throws IllegalArgumentException if a health indicator's name is malformed or taken
      */
     public CodeRunnerServer build() {
       return new CodeRunnerServer(this);
@@ -616,7 +707,9 @@ public final class CodeRunnerServer implements AutoCloseable {
     /**
      * Builds and starts the server; it listens when this returns.
      *
+     * @return the started server
      * @throws IllegalStateException outside the demo without a secret or without users
+     * @throws IllegalArgumentException if a health indicator's name is malformed or taken
      * @throws java.io.UncheckedIOException when it cannot listen on the configured address
      */
     public CodeRunnerServer start() {

@@ -29,9 +29,22 @@ public final class Main {
 
   private Main() {}
 
-  /** What {@link #launch} did. */
+  /**
+   * What {@link #launch} did.
+   *
+   * @param exitCode the process's exit code: 0 for success, 1 when the server could not start,
+   *     {@value #EXIT_CONFIG} for a configuration or usage error
+   * @param server the running server, or {@code null} when none started (a command that finished,
+   *     or a failure)
+   */
   public record Launch(int exitCode, @Nullable CodeRunnerServer server) {}
 
+  /**
+   * Runs the command line. When a server started, it runs until the JVM is asked to stop (SIGTERM
+   * closes it gracefully and exits 0); otherwise the JVM exits with the command's exit code.
+   *
+   * @param args the command-line arguments
+   */
   public static void main(String[] args) {
     // Undertow and XNIO log through jboss-logging: send it to slf4j rather than java.util.logging.
     if (System.getProperty("org.jboss.logging.provider") == null) {
@@ -60,6 +73,12 @@ public final class Main {
   /**
    * Runs the command line without exiting the JVM.
    *
+   * @param args the command-line arguments, as {@link #main} receives them
+   * @param env the environment, read for {@code CODERUNNER_*} settings
+   * @param in where {@code hash-password} reads the password when none is given
+   * @param out where the listening line, {@code --help}, {@code --version}, {@code --print-config}
+   *     and {@code hash-password} write
+   * @param err where warnings, errors and the demo's hints are written
    * @return exit code 0 with the running server, or the exit code of a command that finished or was
    *     refused (2 for a configuration error)
    */

@@ -104,51 +104,96 @@ public final class ServerConfig {
     this.health = b.health;
   }
 
+  /**
+   * Starts settings from the defaults.
+   *
+   * @return a new builder holding the default settings
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * Starts settings from these, to change some and keep the rest.
+   *
+   * @return a new builder holding these settings
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The HS256 secret that signs tokens (a copy), or {@code null} when none is configured. */
+  /**
+   * The HS256 secret that signs tokens (a copy), or {@code null} when none is configured.
+   *
+   * @return a copy of the secret, at least {@value #MIN_SECRET_BYTES} bytes, or {@code null} (the
+   *     default); outside the demo the server needs one
+   */
   public byte @Nullable [] jwtSecret() {
     byte[] s = jwtSecret;
     return s == null ? null : s.clone();
   }
 
-  /** Users who may log in. */
+  /**
+   * Users who may log in.
+   *
+   * @return the users, unmodifiable, their usernames (ignoring case) and ids unique; empty by
+   *     default, and outside the demo the server needs at least one
+   */
   public List<UserAccount> users() {
     return users;
   }
 
-  /** Address to listen on. Default {@code 127.0.0.1}. */
+  /**
+   * Address to listen on. Default {@code 127.0.0.1}.
+   *
+   * @return an IP address or host name; {@code 0.0.0.0} listens on every interface
+   */
   public String host() {
     return host;
   }
 
-  /** Port to listen on; 0 picks a free one. Default 8080. */
+  /**
+   * Port to listen on; 0 picks a free one. Default 8080.
+   *
+   * @return the port, 0 to 65,535
+   */
   public int port() {
     return port;
   }
 
-  /** Whether the server runs the demo: demo users, a generated secret, a logging deployment. */
+  /**
+   * Whether the server runs the demo: demo users, a generated secret, a logging deployment.
+   *
+   * @return whether to run the demo; {@code false} by default
+   */
   public boolean demo() {
     return demo;
   }
 
-  /** Browser origins allowed to call the API and open {@code /ws}, besides the server's own. */
+  /**
+   * Browser origins allowed to call the API and open {@code /ws}, besides the server's own.
+   *
+   * @return the origins, each {@code scheme://host[:port]} in lower case, unmodifiable; empty by
+   *     default
+   */
   public Set<String> corsOrigins() {
     return corsOrigins;
   }
 
-  /** How long shutdown waits for in-flight requests and connections. Default 10 s. */
+  /**
+   * How long shutdown waits for in-flight requests and connections. Default 10 s.
+   *
+   * @return the timeout, 0 to 10 min
+   */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
   }
 
-  /** Largest request body accepted, in bytes; a larger one gets 413. Default 1 MiB. */
+  /**
+   * Largest request body accepted, in bytes; a larger one gets 413. Default 1 MiB.
+   *
+   * @return the limit in bytes, 1 KiB to 64 MiB
+   */
   public int maxBodyBytes() {
     return maxBodyBytes;
   }
@@ -156,6 +201,8 @@ public final class ServerConfig {
   /**
    * How long a request's headers may take to arrive; headers that stop arriving close the
    * connection. Default 10 s.
+   *
+   * @return the timeout, 100 ms to 1 h
    */
   public Duration requestHeaderTimeout() {
     return requestHeaderTimeout;
@@ -164,12 +211,18 @@ public final class ServerConfig {
   /**
    * How long a request's body may take to arrive; a body that stops arriving gets 408. Default 10
    * s.
+   *
+   * @return the timeout, 100 ms to 1 h
    */
   public Duration requestBodyTimeout() {
     return requestBodyTimeout;
   }
 
-  /** How long a keep-alive connection may sit idle between requests. Default 60 s. */
+  /**
+   * How long a keep-alive connection may sit idle between requests. Default 60 s.
+   *
+   * @return the timeout, 100 ms to 1 h
+   */
   public Duration idleTimeout() {
     return idleTimeout;
   }
@@ -177,6 +230,8 @@ public final class ServerConfig {
   /**
    * Open connections allowed per client address (requests in flight, for clients behind a trusted
    * proxy); one more is closed at once (or answered 429). Default 256.
+   *
+   * @return the limit, 1 to 1,000,000
    */
   public int maxConnectionsPerAddress() {
     return maxConnectionsPerAddress;
@@ -185,6 +240,8 @@ public final class ServerConfig {
   /**
    * Addresses or CIDR ranges of proxies whose {@code Forwarded} or {@code X-Forwarded-For} header
    * names the client. Default none: the client is the socket's peer.
+   *
+   * @return the proxies, each an IP address or a CIDR range in canonical form, unmodifiable
    */
   public Set<String> trustedProxies() {
     return trustedProxies;
@@ -193,17 +250,27 @@ public final class ServerConfig {
   /**
    * Control-API requests per minute allowed per principal (ingest has its own budget). Default
    * 1,200.
+   *
+   * @return requests per minute, 1 to 10,000,000
    */
   public int apiRequestsPerMinute() {
     return apiRequestsPerMinute;
   }
 
-  /** Failed logins per minute allowed per username from one client address. Default 10. */
+  /**
+   * Failed logins per minute allowed per username from one client address. Default 10.
+   *
+   * @return failures per minute, 1 to 100,000
+   */
   public int loginFailuresPerMinutePerUserAndAddress() {
     return loginFailuresPerMinutePerUserAndAddress;
   }
 
-  /** Failed logins per minute allowed per client address, whatever the username. Default 30. */
+  /**
+   * Failed logins per minute allowed per client address, whatever the username. Default 30.
+   *
+   * @return failures per minute, 1 to 100,000
+   */
   public int loginFailuresPerMinutePerAddress() {
     return loginFailuresPerMinutePerAddress;
   }
@@ -211,37 +278,63 @@ public final class ServerConfig {
   /**
    * Failed logins per minute per username from all addresses together. Past it, only an address
    * with no recent failure for that username may still try, once. Default 100.
+   *
+   * @return failures per minute, 1 to 1,000,000
    */
   public int loginFailuresPerMinutePerUser() {
     return loginFailuresPerMinutePerUser;
   }
 
-  /** Password checks running at once; one more login gets 503. Default: the number of cores. */
+  /**
+   * Password checks running at once; one more login gets 503. Default: the number of cores.
+   *
+   * @return the limit, 1 to 1,024
+   */
   public int maxConcurrentPasswordChecks() {
     return maxConcurrentPasswordChecks;
   }
 
-  /** Lifetime of issued tokens. Default 1 h. */
+  /**
+   * Lifetime of issued tokens. Default 1 h.
+   *
+   * @return the lifetime, 1 s to 30 days
+   */
   public Duration tokenTtl() {
     return tokenTtl;
   }
 
-  /** The {@code iss} of issued tokens, required of presented ones. Default {@code coderunner}. */
+  /**
+   * The {@code iss} of issued tokens, required of presented ones. Default {@code coderunner}.
+   *
+   * @return the issuer, 1 to 256 characters, not blank
+   */
   public String jwtIssuer() {
     return jwtIssuer;
   }
 
-  /** The {@code aud} of issued tokens, required of presented ones. Default {@code coderunner}. */
+  /**
+   * The {@code aud} of issued tokens, required of presented ones. Default {@code coderunner}.
+   *
+   * @return the audience, 1 to 256 characters, not blank
+   */
   public String jwtAudience() {
     return jwtAudience;
   }
 
-  /** Clock skew allowed when checking a token's times. Default 30 s. */
+  /**
+   * Clock skew allowed when checking a token's times. Default 30 s.
+   *
+   * @return the leeway, 0 to 5 min
+   */
   public Duration jwtLeeway() {
     return jwtLeeway;
   }
 
-  /** Longest token accepted, in characters. Default 8,192. */
+  /**
+   * Longest token accepted, in characters. Default 8,192.
+   *
+   * @return the limit in characters, 256 to 1,048,576
+   */
   public int jwtMaxTokenLength() {
     return jwtMaxTokenLength;
   }
@@ -249,6 +342,8 @@ public final class ServerConfig {
   /**
    * Ingest requests ({@code POST …/logs}) per second per principal, with a burst of one second's
    * worth. Default 2,000.
+   *
+   * @return requests per second, 1 to 1,000,000
    */
   public int ingestRequestsPerSecond() {
     return ingestRequestsPerSecond;
@@ -256,6 +351,8 @@ public final class ServerConfig {
 
   /**
    * Ingested lines per second per principal, with a burst of one second's worth. Default 50,000.
+   *
+   * @return lines per second, 1 to 100,000,000
    */
   public int ingestLinesPerSecond() {
     return ingestLinesPerSecond;
@@ -264,27 +361,45 @@ public final class ServerConfig {
   /**
    * Ingest request-body bytes per second per principal, with a burst of one second's worth. Default
    * 32 MiB.
+   *
+   * @return bytes per second, 1 KiB to 1 TiB
    */
   public long ingestBytesPerSecond() {
     return ingestBytesPerSecond;
   }
 
-  /** Interval of the {@code : ping} comment on idle event streams. Default 15 s. */
+  /**
+   * Interval of the {@code : ping} comment on idle event streams. Default 15 s.
+   *
+   * @return the interval, 10 ms to 10 min
+   */
   public Duration sseHeartbeat() {
     return sseHeartbeat;
   }
 
-  /** Most open event streams in all; one more gets 429. Default 10,000. */
+  /**
+   * Most open event streams in all; one more gets 429. Default 10,000.
+   *
+   * @return the limit, 1 to 1,000,000
+   */
   public int sseMaxStreams() {
     return sseMaxStreams;
   }
 
-  /** Most open event streams of one principal; one more gets 429. Default 100. */
+  /**
+   * Most open event streams of one principal; one more gets 429. Default 100.
+   *
+   * @return the limit, 1 to 1,000,000
+   */
   public int sseMaxStreamsPerPrincipal() {
     return sseMaxStreamsPerPrincipal;
   }
 
-  /** Retention of each deployment's log. Default {@link RetentionConfig#defaults()}. */
+  /**
+   * Retention of each deployment's log. Default {@link RetentionConfig#defaults()}.
+   *
+   * @return the retention settings
+   */
   public RetentionConfig retention() {
     return retention;
   }
@@ -292,6 +407,8 @@ public final class ServerConfig {
   /**
    * How WebSocket subscriptions and event streams follow a log: batches, the work of one turn, lag
    * bounds. Default {@link FollowConfig#defaults()}.
+   *
+   * @return the follow settings
    */
   public FollowConfig follow() {
     return follow;
@@ -301,6 +418,8 @@ public final class ServerConfig {
    * The WebSocket broadcaster's limits and heartbeat. Its {@code follow} and {@code allowedOrigins}
    * are not used: the server sets them from {@link #follow()} and {@link #corsOrigins()} with its
    * own origin. Default {@link WebSocketConfig#defaults()}.
+   *
+   * @return the broadcaster's settings, before the server sets their follow policy and origins
    */
   public WebSocketConfig websocket() {
     return websocket;
@@ -309,6 +428,8 @@ public final class ServerConfig {
   /**
    * The local process runner: allowed commands, stop grace, environment. Default {@link
    * LocalRunnerConfig#defaults()}: no command allowed.
+   *
+   * @return the local runner's settings
    */
   public LocalRunnerConfig runner() {
     return runner;
@@ -317,6 +438,8 @@ public final class ServerConfig {
   /**
    * Deployments and processes per owner and in all, and spec sizes. Default {@link
    * DeploymentLimits#defaults()}.
+   *
+   * @return the limits
    */
   public DeploymentLimits deploymentLimits() {
     return deploymentLimits;
@@ -324,6 +447,8 @@ public final class ServerConfig {
 
   /**
    * Timeouts, breakers and caching of the health checks. Default {@link HealthConfig#defaults()}.
+   *
+   * @return the health check settings
    */
   public HealthConfig health() {
     return health;
@@ -469,7 +594,14 @@ public final class ServerConfig {
       health = c.health;
     }
 
-    /** An IP address or host name. Default {@code 127.0.0.1}. */
+    /**
+     * Sets the address to listen on: an IP address or host name. Default {@code 127.0.0.1}; {@code
+     * 0.0.0.0} listens on every interface.
+     *
+     * @param host up to 253 characters, without whitespace
+     * @return this builder
+     * @throws IllegalArgumentException if {@code host} is blank, too long or holds whitespace
+     */
     public Builder host(String host) {
       Objects.requireNonNull(host, "host");
       if (host.isBlank() || host.length() > 253 || host.chars().anyMatch(Character::isWhitespace)) {
@@ -479,7 +611,15 @@ public final class ServerConfig {
       return this;
     }
 
-    /** At least {@value #MIN_SECRET_BYTES} bytes; copied. {@code null} clears it. */
+    /**
+     * Sets the HS256 secret that signs and verifies tokens; required outside the demo. Default
+     * none.
+     *
+     * @param secret at least {@value #MIN_SECRET_BYTES} bytes, copied; {@code null} clears it
+     * @return this builder
+     * @throws IllegalArgumentException if {@code secret} is shorter than {@value #MIN_SECRET_BYTES}
+     *     bytes
+     */
     public Builder jwtSecret(byte @Nullable [] secret) {
       if (secret != null && secret.length < MIN_SECRET_BYTES) {
         throw new IllegalArgumentException(
@@ -493,7 +633,13 @@ public final class ServerConfig {
       return this;
     }
 
-    /** Replaces the users; usernames and ids must be unique. */
+    /**
+     * Replaces the users who may log in. Default none; outside the demo at least one is needed.
+     *
+     * @param users the users, copied; usernames must be unique ignoring case, and ids unique
+     * @return this builder
+     * @throws IllegalArgumentException if a username or an id is repeated
+     */
     public Builder users(List<UserAccount> users) {
       Set<String> names = new LinkedHashSet<>();
       Set<String> ids = new LinkedHashSet<>();
@@ -509,7 +655,15 @@ public final class ServerConfig {
       return this;
     }
 
-    /** Replaces the CORS origins: each {@code scheme://host[:port]} (http or https, no path). */
+    /**
+     * Replaces the CORS origins: each {@code scheme://host[:port]} (http or https, no path). These
+     * browser origins may call the API and open {@code /ws}, besides the server's own. Default
+     * none.
+     *
+     * @param origins the origins, kept in lower case; empty for none
+     * @return this builder
+     * @throws IllegalArgumentException if an entry is not an origin of that form
+     */
     public Builder corsOrigins(Set<String> origins) {
       Set<String> checked = new LinkedHashSet<>();
       for (String origin : origins) {
@@ -519,7 +673,16 @@ public final class ServerConfig {
       return this;
     }
 
-    /** Replaces the trusted proxies: each an IP address or a CIDR range ({@code 10.0.0.0/8}). */
+    /**
+     * Replaces the trusted proxies: each an IP address or a CIDR range ({@code 10.0.0.0/8}). A
+     * request from one of them is attributed to the client its {@code Forwarded} or {@code
+     * X-Forwarded-For} header names. Default none: the client is the socket's peer.
+     *
+     * @param proxies IP literals (IPv4 or IPv6), each with an optional prefix; never looked up as
+     *     names
+     * @return this builder
+     * @throws IllegalArgumentException if an entry is not an IP address or a CIDR range
+     */
     public Builder trustedProxies(Set<String> proxies) {
       Set<String> checked = new LinkedHashSet<>();
       for (String p : proxies) {
@@ -529,199 +692,394 @@ public final class ServerConfig {
       return this;
     }
 
-    /** See {@link ServerConfig#port()}. */
+    /**
+     * Sets the port to listen on; 0 picks a free one. Default 8080.
+     *
+     * @param v 0 to 65,535
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder port(int v) {
       this.port = Ranges.check("port", v, 0, 65_535);
       return this;
     }
 
-    /** See {@link ServerConfig#demo()}. */
+    /**
+     * Sets whether to run the demo: demo users, a generated secret unless one is set, and a
+     * deployment that keeps logging. Default {@code false}.
+     *
+     * @param v {@code true} to run the demo
+     * @return this builder
+     */
     public Builder demo(boolean v) {
       this.demo = v;
       return this;
     }
 
-    /** See {@link ServerConfig#shutdownTimeout()}. */
+    /**
+     * Sets how long shutdown waits for in-flight requests and connections. Default 10 s.
+     *
+     * @param v 0 to 10 min
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder shutdownTimeout(Duration v) {
       this.shutdownTimeout =
           Ranges.check("shutdownTimeout", v, Duration.ZERO, Duration.ofMinutes(10));
       return this;
     }
 
-    /** See {@link ServerConfig#maxBodyBytes()}. */
+    /**
+     * Sets the largest request body accepted; a larger one gets 413. Default 1 MiB.
+     *
+     * @param v bytes, 1 KiB ({@code 1024}) to 64 MiB
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder maxBodyBytes(int v) {
       this.maxBodyBytes = Ranges.check("maxBodyBytes", v, 1024, 64 << 20);
       return this;
     }
 
-    /** See {@link ServerConfig#requestHeaderTimeout()}. */
+    /**
+     * Sets how long a request's headers may take to arrive before the connection is closed. Default
+     * 10 s.
+     *
+     * @param v 100 ms to 1 h
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder requestHeaderTimeout(Duration v) {
       this.requestHeaderTimeout =
           Ranges.check("requestHeaderTimeout", v, Duration.ofMillis(100), Duration.ofHours(1));
       return this;
     }
 
-    /** See {@link ServerConfig#requestBodyTimeout()}. */
+    /**
+     * Sets how long a request's body may take to arrive before it gets 408. Default 10 s.
+     *
+     * @param v 100 ms to 1 h
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder requestBodyTimeout(Duration v) {
       this.requestBodyTimeout =
           Ranges.check("requestBodyTimeout", v, Duration.ofMillis(100), Duration.ofHours(1));
       return this;
     }
 
-    /** See {@link ServerConfig#idleTimeout()}. */
+    /**
+     * Sets how long a keep-alive connection may sit idle between requests. Default 60 s.
+     *
+     * @param v 100 ms to 1 h
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder idleTimeout(Duration v) {
       this.idleTimeout =
           Ranges.check("idleTimeout", v, Duration.ofMillis(100), Duration.ofHours(1));
       return this;
     }
 
-    /** See {@link ServerConfig#maxConnectionsPerAddress()}. */
+    /**
+     * Sets the open connections allowed per client address (requests in flight, for clients behind
+     * a trusted proxy). Default 256.
+     *
+     * @param v 1 to 1,000,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder maxConnectionsPerAddress(int v) {
       this.maxConnectionsPerAddress = Ranges.check("maxConnectionsPerAddress", v, 1, 1_000_000);
       return this;
     }
 
-    /** See {@link ServerConfig#apiRequestsPerMinute()}. */
+    /**
+     * Sets the control-API requests per minute allowed per principal; more get 429. Default 1,200.
+     *
+     * @param v 1 to 10,000,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder apiRequestsPerMinute(int v) {
       this.apiRequestsPerMinute = Ranges.check("apiRequestsPerMinute", v, 1, 10_000_000);
       return this;
     }
 
-    /** See {@link ServerConfig#loginFailuresPerMinutePerUserAndAddress()}. */
+    /**
+     * Sets the failed logins per minute allowed per username from one client address; more get 429.
+     * Default 10.
+     *
+     * @param v 1 to 100,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder loginFailuresPerMinutePerUserAndAddress(int v) {
       this.loginFailuresPerMinutePerUserAndAddress =
           Ranges.check("loginFailuresPerMinutePerUserAndAddress", v, 1, 100_000);
       return this;
     }
 
-    /** See {@link ServerConfig#loginFailuresPerMinutePerAddress()}. */
+    /**
+     * Sets the failed logins per minute allowed per client address, whatever the username; more get
+     * 429. Default 30.
+     *
+     * @param v 1 to 100,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder loginFailuresPerMinutePerAddress(int v) {
       this.loginFailuresPerMinutePerAddress =
           Ranges.check("loginFailuresPerMinutePerAddress", v, 1, 100_000);
       return this;
     }
 
-    /** See {@link ServerConfig#loginFailuresPerMinutePerUser()}. */
+    /**
+     * Sets the failed logins per minute per username from all addresses together. Default 100.
+     *
+     * @param v 1 to 1,000,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder loginFailuresPerMinutePerUser(int v) {
       this.loginFailuresPerMinutePerUser =
           Ranges.check("loginFailuresPerMinutePerUser", v, 1, 1_000_000);
       return this;
     }
 
-    /** See {@link ServerConfig#maxConcurrentPasswordChecks()}. */
+    /**
+     * Sets how many password checks may run at once; one more login gets 503. Default: the number
+     * of cores.
+     *
+     * @param v 1 to 1,024
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder maxConcurrentPasswordChecks(int v) {
       this.maxConcurrentPasswordChecks = Ranges.check("maxConcurrentPasswordChecks", v, 1, 1024);
       return this;
     }
 
-    /** See {@link ServerConfig#tokenTtl()}. */
+    /**
+     * Sets the lifetime of issued tokens. Default 1 h.
+     *
+     * @param v 1 s to 30 days
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder tokenTtl(Duration v) {
       JwtConfig.builder().tokenTtl(v); // throws when JwtConfig refuses it
       this.tokenTtl = v;
       return this;
     }
 
-    /** See {@link ServerConfig#jwtIssuer()}. */
+    /**
+     * Sets the {@code iss} of issued tokens, required of presented ones. Default {@code
+     * coderunner}.
+     *
+     * @param v 1 to 256 characters, not blank
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is blank or too long
+     */
     public Builder jwtIssuer(String v) {
       JwtConfig.builder().issuer(v); // throws when JwtConfig refuses it
       this.jwtIssuer = v;
       return this;
     }
 
-    /** See {@link ServerConfig#jwtAudience()}. */
+    /**
+     * Sets the {@code aud} of issued tokens, required of presented ones. Default {@code
+     * coderunner}.
+     *
+     * @param v 1 to 256 characters, not blank
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is blank or too long
+     */
     public Builder jwtAudience(String v) {
       JwtConfig.builder().audience(v); // throws when JwtConfig refuses it
       this.jwtAudience = v;
       return this;
     }
 
-    /** See {@link ServerConfig#jwtLeeway()}. */
+    /**
+     * Sets the clock skew allowed when checking a token's times. Default 30 s.
+     *
+     * @param v 0 to 5 min
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder jwtLeeway(Duration v) {
       JwtConfig.builder().leeway(v); // throws when JwtConfig refuses it
       this.jwtLeeway = v;
       return this;
     }
 
-    /** See {@link ServerConfig#jwtMaxTokenLength()}. */
+    /**
+     * Sets the longest token accepted; a longer one is refused unread. Default 8,192.
+     *
+     * @param v characters, 256 to 1,048,576
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder jwtMaxTokenLength(int v) {
       JwtConfig.builder().maxTokenLength(v); // throws when JwtConfig refuses it
       this.jwtMaxTokenLength = v;
       return this;
     }
 
-    /** See {@link ServerConfig#ingestRequestsPerSecond()}. */
+    /**
+     * Sets the ingest requests per second per principal, with a burst of one second's worth; more
+     * get 429. Default 2,000.
+     *
+     * @param v 1 to 1,000,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder ingestRequestsPerSecond(int v) {
       this.ingestRequestsPerSecond = Ranges.check("ingestRequestsPerSecond", v, 1, 1_000_000);
       return this;
     }
 
-    /** See {@link ServerConfig#ingestLinesPerSecond()}. */
+    /**
+     * Sets the ingested lines per second per principal, with a burst of one second's worth; more
+     * get 429. Default 50,000.
+     *
+     * @param v 1 to 100,000,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder ingestLinesPerSecond(int v) {
       this.ingestLinesPerSecond = Ranges.check("ingestLinesPerSecond", v, 1, 100_000_000);
       return this;
     }
 
-    /** See {@link ServerConfig#ingestBytesPerSecond()}. */
+    /**
+     * Sets the ingest request-body bytes per second per principal, with a burst of one second's
+     * worth; more get 429. Default 32 MiB.
+     *
+     * @param v bytes, 1 KiB ({@code 1024}) to 1 TiB
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder ingestBytesPerSecond(long v) {
       this.ingestBytesPerSecond = Ranges.check("ingestBytesPerSecond", v, 1024, 1L << 40);
       return this;
     }
 
-    /** See {@link ServerConfig#sseHeartbeat()}. */
+    /**
+     * Sets the interval of the {@code : ping} comment on idle event streams. Default 15 s.
+     *
+     * @param v 10 ms to 10 min
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder sseHeartbeat(Duration v) {
       this.sseHeartbeat =
           Ranges.check("sseHeartbeat", v, Duration.ofMillis(10), Duration.ofMinutes(10));
       return this;
     }
 
-    /** See {@link ServerConfig#sseMaxStreams()}. */
+    /**
+     * Sets the most open event streams in all; one more gets 429. Default 10,000.
+     *
+     * @param v 1 to 1,000,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder sseMaxStreams(int v) {
       this.sseMaxStreams = Ranges.check("sseMaxStreams", v, 1, 1_000_000);
       return this;
     }
 
-    /** See {@link ServerConfig#sseMaxStreamsPerPrincipal()}. */
+    /**
+     * Sets the most open event streams of one principal; one more gets 429. Default 100.
+     *
+     * @param v 1 to 1,000,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
     public Builder sseMaxStreamsPerPrincipal(int v) {
       this.sseMaxStreamsPerPrincipal = Ranges.check("sseMaxStreamsPerPrincipal", v, 1, 1_000_000);
       return this;
     }
 
-    /** See {@link ServerConfig#retention()}. */
+    /**
+     * Sets the retention of each deployment's log. Default {@link RetentionConfig#defaults()}.
+     *
+     * @param v the retention settings
+     * @return this builder
+     */
     public Builder retention(RetentionConfig v) {
       this.retention = Objects.requireNonNull(v, "retention");
       return this;
     }
 
-    /** See {@link ServerConfig#follow()}. */
+    /**
+     * Sets how WebSocket subscriptions and event streams follow a log. Default {@link
+     * FollowConfig#defaults()}.
+     *
+     * @param v the follow settings
+     * @return this builder
+     */
     public Builder follow(FollowConfig v) {
       this.follow = Objects.requireNonNull(v, "follow");
       return this;
     }
 
-    /** See {@link ServerConfig#websocket()}. */
+    /**
+     * Sets the WebSocket broadcaster's limits and heartbeat; its follow policy and allowed origins
+     * are replaced by the server's. Default {@link WebSocketConfig#defaults()}.
+     *
+     * @param v the broadcaster's settings
+     * @return this builder
+     */
     public Builder websocket(WebSocketConfig v) {
       this.websocket = Objects.requireNonNull(v, "websocket");
       return this;
     }
 
-    /** See {@link ServerConfig#runner()}. */
+    /**
+     * Sets the local process runner's allowed commands, stop grace and environment. Default {@link
+     * LocalRunnerConfig#defaults()}: no command allowed.
+     *
+     * @param v the runner's settings
+     * @return this builder
+     */
     public Builder runner(LocalRunnerConfig v) {
       this.runner = Objects.requireNonNull(v, "runner");
       return this;
     }
 
-    /** See {@link ServerConfig#deploymentLimits()}. */
+    /**
+     * Sets the deployments and processes allowed per owner and in all, and the spec sizes. Default
+     * {@link DeploymentLimits#defaults()}.
+     *
+     * @param v the limits
+     * @return this builder
+     */
     public Builder deploymentLimits(DeploymentLimits v) {
       this.deploymentLimits = Objects.requireNonNull(v, "deploymentLimits");
       return this;
     }
 
-    /** See {@link ServerConfig#health()}. */
+    /**
+     * Sets the timeouts, breakers and caching of the health checks. Default {@link
+     * HealthConfig#defaults()}.
+     *
+     * @param v the health check settings
+     * @return this builder
+     */
     public Builder health(HealthConfig v) {
       this.health = Objects.requireNonNull(v, "health");
       return this;
     }
 
+    /**
+     * Builds the settings; every value was checked as it was set. Whether a secret and users are
+     * present is checked when the server is built.
+     *
+     * @return new immutable settings
+     */
     public ServerConfig build() {
       return new ServerConfig(this);
     }

@@ -13,6 +13,17 @@ import java.util.Set;
  *     {@code hash-password} command); a password is never kept in clear
  */
 public record UserAccount(String username, String id, Set<String> roles, String passwordHash) {
+  /**
+   * Checks the components and copies {@code roles}.
+   *
+   * @param username the login name, 1 to 64 characters, not blank
+   * @param id the stable user id, not blank
+   * @param roles role names; copied
+   * @param passwordHash a hash made by {@code hash-password}, starting {@code pbkdf2-sha256$}
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if the username or id is blank, the username is longer than 64
+   *     characters, or the hash is not a {@code pbkdf2-sha256} one
+   */
   public UserAccount {
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(id, "id");

@@ -26,6 +26,18 @@ public record ConnectionInfo(
     long bytesSent,
     long linesSent,
     Instant connectedSince) {
+  /**
+   * Copies {@code subscriptions}, so the record does not change after it is made.
+   *
+   * @param id the connection id
+   * @param principal who it authenticated as, or {@code null} before it did
+   * @param remoteAddress the peer's address and port
+   * @param subscriptions what it follows; copied, and may not contain {@code null}
+   * @param framesSent frames written to it
+   * @param bytesSent bytes written to it
+   * @param linesSent log lines written to it
+   * @param connectedSince when it connected
+   */
   public ConnectionInfo {
     subscriptions = List.copyOf(subscriptions);
   }

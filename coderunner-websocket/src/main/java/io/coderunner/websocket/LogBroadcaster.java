@@ -49,44 +49,81 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
     this.core = core;
   }
 
+  /**
+   * Starts building a broadcaster; the log store, deployment lookup and JWT service are required.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The handler to mount; it answers WebSocket upgrades (and 400 to anything else). */
+  /**
+   * The handler to mount; it answers WebSocket upgrades (and 400 to anything else).
+   *
+   * <p>Before the upgrade it checks the {@code Origin} header against {@link
+   * WebSocketConfig#allowedOrigins()} (403) and, when present, the {@code Authorization} header
+   * (401 unless it holds a Bearer token that verifies); a client may instead authenticate with an
+   * {@code auth} frame. Once {@link #close()} has begun it answers upgrades with 503.
+   *
+   * @return the same handler on every call
+   */
   public HttpHandler handler() {
     return core.handler();
   }
 
-  /** Starts the housekeeping thread. Idempotent. */
+  /**
+   * Starts the housekeeping thread (a daemon thread named {@code coderunner-ws-housekeeping}).
+   * Idempotent; does nothing once {@link #close()} has been called. Until it runs, connections are
+   * served but never pinged, timed out, or checked for token expiry or lag.
+   */
   public void start() {
     core.start();
   }
 
-  /** The limits in force. */
+  /**
+   * The limits in force.
+   *
+   * @return the configuration the broadcaster was built with
+   */
   public WebSocketConfig config() {
     return core.config();
   }
 
-  /** Totals since creation: connections, frames, bytes and lines sent, closes by code. */
+  /**
+   * Totals since creation: connections, frames, bytes and lines sent, closes by code.
+   *
+   * @return a snapshot taken now; open, authenticated and subscription counts are current, the rest
+   *     are totals since creation
+   */
   public DeliveryStats stats() {
     return core.stats();
   }
 
-  /** The same as {@link #stats()}: what core's metrics binders read. */
+  /**
+   * The same as {@link #stats()}: what core's metrics binders read.
+   *
+   * @return a snapshot taken now, as {@link #stats()} returns
+   */
   @Override
   public DeliveryStats deliveryStats() {
     return stats();
   }
 
-  /** Open connections, in no particular order. */
+  /**
+   * Open connections, in no particular order.
+   *
+   * @return a snapshot taken now, empty when none is open; it does not follow later changes
+   */
   public List<ConnectionInfo> connections() {
     return core.connections();
   }
 
   /**
-   * Closes one connection with {@link CloseCodes#POLICY_VIOLATION}.
+   * Closes one connection with {@link CloseCodes#POLICY_VIOLATION}. Returns at once; the close
+   * happens on the connection's I/O thread.
    *
+   * @param connectionId the connection's {@link ConnectionInfo#id() id}
    * @return whether a connection with this id was open
    */
   public boolean disconnect(String connectionId) {
@@ -99,7 +136,13 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
     close(Duration.ofSeconds(5));
   }
 
-  /** Drains and closes every connection with 1001, waiting at most {@code deadline}. */
+  /**
+   * Drains and closes every connection with 1001, waiting at most {@code deadline}. Connections
+   * still open after it are closed without a handshake. New upgrades are refused with 503 from the
+   * moment it is called. Only the first call has an effect; later ones return at once.
+   *
+   * @param deadline how long to wait for the connections to close
+   */
   public void close(Duration deadline) {
     core.close(deadline);
   }
@@ -117,37 +160,69 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
 
     private Builder() {}
 
-    /** Limits and timings. Default {@link WebSocketConfig#defaults()}. */
+    /**
+     * Sets the limits and timings. Default {@link WebSocketConfig#defaults()}.
+     *
+     * @param config the configuration; not null
+     * @return this builder
+     */
     public Builder config(WebSocketConfig config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** Where the logs live. Required. */
+    /**
+     * Sets where the logs live. Required. The broadcaster opens cursors on it but never closes the
+     * store.
+     *
+     * @param logStore the store subscriptions read from; not null
+     * @return this builder
+     */
     public Builder logStore(LogStore logStore) {
       this.logStore = Objects.requireNonNull(logStore, "logStore");
       return this;
     }
 
-    /** Finds deployments for access checks. Required. */
+    /**
+     * Sets how deployments are found for access checks. Required.
+     *
+     * @param deployments the lookup of deployments by id; not null
+     * @return this builder
+     */
     public Builder deployments(DeploymentLookup deployments) {
       this.deployments = Objects.requireNonNull(deployments, "deployments");
       return this;
     }
 
-    /** Verifies bearer tokens. Required. */
+    /**
+     * Sets what verifies bearer tokens, from the upgrade request or {@code auth} and {@code
+     * refresh} frames. Required.
+     *
+     * @param jwt the token service; not null
+     * @return this builder
+     */
     public Builder jwt(JwtService jwt) {
       this.jwt = Objects.requireNonNull(jwt, "jwt");
       return this;
     }
 
-    /** Who may follow which deployment. Default {@link AccessPolicy#ownerOrAdmin()}. */
+    /**
+     * Sets who may follow which deployment. Default {@link AccessPolicy#ownerOrAdmin()}.
+     *
+     * @param accessPolicy the policy; not null
+     * @return this builder
+     */
     public Builder accessPolicy(AccessPolicy accessPolicy) {
       this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
       return this;
     }
 
-    /** Time for timeouts, token expiry and lag. Default the UTC system clock. */
+    /**
+     * Sets the time for timeouts, token expiry and lag. Default the UTC system clock.
+     *
+     * @param clock the clock; not null
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -156,6 +231,9 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
     /**
      * The frame codec. Default a codec whose inbound limit is the config's {@link
      * WebSocketConfig#maxInboundFrameBytes()}.
+     *
+     * @param codec the codec for client and server frames; not null
+     * @return this builder
      */
     public Builder codec(FrameCodec codec) {
       this.codec = Objects.requireNonNull(codec, "codec");
@@ -168,6 +246,9 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
      * DeliveryListener#NONE}, which also spares the connections the clock read per frame. The
      * latency is timed with this broadcaster's {@link #clock(Clock) clock} against the append time
      * the log store recorded with its own, so give both the same clock.
+     *
+     * @param deliveryListener the listener; not null
+     * @return this builder
      */
     public Builder deliveryListener(DeliveryListener deliveryListener) {
       this.deliveryListener = Objects.requireNonNull(deliveryListener, "deliveryListener");
@@ -177,6 +258,7 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
     /**
      * Builds the broadcaster; it accepts connections once its handler is mounted.
      *
+     * @return a new broadcaster, not yet {@link LogBroadcaster#start() started}
      * @throws IllegalStateException if the log store, deployment lookup or JWT service is missing
      */
     public LogBroadcaster build() {

@@ -18,24 +18,46 @@ import io.coderunner.core.Principal;
  */
 public interface AccessPolicy {
 
-  /** Whether {@code principal} may see {@code deployment}: its details, log, history and stats. */
+  /**
+   * Whether {@code principal} may see {@code deployment}: its details, log, history and stats.
+   *
+   * @param principal who asks
+   * @param deployment the deployment to see
+   * @return {@code true} if reading is allowed
+   */
   boolean canRead(Principal principal, Deployment deployment);
 
   /**
    * Whether {@code principal} may change {@code deployment}: replace, delete, start, stop, restart
    * and append lines to its log.
+   *
+   * @param principal who asks
+   * @param deployment the deployment to change
+   * @return {@code true} if changing is allowed
    */
   boolean canManage(Principal principal, Deployment deployment);
 
-  /** Whether {@code principal} may create deployments. */
+  /**
+   * Whether {@code principal} may create deployments.
+   *
+   * @param principal who asks
+   * @return {@code true} if creating is allowed
+   */
   boolean canDeploy(Principal principal);
 
-  /** Whether {@code principal} may list and read every deployment, not only its own. */
+  /**
+   * Whether {@code principal} may list and read every deployment, not only its own.
+   *
+   * @param principal who asks
+   * @return {@code true} if it sees every deployment; {@code false} limits it to its own
+   */
   boolean canReadAll(Principal principal);
 
   /**
    * Returns normally if {@code principal} may read {@code deployment}.
    *
+   * @param principal who asks
+   * @param deployment the deployment to see
    * @throws AccessDeniedException otherwise; its message names the deployment, not its owner
    */
   default void requireRead(Principal principal, Deployment deployment) {
@@ -48,6 +70,8 @@ public interface AccessPolicy {
   /**
    * Returns normally if {@code principal} may manage {@code deployment}.
    *
+   * @param principal who asks
+   * @param deployment the deployment to change
    * @throws AccessDeniedException if it may not even read it (so that REST answers as if it did not
    *     exist); its message names the deployment, not its owner
    * @throws PermissionDeniedException if it may read but not change it
@@ -66,6 +90,7 @@ public interface AccessPolicy {
   /**
    * Returns normally if {@code principal} may create deployments.
    *
+   * @param principal who asks
    * @throws PermissionDeniedException otherwise
    */
   default void requireDeploy(Principal principal) {
@@ -80,6 +105,8 @@ public interface AccessPolicy {
    * role {@value Principal#DEPLOYER}; a principal with role {@value Principal#ADMIN} may read and
    * manage every deployment and list all; only a deployer or an admin may create one. Stateless and
    * shared.
+   *
+   * @return the shared policy instance
    */
   static AccessPolicy ownerOrAdmin() {
     return OwnerOrAdminPolicy.INSTANCE;

@@ -48,11 +48,13 @@ public final class AuthenticationException extends CodeRunnerException {
     INVALID_CLAIM
   }
 
+  /** Why the token was rejected. */
   private final Reason reason;
 
   /**
    * A rejection for {@code reason}.
    *
+   * @param reason why the token was rejected
    * @param message shown to the client; must not contain the token, a secret or a claim value
    */
   public AuthenticationException(Reason reason, String message) {
@@ -60,7 +62,11 @@ public final class AuthenticationException extends CodeRunnerException {
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
-  /** Why the token was rejected. */
+  /**
+   * Why the token was rejected.
+   *
+   * @return the reason; never null
+   */
   public Reason reason() {
     return reason;
   }

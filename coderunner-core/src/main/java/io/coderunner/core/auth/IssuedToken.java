@@ -13,6 +13,14 @@ import java.util.Objects;
  */
 public record IssuedToken(String token, Instant expiresAt, String id) {
 
+  /**
+   * Validates the components.
+   *
+   * @param token the compact JWS
+   * @param expiresAt its {@code exp}
+   * @param id its {@code jti}
+   * @throws NullPointerException if any component is null
+   */
   public IssuedToken {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(expiresAt, "expiresAt");

@@ -88,52 +88,93 @@ public final class JwtConfig {
     this.maxTokenLength = builder.maxTokenLength;
   }
 
-  /** A builder with every default set and no key. */
+  /**
+   * A builder with every default set and no key.
+   *
+   * @return a new builder; {@link Builder#build()} needs at least one key
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this config's values, keys included, to derive a variant. */
+  /**
+   * A builder holding this config's values, keys included, to derive a variant.
+   *
+   * @return a new builder; changing it leaves this config as it is
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** The {@code iss} written into issued tokens and required of verified ones. */
+  /**
+   * The {@code iss} written into issued tokens and required of verified ones.
+   *
+   * @return the issuer, 1 to 256 characters
+   */
   public String issuer() {
     return issuer;
   }
 
-  /** The {@code aud} written into issued tokens and required of verified ones. */
+  /**
+   * The {@code aud} written into issued tokens and required of verified ones.
+   *
+   * @return the audience, 1 to 256 characters
+   */
   public String audience() {
     return audience;
   }
 
-  /** How long an issued token is valid. */
+  /**
+   * How long an issued token is valid.
+   *
+   * @return the lifetime, 1 second to 30 days
+   */
   public Duration tokenTtl() {
     return tokenTtl;
   }
 
-  /** Tolerance for clock skew on {@code exp}, {@code nbf} and {@code iat}. */
+  /**
+   * Tolerance for clock skew on {@code exp}, {@code nbf} and {@code iat}.
+   *
+   * @return the leeway, 0 to 5 minutes
+   */
   public Duration leeway() {
     return leeway;
   }
 
-  /** Whether an HS256 signing secret is set, so that the service can issue tokens. */
+  /**
+   * Whether an HS256 signing secret is set, so that the service can issue tokens.
+   *
+   * @return {@code true} if {@link JwtService#issue} works with this config
+   */
   public boolean canIssue() {
     return signingKey != null;
   }
 
-  /** The {@code kid} written into the header of issued tokens, or {@code null} for none. */
+  /**
+   * The {@code kid} written into the header of issued tokens, or {@code null} for none.
+   *
+   * @return the key id, or {@code null}
+   */
   public @Nullable String signingKeyId() {
     return signingKeyId;
   }
 
-  /** The ids of the extra verification keys, in the order they were added. */
+  /**
+   * The ids of the extra verification keys, in the order they were added. The keys themselves are
+   * not handed out.
+   *
+   * @return the ids; unmodifiable, empty if only the signing secret verifies
+   */
   public Set<String> verificationKeyIds() {
     return verificationKeys.keySet();
   }
 
-  /** Longest token accepted, in characters. */
+  /**
+   * Longest token accepted, in characters.
+   *
+   * @return the limit, 256 to 1,048,576
+   */
   public int maxTokenLength() {
     return maxTokenLength;
   }
@@ -202,6 +243,11 @@ public final class JwtConfig {
     /**
      * The {@code iss} claim: written into issued tokens and required of verified ones. Default
      * {@value JwtConfig#DEFAULT_ISSUER}; 1 to 256 characters, not blank.
+     *
+     * @param issuer the issuer
+     * @return this builder
+     * @throws IllegalArgumentException if {@code issuer} is blank or too long
+     * @throws NullPointerException if {@code issuer} is null
      */
     public Builder issuer(String issuer) {
       this.issuer = checkName("issuer", issuer);
@@ -211,13 +257,25 @@ public final class JwtConfig {
     /**
      * The {@code aud} claim: written into issued tokens and required (alone or in an array) of
      * verified ones. Default {@value JwtConfig#DEFAULT_AUDIENCE}; 1 to 256 characters, not blank.
+     *
+     * @param audience the audience
+     * @return this builder
+     * @throws IllegalArgumentException if {@code audience} is blank or too long
+     * @throws NullPointerException if {@code audience} is null
      */
     public Builder audience(String audience) {
       this.audience = checkName("audience", audience);
       return this;
     }
 
-    /** How long an issued token is valid. Default 1 hour; from 1 second to 30 days. */
+    /**
+     * How long an issued token is valid. Default 1 hour; from 1 second to 30 days.
+     *
+     * @param tokenTtl the lifetime
+     * @return this builder
+     * @throws IllegalArgumentException if {@code tokenTtl} is out of range
+     * @throws NullPointerException if {@code tokenTtl} is null
+     */
     public Builder tokenTtl(Duration tokenTtl) {
       Objects.requireNonNull(tokenTtl, "tokenTtl");
       if (tokenTtl.compareTo(MIN_TOKEN_TTL) < 0 || tokenTtl.compareTo(MAX_TOKEN_TTL) > 0) {
@@ -231,6 +289,11 @@ public final class JwtConfig {
     /**
      * Tolerance for clock skew between issuer and verifier, applied to {@code exp}, {@code nbf} and
      * {@code iat}. Default 30 seconds; from 0 to 5 minutes.
+     *
+     * @param leeway the tolerance
+     * @return this builder
+     * @throws IllegalArgumentException if {@code leeway} is out of range
+     * @throws NullPointerException if {@code leeway} is null
      */
     public Builder leeway(Duration leeway) {
       Objects.requireNonNull(leeway, "leeway");
@@ -246,6 +309,11 @@ public final class JwtConfig {
      * the {@link #signingKeyId}). At least 32 bytes; copied. Optional when the service only
      * verifies with {@linkplain #verificationKey keys by id}; without it {@link JwtService#issue}
      * refuses.
+     *
+     * @param secret the raw secret; at least {@value JwtConfig#MIN_HMAC_SECRET_BYTES} bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code secret} is shorter than 32 bytes
+     * @throws NullPointerException if {@code secret} is null
      */
     public Builder signingSecret(byte[] secret) {
       this.signingKey = hmacKey("signingSecret", secret);
@@ -256,6 +324,10 @@ public final class JwtConfig {
      * The {@code kid} written into the header of issued tokens; tokens carrying it are verified
      * with the {@linkplain #signingSecret signing secret}. Default none; 1 to 128 characters, not
      * blank, or {@code null} to clear it.
+     *
+     * @param keyId the key id, or {@code null} for none
+     * @return this builder
+     * @throws IllegalArgumentException if {@code keyId} is blank or longer than 128 characters
      */
     public Builder signingKeyId(@Nullable String keyId) {
       this.signingKeyId = keyId == null ? null : checkKeyId("signingKeyId", keyId);
@@ -266,6 +338,10 @@ public final class JwtConfig {
      * Adds an HS256 secret that verifies tokens whose header names {@code keyId}, such as the
      * previous signing secret during a rotation. At least 32 bytes; copied.
      *
+     * @param keyId the {@code kid} tokens name this key by; 1 to 128 characters
+     * @param secret the raw secret bytes
+     * @return this builder
+     * @throws NullPointerException if {@code keyId} or {@code secret} is null
      * @throws IllegalArgumentException if the secret is too short or {@code keyId} is blank, too
      *     long or already added
      */
@@ -279,6 +355,10 @@ public final class JwtConfig {
      * Adds an RSA public key that verifies RS256 tokens whose header names {@code keyId}. The
      * modulus must have at least 2048 bits.
      *
+     * @param keyId the {@code kid} tokens name this key by; 1 to 128 characters
+     * @param publicKey the issuer's public key
+     * @return this builder
+     * @throws NullPointerException if {@code keyId} or {@code publicKey} is null
      * @throws IllegalArgumentException if the key is too small or {@code keyId} is blank, too long
      *     or already added
      */
@@ -303,6 +383,10 @@ public final class JwtConfig {
      * Adds an EC public key on curve P-256 (secp256r1) that verifies ES256 tokens whose header
      * names {@code keyId}.
      *
+     * @param keyId the {@code kid} tokens name this key by; 1 to 128 characters
+     * @param publicKey the issuer's public key
+     * @return this builder
+     * @throws NullPointerException if {@code keyId} or {@code publicKey} is null
      * @throws IllegalArgumentException if the key is on another curve or {@code keyId} is blank,
      *     too long or already added
      */
@@ -317,7 +401,13 @@ public final class JwtConfig {
       return this;
     }
 
-    /** Removes the verification key {@code keyId}, if present; for example after a rotation. */
+    /**
+     * Removes the verification key {@code keyId}, if present; for example after a rotation.
+     *
+     * @param keyId the key's id; an unknown id is ignored
+     * @return this builder
+     * @throws NullPointerException if {@code keyId} is null
+     */
     public Builder removeVerificationKey(String keyId) {
       verificationKeys.remove(Objects.requireNonNull(keyId, "keyId"));
       return this;
@@ -326,6 +416,10 @@ public final class JwtConfig {
     /**
      * Longest token accepted, in characters; a longer one is rejected before it is parsed. Default
      * 8192; from 256 to 1,048,576.
+     *
+     * @param chars the limit in characters
+     * @return this builder
+     * @throws IllegalArgumentException if {@code chars} is out of range
      */
     public Builder maxTokenLength(int chars) {
       if (chars < MIN_MAX_TOKEN_LENGTH || chars > MAX_MAX_TOKEN_LENGTH) {
@@ -344,6 +438,7 @@ public final class JwtConfig {
     /**
      * The config.
      *
+     * @return a new config; the builder may be used again
      * @throws IllegalArgumentException if there is no key at all, if a {@code signingKeyId} is set
      *     without a signing secret, or if it is also the id of a verification key
      */

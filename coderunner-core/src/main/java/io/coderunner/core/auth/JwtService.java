@@ -117,6 +117,10 @@ public final class JwtService {
    * A service that issues and verifies tokens as {@code config} says, reading time from {@code
    * clock}. Create one per application and share it.
    *
+   * @param config issuer, audience, lifetimes and keys
+   * @param clock source of {@code iat}, {@code exp} and the time every check compares against
+   * @return a new service
+   * @throws NullPointerException if {@code config} or {@code clock} is null
    * @throws IllegalStateException when the class path has a Jackson older than 2.18
    */
   public static JwtService create(JwtConfig config, Clock clock) {
@@ -125,7 +129,11 @@ public final class JwtService {
         Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"));
   }
 
-  /** The config this service was created with. */
+  /**
+   * The config this service was created with.
+   *
+   * @return its config
+   */
   public JwtConfig config() {
     return config;
   }
@@ -136,6 +144,8 @@ public final class JwtService {
    * {@code roles}, {@code iat}, {@code exp} and {@code jti} (a random UUID), and the header {@code
    * kid} when {@link JwtConfig#signingKeyId()} is set.
    *
+   * @param principal who the token is for; its id, username and roles go into the claims
+   * @return the signed token with its expiry and id
    * @throws IllegalStateException if the config has no signing secret (a verify-only service)
    */
   public IssuedToken issue(Principal principal) {
@@ -173,6 +183,9 @@ public final class JwtService {
   /**
    * Checks {@code token} (without the {@code Bearer } prefix) and returns who it names.
    *
+   * @param token the compact JWS as the client sent it
+   * @return the principal it names, its expiry and its id
+   * @throws NullPointerException if {@code token} is null
    * @throws AuthenticationException if it is rejected; its reason says why
    */
   public VerifiedToken verify(String token) {
@@ -207,6 +220,9 @@ public final class JwtService {
    * The first instant at which {@code token} no longer verifies: its {@code exp} plus the
    * configured {@linkplain JwtConfig#leeway() leeway}. A connection authenticated by the token
    * lives until then.
+   *
+   * @param token a token this service verified
+   * @return its {@code exp} plus the leeway
    */
   public Instant validUntil(VerifiedToken token) {
     return token.expiresAt().plus(config.leeway());

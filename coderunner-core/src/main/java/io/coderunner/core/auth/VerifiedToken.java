@@ -15,6 +15,14 @@ import java.util.Objects;
  */
 public record VerifiedToken(Principal principal, Instant expiresAt, String id) {
 
+  /**
+   * Validates the components.
+   *
+   * @param principal who it was issued for
+   * @param expiresAt its {@code exp}
+   * @param id its {@code jti}, or a digest of its signature
+   * @throws NullPointerException if any component is null
+   */
   public VerifiedToken {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(expiresAt, "expiresAt");

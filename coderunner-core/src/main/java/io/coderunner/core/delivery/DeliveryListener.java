@@ -37,6 +37,11 @@ public interface DeliveryListener {
    */
   default void linesDelivered(int lines, long latencyNanos) {}
 
-  /** A follower resumed from a position. */
+  /**
+   * A follower resumed from a position. Called for every resume, not only one in {@link
+   * #timingInterval()}.
+   *
+   * @param outcome whether delivery continued, skipped a gap or started over
+   */
   default void resumed(ResumeOutcome outcome) {}
 }

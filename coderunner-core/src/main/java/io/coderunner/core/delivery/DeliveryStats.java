@@ -32,6 +32,22 @@ public record DeliveryStats(
     long logsFramesShared,
     Map<Integer, Long> closesByCode,
     Map<String, Long> authFailuresByReason) {
+  /**
+   * Copies the maps into unmodifiable ones.
+   *
+   * @param connections open connections now
+   * @param authenticated open connections that authenticated
+   * @param subscriptions subscriptions now
+   * @param connectionsAccepted connections ever accepted
+   * @param framesSent frames written
+   * @param bytesSent bytes written
+   * @param linesSent log lines written
+   * @param logsFramesEncoded {@code logs} frames encoded
+   * @param logsFramesShared {@code logs} frames sent from another connection's encoding
+   * @param closesByCode connections closed by the server, by close code; copied
+   * @param authFailuresByReason failed authentications, by reason; copied
+   * @throws NullPointerException if a map, or a key or value in it, is null
+   */
   public DeliveryStats {
     closesByCode = Map.copyOf(closesByCode);
     authFailuresByReason = Map.copyOf(authFailuresByReason);

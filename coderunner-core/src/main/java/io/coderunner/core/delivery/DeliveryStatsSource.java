@@ -7,6 +7,10 @@ package io.coderunner.core.delivery;
  */
 @FunctionalInterface
 public interface DeliveryStatsSource {
-  /** The totals now. */
+  /**
+   * The totals now.
+   *
+   * @return a snapshot of the delivery's totals
+   */
   DeliveryStats deliveryStats();
 }

@@ -39,57 +39,102 @@ public final class DeploymentLimits {
   /**
    * 100 deployments and 10 running processes per owner, 100 running in all; a command of at most
    * 256 arguments and 64 KiB, an environment of at most 256 variables and 64 KiB.
+   *
+   * @return the shared default limits
    */
   public static DeploymentLimits defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder starting from these limits.
+   *
+   * @return a new builder; changing it leaves these limits as they are
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Most deployments one owner may have; one more is refused. */
+  /**
+   * Most deployments one owner may have; one more is refused.
+   *
+   * @return the limit, at least 1
+   */
   public int maxDeploymentsPerOwner() {
     return maxDeploymentsPerOwner;
   }
 
-  /** Most processes of one owner's deployments running at once; one more start is refused. */
+  /**
+   * Most processes of one owner's deployments running at once; one more start is refused.
+   *
+   * @return the limit, at least 1
+   */
   public int maxRunningPerOwner() {
     return maxRunningPerOwner;
   }
 
-  /** Most processes running at once in all; one more start is refused. */
+  /**
+   * Most processes running at once in all; one more start is refused.
+   *
+   * @return the limit, at least 1
+   */
   public int maxRunning() {
     return maxRunning;
   }
 
-  /** Most elements of a command, the executable included. */
+  /**
+   * Most elements of a command, the executable included.
+   *
+   * @return the limit, at least 1
+   */
   public int maxCommandArgs() {
     return maxCommandArgs;
   }
 
-  /** Most bytes of a command: the UTF-8 sizes of its elements, added up. */
+  /**
+   * Most bytes of a command: the UTF-8 sizes of its elements, added up.
+   *
+   * @return the limit in bytes, at least 1
+   */
   public int maxCommandBytes() {
     return maxCommandBytes;
   }
 
-  /** Most variables of a deployment's environment. */
+  /**
+   * Most variables of a deployment's environment.
+   *
+   * @return the limit; 0 allows no environment variables
+   */
   public int maxEnvVariables() {
     return maxEnvVariables;
   }
 
-  /** Most bytes of a deployment's environment: the UTF-8 sizes of names and values, added up. */
+  /**
+   * Most bytes of a deployment's environment: the UTF-8 sizes of names and values, added up.
+   *
+   * @return the limit in bytes; 0 allows only an empty environment
+   */
   public int maxEnvBytes() {
     return maxEnvBytes;
   }
 
   /**
    * What is wrong with {@code spec} under these limits, one violation per field at fault; empty
-   * when it fits.
+   * when it fits. Checks only these limits, not the rules {@link io.coderunner.core.Deployment}
+   * enforces itself.
+   *
+   * @param spec the definition to check
+   * @return the violations, at most one for {@code command} and one for {@code env}; empty when
+   *     {@code spec} fits
    */
   public List<InvalidSpecException.Violation> check(DeploymentSpec spec) {
     List<InvalidSpecException.Violation> out = new ArrayList<>();
@@ -190,48 +235,96 @@ public final class DeploymentLimits {
       maxEnvBytes = l.maxEnvBytes;
     }
 
-    /** Default 100; range 1 to 1,000,000. */
+    /**
+     * Most deployments one owner may have. Default 100; range 1 to 1,000,000.
+     *
+     * @param n the limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Builder maxDeploymentsPerOwner(int n) {
       this.maxDeploymentsPerOwner = Ranges.check("maxDeploymentsPerOwner", n, 1, 1_000_000);
       return this;
     }
 
-    /** Default 10; range 1 to 100,000. */
+    /**
+     * Most processes of one owner running at once. Default 10; range 1 to 100,000.
+     *
+     * @param n the limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Builder maxRunningPerOwner(int n) {
       this.maxRunningPerOwner = Ranges.check("maxRunningPerOwner", n, 1, 100_000);
       return this;
     }
 
-    /** Default 100; range 1 to 100,000. */
+    /**
+     * Most processes running at once in all. Default 100; range 1 to 100,000.
+     *
+     * @param n the limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Builder maxRunning(int n) {
       this.maxRunning = Ranges.check("maxRunning", n, 1, 100_000);
       return this;
     }
 
-    /** Default 256; range 1 to 100,000. */
+    /**
+     * Most elements of a command, the executable included. Default 256; range 1 to 100,000.
+     *
+     * @param n the limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Builder maxCommandArgs(int n) {
       this.maxCommandArgs = Ranges.check("maxCommandArgs", n, 1, 100_000);
       return this;
     }
 
-    /** Default 64 KiB; range 1 byte to 16 MiB. */
+    /**
+     * Most UTF-8 bytes of a command, all elements together. Default 64 KiB; range 1 byte to 16 MiB.
+     *
+     * @param bytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is out of range
+     */
     public Builder maxCommandBytes(int bytes) {
       this.maxCommandBytes = Ranges.check("maxCommandBytes", bytes, 1, 16 << 20);
       return this;
     }
 
-    /** Default 256; range 0 to 100,000. */
+    /**
+     * Most variables of a deployment's environment. Default 256; range 0 to 100,000.
+     *
+     * @param n the limit; 0 allows none
+     * @return this builder
+     * @throws IllegalArgumentException if {@code n} is out of range
+     */
     public Builder maxEnvVariables(int n) {
       this.maxEnvVariables = Ranges.check("maxEnvVariables", n, 0, 100_000);
       return this;
     }
 
-    /** Default 64 KiB; range 0 to 16 MiB. */
+    /**
+     * Most UTF-8 bytes of a deployment's environment, names and values together. Default 64 KiB;
+     * range 0 to 16 MiB.
+     *
+     * @param bytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is out of range
+     */
     public Builder maxEnvBytes(int bytes) {
       this.maxEnvBytes = Ranges.check("maxEnvBytes", bytes, 0, 16 << 20);
       return this;
     }
 
+    /**
+     * The limits set so far; the builder may be used again.
+     *
+     * @return new limits
+     */
     public DeploymentLimits build() {
       return new DeploymentLimits(this);
     }

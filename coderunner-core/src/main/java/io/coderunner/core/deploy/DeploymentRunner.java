@@ -14,6 +14,8 @@ public interface DeploymentRunner extends AutoCloseable {
    * Starts {@code deployment}'s command. Returns once the process started (or failed to); its
    * output and its end are reported to {@code listener} from the runner's own threads.
    *
+   * @param deployment the deployment whose command, environment and working directory to use
+   * @param listener told of the process's start, its lines and its end
    * @throws RunnerException if it cannot be started (not allowed, not found, not executable)
    */
   void start(Deployment deployment, RunListener listener);
@@ -22,10 +24,18 @@ public interface DeploymentRunner extends AutoCloseable {
    * Asks the process to stop (SIGTERM to its process tree), then kills it after {@code grace}.
    * Returns at once; the end is reported to the listener given at start. No effect if it is not
    * running.
+   *
+   * @param id the deployment whose process to stop
+   * @param grace how long after SIGTERM the process gets before SIGKILL; not negative
    */
   void stop(DeploymentId id, Duration grace);
 
-  /** Whether a process of this deployment is running. */
+  /**
+   * Whether a process of this deployment is running.
+   *
+   * @param id the deployment
+   * @return {@code true} from a successful {@link #start} until its process has ended
+   */
   boolean isRunning(DeploymentId id);
 
   /** Stops every process (SIGTERM, then SIGKILL after the runner's grace) and waits for them. */

@@ -97,7 +97,15 @@ public final class DeploymentService implements AutoCloseable {
   /**
    * A service over these parts, with {@link DeploymentLimits#defaults()}.
    *
-   * @param stopGrace how long a stopped process gets between SIGTERM and SIGKILL
+   * @param store where deployments are kept
+   * @param logs where each deployment's log is created, appended to and deleted
+   * @param runner what runs the commands
+   * @param policy who may create, read and change which deployment
+   * @param clock stamps {@code createdAt}, {@code updatedAt} and status changes
+   * @param stopGrace how long a stopped process gets between SIGTERM and SIGKILL; 0 to 10 minutes
+   * @return a new service
+   * @throws IllegalArgumentException if {@code stopGrace} is negative or longer than 10 minutes
+   * @throws NullPointerException if any argument is null
    */
   public static DeploymentService create(
       DeploymentStore store,
@@ -112,8 +120,16 @@ public final class DeploymentService implements AutoCloseable {
   /**
    * A service over these parts.
    *
-   * @param stopGrace how long a stopped process gets between SIGTERM and SIGKILL
+   * @param store where deployments are kept
+   * @param logs where each deployment's log is created, appended to and deleted
+   * @param runner what runs the commands
+   * @param policy who may create, read and change which deployment
+   * @param clock stamps {@code createdAt}, {@code updatedAt} and status changes
+   * @param stopGrace how long a stopped process gets between SIGTERM and SIGKILL; 0 to 10 minutes
    * @param limits what one owner, and everyone together, may hold
+   * @return a new service
+   * @throws IllegalArgumentException if {@code stopGrace} is negative or longer than 10 minutes
+   * @throws NullPointerException if any argument is null
    */
   public static DeploymentService create(
       DeploymentStore store,
@@ -138,19 +154,34 @@ public final class DeploymentService implements AutoCloseable {
         Objects.requireNonNull(limits, "limits"));
   }
 
-  /** The limits the service holds owners to. */
+  /**
+   * The limits the service holds owners to.
+   *
+   * @return the limits given at creation
+   */
   public DeploymentLimits limits() {
     return limits;
   }
 
-  /** The store behind the service (also a {@link io.coderunner.core.DeploymentLookup}). */
+  /**
+   * The store behind the service (also a {@link io.coderunner.core.DeploymentLookup}). Reading it
+   * directly skips the access policy.
+   *
+   * @return the store given at creation
+   */
   public DeploymentStore store() {
     return store;
   }
 
   /**
-   * Creates a deployment owned by {@code owner}, with its log.
+   * Creates a deployment owned by {@code owner}, with its log. The deployment gets a random id and
+   * status {@link DeploymentStatus#CREATED}, which is also the first line of its log.
    *
+   * @param owner who creates it and becomes its owner; needs role deployer or admin
+   * @param spec its name, command, environment and working directory
+   * @return the new deployment
+   * @throws IllegalArgumentException if {@code spec} is not a valid {@link Deployment} (such as a
+   *     blank name or an empty command)
    * @throws io.coderunner.core.PermissionDeniedException if the policy does not let {@code owner}
    *     create deployments
    * @throws InvalidSpecException if {@code spec} breaks the limits on command and environment
@@ -191,6 +222,9 @@ public final class DeploymentService implements AutoCloseable {
   /**
    * The deployment, if {@code principal} may read it.
    *
+   * @param principal who asks; the owner or an admin
+   * @param id the deployment
+   * @return its current value
    * @throws DeploymentNotFoundException if it does not exist
    * @throws io.coderunner.core.AccessDeniedException if the principal may not read it
    */
@@ -205,6 +239,9 @@ public final class DeploymentService implements AutoCloseable {
    * may change none, and is told so before the id is looked up, so that every id gets the same
    * answer.
    *
+   * @param principal who asks; the owner with role deployer, or an admin
+   * @param id the deployment
+   * @return its current value
    * @throws io.coderunner.core.PermissionDeniedException if {@code principal} may change no
    *     deployment, or may read this one but not change it
    * @throws DeploymentNotFoundException if it does not exist
@@ -217,16 +254,36 @@ public final class DeploymentService implements AutoCloseable {
     return d;
   }
 
-  /** A page of the deployments {@code principal} may read (all of them for an admin). */
+  /**
+   * A page of the deployments {@code principal} may read (all of them for an admin), ordered by id.
+   * Needs no role: a principal without deployments gets an empty page.
+   *
+   * @param principal who asks
+   * @param limit most deployments on the page; the default store accepts 1 to 1,000
+   * @param cursor {@link DeploymentPage#nextCursor()} of the previous page, or {@code null} for the
+   *     first
+   * @return the page; its {@code nextCursor} is {@code null} on the last page
+   * @throws IllegalArgumentException if the store rejects {@code limit} or {@code cursor}
+   */
   public DeploymentPage list(Principal principal, int limit, @Nullable String cursor) {
     return store.list(policy.canReadAll(principal) ? null : principal.id(), limit, cursor);
   }
 
   /**
-   * Replaces name, command, environment and working directory.
+   * Replaces name, command, environment and working directory. Id, owner, status and {@code
+   * createdAt} are kept; {@code updatedAt} becomes now.
    *
+   * @param principal who asks; the owner with role deployer, or an admin
+   * @param id the deployment
+   * @param spec its new name, command, environment and working directory
+   * @return the new value
    * @throws InvalidTransitionException while a process may be running
    * @throws InvalidSpecException if {@code spec} breaks the limits on command and environment
+   * @throws IllegalArgumentException if {@code spec} is not a valid {@link Deployment}
+   * @throws io.coderunner.core.PermissionDeniedException if {@code principal} may change no
+   *     deployment, or may read this one but not change it
+   * @throws DeploymentNotFoundException if it does not exist
+   * @throws io.coderunner.core.AccessDeniedException if {@code principal} may not read it
    */
   public Deployment replace(Principal principal, DeploymentId id, DeploymentSpec spec) {
     synchronized (lock(id)) {
@@ -255,9 +312,15 @@ public final class DeploymentService implements AutoCloseable {
   }
 
   /**
-   * Deletes a deployment and its log.
+   * Deletes a deployment and its log; cursors open on the log end (see {@link LogStore#delete}).
    *
+   * @param principal who asks; the owner with role deployer, or an admin
+   * @param id the deployment
    * @throws InvalidTransitionException while a process may be running
+   * @throws io.coderunner.core.PermissionDeniedException if {@code principal} may change no
+   *     deployment, or may read this one but not change it
+   * @throws DeploymentNotFoundException if it does not exist
+   * @throws io.coderunner.core.AccessDeniedException if {@code principal} may not read it
    */
   public void delete(Principal principal, DeploymentId id) {
     synchronized (lock(id)) {
@@ -275,10 +338,21 @@ public final class DeploymentService implements AutoCloseable {
   }
 
   /**
-   * Starts the deployment's command; its output goes to its log.
+   * Starts the deployment's command; its output goes to its log. Returns once the runner has
+   * started the process or failed to; {@link DeploymentStatus#RUNNING} follows when the runner
+   * reports it.
    *
+   * @param principal who asks; the owner with role deployer, or an admin
+   * @param id the deployment
+   * @return the deployment in status {@link DeploymentStatus#STARTING}, or {@link
+   *     DeploymentStatus#FAILED} if the runner refused with a {@link RunnerException}, whose
+   *     message is then appended to the log as a stderr line
    * @throws InvalidTransitionException unless it is created, stopped or failed
    * @throws LimitExceededException if its owner, or the service, runs as many processes as it may
+   * @throws io.coderunner.core.PermissionDeniedException if {@code principal} may change no
+   *     deployment, or may read this one but not change it
+   * @throws DeploymentNotFoundException if it does not exist
+   * @throws io.coderunner.core.AccessDeniedException if {@code principal} may not read it
    */
   public Deployment start(Principal principal, DeploymentId id) {
     synchronized (lock(id)) {
@@ -288,9 +362,18 @@ public final class DeploymentService implements AutoCloseable {
   }
 
   /**
-   * Stops the running process: SIGTERM, then SIGKILL after the grace period.
+   * Stops the running process: SIGTERM, then SIGKILL after the grace period. Returns at once;
+   * {@link DeploymentStatus#STOPPED} (or {@link DeploymentStatus#FAILED}) follows when the process
+   * has exited. A pending restart is cancelled.
    *
+   * @param principal who asks; the owner with role deployer, or an admin
+   * @param id the deployment
+   * @return the deployment in status {@link DeploymentStatus#STOPPING}
    * @throws InvalidTransitionException unless it is starting, running or restarting
+   * @throws io.coderunner.core.PermissionDeniedException if {@code principal} may change no
+   *     deployment, or may read this one but not change it
+   * @throws DeploymentNotFoundException if it does not exist
+   * @throws io.coderunner.core.AccessDeniedException if {@code principal} may not read it
    */
   public Deployment stop(Principal principal, DeploymentId id) {
     synchronized (lock(id)) {
@@ -306,7 +389,17 @@ public final class DeploymentService implements AutoCloseable {
    * Restarts: stops the running process and starts it again once it exited, or starts a stopped or
    * failed one.
    *
+   * @param principal who asks; the owner with role deployer, or an admin
+   * @param id the deployment
+   * @return the deployment in status {@link DeploymentStatus#RESTARTING} while the old process is
+   *     being stopped; otherwise as {@link #start} returns it
    * @throws InvalidTransitionException when the status allows neither
+   * @throws LimitExceededException if a stopped or failed deployment is started and its owner, or
+   *     the service, runs as many processes as it may
+   * @throws io.coderunner.core.PermissionDeniedException if {@code principal} may change no
+   *     deployment, or may read this one but not change it
+   * @throws DeploymentNotFoundException if it does not exist
+   * @throws io.coderunner.core.AccessDeniedException if {@code principal} may not read it
    */
   public Deployment restart(Principal principal, DeploymentId id) {
     synchronized (lock(id)) {
@@ -321,7 +414,11 @@ public final class DeploymentService implements AutoCloseable {
     }
   }
 
-  /** Starts and failures since the service was created. */
+  /**
+   * Starts and failures since the service was created.
+   *
+   * @return a snapshot of the counters
+   */
   public DeploymentStats stats() {
     return new DeploymentStats(starts.sum(), startFailures.sum(), exitFailures.sum());
   }

@@ -16,6 +16,17 @@ import org.jspecify.annotations.Nullable;
  */
 public record DeploymentSpec(
     String name, List<String> command, Map<String, String> env, @Nullable String workingDir) {
+  /**
+   * Copies {@code command} and {@code env} into unmodifiable collections; the remaining checks
+   * happen when a {@link io.coderunner.core.Deployment} is made from the spec.
+   *
+   * @param name display name
+   * @param command the executable and its arguments
+   * @param env extra environment variables
+   * @param workingDir directory to start in, or {@code null}
+   * @throws NullPointerException if {@code name}, {@code command} or {@code env} is null, or either
+   *     collection holds a null
+   */
   public DeploymentSpec {
     Objects.requireNonNull(name, "name");
     command = List.copyOf(command);

@@ -22,12 +22,15 @@ public interface DeploymentStore extends DeploymentLookup {
    * @param ownerId only this owner's deployments, or {@code null} for all
    * @param limit 1 to 1,000
    * @param cursor from a previous page's {@link DeploymentPage#nextCursor()}, or {@code null}
+   * @return at most {@code limit} deployments, with the cursor of the next page if there are more
+   * @throws IllegalArgumentException if {@code limit} is out of range
    */
   DeploymentPage list(@Nullable String ownerId, int limit, @Nullable String cursor);
 
   /**
    * Stores a new deployment.
    *
+   * @param deployment the deployment to store
    * @throws IllegalStateException if one with its id exists
    */
   void insert(Deployment deployment);
@@ -35,14 +38,27 @@ public interface DeploymentStore extends DeploymentLookup {
   /**
    * Replaces a deployment atomically with {@code change} applied to its current value.
    *
+   * @param id the deployment to change
+   * @param change maps the current value to the new one; a store may call it more than once, so it
+   *     should have no side effects
    * @return the new value, or empty if no deployment has this id
    */
   Optional<Deployment> update(DeploymentId id, UnaryOperator<Deployment> change);
 
-  /** Removes a deployment; whether it existed. */
+  /**
+   * Removes a deployment; whether it existed.
+   *
+   * @param id the deployment to remove
+   * @return {@code true} if it existed and was removed
+   */
   boolean delete(DeploymentId id);
 
-  /** How many deployments {@code ownerId} has. The default pages through {@link #list}. */
+  /**
+   * How many deployments {@code ownerId} has. The default pages through {@link #list}.
+   *
+   * @param ownerId the owner's {@link io.coderunner.core.Principal#id()}
+   * @return the count; 0 for an owner without deployments
+   */
   default long countOwnedBy(String ownerId) {
     long n = 0;
     String cursor = null;

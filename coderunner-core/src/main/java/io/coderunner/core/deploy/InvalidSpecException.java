@@ -11,17 +11,35 @@ import java.util.Objects;
 public final class InvalidSpecException extends CodeRunnerException {
   private static final long serialVersionUID = 1L;
 
-  /** One field at fault and what it must be. */
+  /**
+   * One field at fault and what it must be.
+   *
+   * @param field the field's name, such as {@code command} or {@code env}
+   * @param message what the field must be, such as {@code must have at most 256 elements}
+   */
   public record Violation(String field, String message) {
+    /**
+     * Validates the components.
+     *
+     * @param field the field's name
+     * @param message what the field must be
+     * @throws NullPointerException if {@code field} or {@code message} is null
+     */
     public Violation {
       Objects.requireNonNull(field, "field");
       Objects.requireNonNull(message, "message");
     }
   }
 
+  /** The violations, at least one; unmodifiable. */
   @SuppressWarnings("serial") // an immutable list of records
   private final List<Violation> violations;
 
+  /**
+   * Creates the exception; its message lists every violation.
+   *
+   * @param violations what is wrong; at least one, copied
+   */
   public InvalidSpecException(List<Violation> violations) {
     super(summary(violations));
     this.violations = List.copyOf(violations);
@@ -35,6 +53,11 @@ public final class InvalidSpecException extends CodeRunnerException {
     return sb.substring(0, sb.length() - 1);
   }
 
+  /**
+   * What is wrong with the definition, one violation per field at fault.
+   *
+   * @return the violations; unmodifiable
+   */
   public List<Violation> violations() {
     return violations;
   }

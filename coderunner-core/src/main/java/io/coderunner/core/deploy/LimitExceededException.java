@@ -10,6 +10,11 @@ import io.coderunner.core.CodeRunnerException;
 public final class LimitExceededException extends CodeRunnerException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message the limit reached and what to do about it; shown to the caller
+   */
   public LimitExceededException(String message) {
     super(message);
   }

@@ -45,11 +45,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only commands on the {@linkplain LocalRunnerConfig allowlist} run, in an environment built
  * from nothing but the config and the deployment. For each process the listener hears {@link
- * RunListener#started} first, then its lines (stdout and stderr each in order, see {@link
- * LevelParser} for their levels), then {@link RunListener#exited} once, after the process ended and
- * both streams were read to the end. When the process ends, whatever it left running in the
- * background that the runner has seen is killed; output that arrives more than {@value
- * #DRAIN_SECONDS} s after the end (from a background process the runner never saw) is not reported.
+ * RunListener#started} first, then its lines (stdout and stderr each in order, each with the level
+ * its start names, such as {@code ERROR}, {@code [warn]} or {@code level=info}, past timestamps and
+ * brackets), then {@link RunListener#exited} once, after the process ended and both streams were
+ * read to the end. When the process ends, whatever it left running in the background that the
+ * runner has seen is killed; output that arrives more than {@value #DRAIN_SECONDS} s after the end
+ * (from a background process the runner never saw) is not reported.
  *
  * <p>With {@link LocalRunnerConfig#processGroups()} (the default) each process starts through
  * {@code setsid} in a session and process group of its own (its id is the process's pid), and every
@@ -101,11 +102,22 @@ public final class LocalProcessRunner implements DeploymentRunner {
     killer.setRemoveOnCancelPolicy(true);
   }
 
-  /** A runner with {@code config}. Starts no thread. */
+  /**
+   * A runner with {@code config}. Starts no thread.
+   *
+   * @param config which commands may run and how
+   * @return a new runner
+   * @throws NullPointerException if {@code config} is null
+   */
   public static LocalProcessRunner create(LocalRunnerConfig config) {
     return new LocalProcessRunner(Objects.requireNonNull(config, "config"));
   }
 
+  /**
+   * The config the runner was created with.
+   *
+   * @return its config
+   */
   public LocalRunnerConfig config() {
     return config;
   }

@@ -67,51 +67,91 @@ public final class LocalRunnerConfig {
 
   /**
    * The defaults: nothing allowed, 10 s stop grace, 64 KiB lines, {@code PATH}, {@code HOME} and
-   * {@code LANG} inherited, no base environment, the JVM's working directory.
+   * {@code LANG} inherited, no base environment, the JVM's working directory, process groups on.
+   *
+   * @return the shared default config
    */
   public static LocalRunnerConfig defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder starting from this config.
+   *
+   * @return a new builder; changing it leaves this config as it is
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Executables a deployment may start: bare names or absolute paths. */
+  /**
+   * Executables a deployment may start: bare names or absolute paths.
+   *
+   * @return the allowlist; unmodifiable, empty by default (nothing may run)
+   */
   public Set<String> allowedCommands() {
     return allowedCommands;
   }
 
-  /** Time between SIGTERM and SIGKILL when {@link LocalProcessRunner#close()} stops processes. */
+  /**
+   * Time between SIGTERM and SIGKILL when {@link LocalProcessRunner#close()} stops processes.
+   *
+   * @return the grace, 0 to {@link #MAX_STOP_GRACE}
+   */
   public Duration stopGrace() {
     return stopGrace;
   }
 
-  /** Longest output line kept, in UTF-8 bytes, truncation marker included. */
+  /**
+   * Longest output line kept, in UTF-8 bytes, truncation marker included.
+   *
+   * @return the limit, {@link #MIN_LINE_BYTES} to {@link #MAX_LINE_BYTES}
+   */
   public int maxLineBytes() {
     return maxLineBytes;
   }
 
-  /** Names of the JVM's environment variables a process inherits (when the JVM has them). */
+  /**
+   * Names of the JVM's environment variables a process inherits (when the JVM has them).
+   *
+   * @return the names; unmodifiable, possibly empty
+   */
   public Set<String> inheritedVariables() {
     return inheritedVariables;
   }
 
-  /** Variables every process gets, over the inherited ones and under the deployment's own. */
+  /**
+   * Variables every process gets, over the inherited ones and under the deployment's own.
+   *
+   * @return names to values; unmodifiable, possibly empty
+   */
   public Map<String, String> baseEnvironment() {
     return baseEnvironment;
   }
 
-  /** Where a deployment without a working directory starts; {@code null} for the JVM's own. */
+  /**
+   * Where a deployment without a working directory starts; {@code null} for the JVM's own.
+   *
+   * @return the directory, or {@code null}
+   */
   public @Nullable Path defaultWorkingDir() {
     return defaultWorkingDir;
   }
 
-  /** Whether each process runs in a process group of its own that stop signals whole. */
+  /**
+   * Whether each process runs in a process group of its own that stop signals whole.
+   *
+   * @return {@code true} (the default) if processes start through {@code setsid}
+   */
   public boolean processGroups() {
     return processGroups;
   }
@@ -185,6 +225,12 @@ public final class LocalRunnerConfig {
     /**
      * Executables deployments may start, replacing the previous set. Each is a bare name without
      * {@code /} (looked up on the base {@code PATH}) or an absolute path. Default: none.
+     *
+     * @param commands the allowlist; copied, may be empty
+     * @return this builder
+     * @throws IllegalArgumentException if an entry is empty, {@code .} or {@code ..}, a relative
+     *     path, holds NUL, or has leading or trailing whitespace
+     * @throws NullPointerException if {@code commands} or an entry is null
      */
     public Builder allowedCommands(Collection<String> commands) {
       Set<String> copy = new LinkedHashSet<>();
@@ -212,6 +258,12 @@ public final class LocalRunnerConfig {
 
     /**
      * Time between SIGTERM and SIGKILL when the runner is closed. Default 10 s; range 0 to 10 min.
+     *
+     * @param stopGrace the grace
+     * @return this builder
+     * @throws IllegalArgumentException if {@code stopGrace} is negative or over {@link
+     *     #MAX_STOP_GRACE}
+     * @throws NullPointerException if {@code stopGrace} is null
      */
     public Builder stopGrace(Duration stopGrace) {
       Objects.requireNonNull(stopGrace, "stopGrace");
@@ -223,7 +275,14 @@ public final class LocalRunnerConfig {
       return this;
     }
 
-    /** Longest output line in UTF-8 bytes. Default 64 KiB; range 256 B to 1 MiB. */
+    /**
+     * Longest output line in UTF-8 bytes; a longer line is truncated. Default 64 KiB; range 256 B
+     * to 1 MiB.
+     *
+     * @param maxLineBytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxLineBytes} is out of range
+     */
     public Builder maxLineBytes(int maxLineBytes) {
       if (maxLineBytes < MIN_LINE_BYTES || maxLineBytes > MAX_LINE_BYTES) {
         throw new IllegalArgumentException(
@@ -241,6 +300,11 @@ public final class LocalRunnerConfig {
     /**
      * Names of the JVM's environment variables every process inherits. Default {@code PATH}, {@code
      * HOME}, {@code LANG}; may be empty.
+     *
+     * @param names the variable names; copied
+     * @return this builder
+     * @throws IllegalArgumentException if a name is empty or holds {@code =} or NUL
+     * @throws NullPointerException if {@code names} or a name is null
      */
     public Builder inheritedVariables(Collection<String> names) {
       Set<String> copy = new LinkedHashSet<>();
@@ -251,7 +315,15 @@ public final class LocalRunnerConfig {
       return this;
     }
 
-    /** Variables every process gets, over the inherited ones. Default none. */
+    /**
+     * Variables every process gets, over the inherited ones. Default none.
+     *
+     * @param environment names to values; copied
+     * @return this builder
+     * @throws IllegalArgumentException if a name is empty or holds {@code =} or NUL, or a value
+     *     holds NUL
+     * @throws NullPointerException if {@code environment}, a name or a value is null
+     */
     public Builder baseEnvironment(Map<String, String> environment) {
       Map<String, String> copy = new LinkedHashMap<>();
       for (Map.Entry<String, String> e : environment.entrySet()) {
@@ -270,6 +342,9 @@ public final class LocalRunnerConfig {
     /**
      * Where deployments without a working directory start. Default {@code null}: the JVM's working
      * directory. It must exist when a deployment starts, not now.
+     *
+     * @param dir the directory, or {@code null}
+     * @return this builder
      */
     public Builder defaultWorkingDir(@Nullable Path dir) {
       this.defaultWorkingDir = dir;
@@ -280,12 +355,20 @@ public final class LocalRunnerConfig {
      * Whether each process starts through {@code setsid} in a process group of its own, which stop
      * signals whole. Default true; needs {@code setsid} in {@code /usr/bin} or {@code /bin}. Off,
      * stop reaches the process and the descendants the runner saw while it ran.
+     *
+     * @param processGroups whether to start each process in a group of its own
+     * @return this builder
      */
     public Builder processGroups(boolean processGroups) {
       this.processGroups = processGroups;
       return this;
     }
 
+    /**
+     * The config set so far; the builder may be used again.
+     *
+     * @return a new config
+     */
     public LocalRunnerConfig build() {
       return new LocalRunnerConfig(this);
     }

@@ -4,10 +4,18 @@ import io.coderunner.core.LogEntry;
 
 /** Told what a started process prints and how it ended. Called from the runner's threads. */
 public interface RunListener {
-  /** The process is running. */
+  /**
+   * The process is running.
+   *
+   * @param pid the process's id (for {@link LocalProcessRunner}, the operating-system pid)
+   */
   void started(long pid);
 
-  /** One line of its output, already tagged with its stream and level. */
+  /**
+   * One line of its output, already tagged with its stream and level.
+   *
+   * @param entry the line, without a trailing newline
+   */
   void line(LogEntry entry);
 
   /**

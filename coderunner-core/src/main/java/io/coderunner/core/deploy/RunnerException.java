@@ -6,10 +6,21 @@ import io.coderunner.core.CodeRunnerException;
 public final class RunnerException extends CodeRunnerException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Creates the exception.
+   *
+   * @param message why the command could not start; shown to the deployment's owner
+   */
   public RunnerException(String message) {
     super(message);
   }
 
+  /**
+   * Creates the exception with its cause.
+   *
+   * @param message why the command could not start; shown to the deployment's owner
+   * @param cause the underlying failure, such as the {@link java.io.IOException} of the launch
+   */
   public RunnerException(String message, Throwable cause) {
     super(message, cause);
   }

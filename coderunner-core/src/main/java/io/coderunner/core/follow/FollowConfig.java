@@ -37,25 +37,45 @@ public final class FollowConfig {
   /**
    * 1,000 lines and 256 KiB a batch, 1,000 lines and 64 KiB a turn; 16 MiB or 30 s of lag, 1 s of
    * byte grace.
+   *
+   * @return the shared default config
    */
   public static FollowConfig defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder starting from this config.
+   *
+   * @return a new builder; changing it leaves this config as it is
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Most lines in one batch of lines (one {@code logs} frame). */
+  /**
+   * Most lines in one batch of lines (one {@code logs} frame).
+   *
+   * @return the limit, 1 to 100,000
+   */
   public int maxBatchLines() {
     return maxBatchLines;
   }
 
-  /** Most bytes in one batch of lines; a single larger line still goes alone. */
+  /**
+   * Most bytes in one batch of lines; a single larger line still goes alone.
+   *
+   * @return the limit in bytes, 4 KiB to 64 MiB
+   */
   public long maxBatchBytes() {
     return maxBatchBytes;
   }
@@ -63,12 +83,19 @@ public final class FollowConfig {
   /**
    * Most lines one connection reads from its logs in one turn of its thread, whether they pass its
    * filters or not; then it yields the thread and goes on in a new turn.
+   *
+   * @return the limit, 1 to 1,000,000
    */
   public int maxScanLinesPerTurn() {
     return maxScanLinesPerTurn;
   }
 
-  /** Most bytes of lines one connection reads (and filters) in one turn; see above. */
+  /**
+   * Most bytes of lines one connection reads (and filters) in one turn; then it yields the thread
+   * as for {@link #maxScanLinesPerTurn()}.
+   *
+   * @return the limit in bytes, 4 KiB to 1 GiB
+   */
   public long maxScanBytesPerTurn() {
     return maxScanBytesPerTurn;
   }
@@ -76,6 +103,8 @@ public final class FollowConfig {
   /**
    * How many bytes a caught-up subscription may stay behind its log's head (for {@link
    * #lagBytesGrace()}) before it is too far behind.
+   *
+   * @return the limit in bytes, 64 KiB to 1 TiB
    */
   public long maxLagBytes() {
     return maxLagBytes;
@@ -84,12 +113,18 @@ public final class FollowConfig {
   /**
    * How old the oldest line a caught-up subscription has not taken may be, and how long a replay of
    * history may take, before it is too far behind.
+   *
+   * @return the limit, 100 ms to 1 h
    */
   public Duration maxLagTime() {
     return maxLagTime;
   }
 
-  /** How long a subscription must stay over {@link #maxLagBytes()} to be too far behind. */
+  /**
+   * How long a subscription must stay over {@link #maxLagBytes()} to be too far behind.
+   *
+   * @return the grace, 0 to 1 min
+   */
   public Duration lagBytesGrace() {
     return lagBytesGrace;
   }
@@ -159,19 +194,39 @@ public final class FollowConfig {
       lagBytesGrace = c.lagBytesGrace;
     }
 
-    /** Lines. Default 1,000; range 1 to 100,000. */
+    /**
+     * Most lines in one batch (one {@code logs} frame). Default 1,000; range 1 to 100,000.
+     *
+     * @param lines the limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code lines} is out of range
+     */
     public Builder maxBatchLines(int lines) {
       maxBatchLines = Ranges.check("maxBatchLines", lines, 1, 100_000);
       return this;
     }
 
-    /** Bytes. Default 256 KiB; range 4 KiB to 64 MiB. */
+    /**
+     * Most bytes in one batch; a single larger line still goes alone. Default 256 KiB; range 4 KiB
+     * to 64 MiB.
+     *
+     * @param bytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is out of range
+     */
     public Builder maxBatchBytes(long bytes) {
       maxBatchBytes = Ranges.check("maxBatchBytes", bytes, 4 << 10, 64 << 20);
       return this;
     }
 
-    /** Lines. Default 1,000; range 1 to 1,000,000. */
+    /**
+     * Most lines one connection reads in one turn of its thread, whether they pass its filters or
+     * not. Default 1,000; range 1 to 1,000,000.
+     *
+     * @param lines the limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code lines} is out of range
+     */
     public Builder maxScanLinesPerTurn(int lines) {
       maxScanLinesPerTurn = Ranges.check("maxScanLinesPerTurn", lines, 1, 1_000_000);
       return this;
@@ -181,30 +236,62 @@ public final class FollowConfig {
      * Bytes. Default 64 KiB; range 4 KiB to 1 GiB. A turn cut short waits for the thread's next
      * round of I/O (about a millisecond on an idle XNIO thread), so this also bounds how fast one
      * connection's filters may scan: by default about 64 MB a second.
+     *
+     * @param bytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is out of range
      */
     public Builder maxScanBytesPerTurn(long bytes) {
       maxScanBytesPerTurn = Ranges.check("maxScanBytesPerTurn", bytes, 4 << 10, 1L << 30);
       return this;
     }
 
-    /** Bytes. Default 16 MiB; range 64 KiB to 1 TiB. */
+    /**
+     * How many bytes a caught-up subscription may stay behind its log's head for the grace before
+     * it is too far behind. Default 16 MiB; range 64 KiB to 1 TiB.
+     *
+     * @param bytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is out of range
+     */
     public Builder maxLagBytes(long bytes) {
       maxLagBytes = Ranges.check("maxLagBytes", bytes, 64 << 10, 1L << 40);
       return this;
     }
 
-    /** Default 30 s; range 100 ms to 1 h. */
+    /**
+     * How old the oldest untaken line of a caught-up subscription may be, and how long a replay of
+     * history may take, before it is too far behind. Default 30 s; range 100 ms to 1 h.
+     *
+     * @param time the limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code time} is out of range
+     * @throws NullPointerException if {@code time} is null
+     */
     public Builder maxLagTime(Duration time) {
       maxLagTime = Ranges.check("maxLagTime", time, Duration.ofMillis(100), Duration.ofHours(1));
       return this;
     }
 
-    /** Default 1 s; range 0 to 1 min. */
+    /**
+     * How long a subscription must stay over the byte lag limit to be too far behind. Default 1 s;
+     * range 0 to 1 min.
+     *
+     * @param grace the grace; 0 makes the byte limit apply at once
+     * @return this builder
+     * @throws IllegalArgumentException if {@code grace} is out of range
+     * @throws NullPointerException if {@code grace} is null
+     */
     public Builder lagBytesGrace(Duration grace) {
       lagBytesGrace = Ranges.check("lagBytesGrace", grace, Duration.ZERO, Duration.ofMinutes(1));
       return this;
     }
 
+    /**
+     * The config set so far; the builder may be used again.
+     *
+     * @return a new config
+     */
     public FollowConfig build() {
       return new FollowConfig(this);
     }

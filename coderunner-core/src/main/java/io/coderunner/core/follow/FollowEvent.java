@@ -18,7 +18,11 @@ import org.jspecify.annotations.Nullable;
  */
 public sealed interface FollowEvent {
 
-  /** The deployment the event belongs to. */
+  /**
+   * The deployment the event belongs to.
+   *
+   * @return the deployment's id
+   */
   DeploymentId deploymentId();
 
   /**

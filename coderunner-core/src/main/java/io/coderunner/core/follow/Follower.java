@@ -120,9 +120,15 @@ public final class Follower implements AutoCloseable {
   /**
    * A follower with no subscriptions.
    *
+   * @param config batch sizes, turn budgets and lag bounds
+   * @param store the logs to follow
+   * @param clock measures how long a replay takes and when a subscription opened, for {@link
+   *     #check}
    * @param owner runs {@code onReady} on the owner's thread: soon when a subscription has something
    *     to send, after the thread's pending I/O when a turn was cut short
    * @param onReady the owner's drain
+   * @return a new follower
+   * @throws NullPointerException if any argument is null
    */
   public static Follower create(
       FollowConfig config, LogStore store, Clock clock, OwnerThread owner, Runnable onReady) {
@@ -144,6 +150,9 @@ public final class Follower implements AutoCloseable {
    * Follows {@code id} from {@code start}; its first event is {@link FollowEvent.Opened}. The
    * caller checks access first.
    *
+   * @param id the deployment whose log to follow
+   * @param start where to start: after a seq (a resume), a tail of history, or live
+   * @param filter the lines to hand out; status changes come through whatever it is
    * @throws DeploymentNotFoundException if the store has no log for {@code id}
    * @throws IllegalStateException if already following {@code id}, or closed
    */
@@ -188,6 +197,7 @@ public final class Follower implements AutoCloseable {
   /**
    * Stops following {@code id}; nothing more of it is handed out, not even what was read already.
    *
+   * @param id the deployment to stop following
    * @return whether it was followed
    */
   public boolean close(DeploymentId id) {
@@ -239,6 +249,8 @@ public final class Follower implements AutoCloseable {
    * The next event to send, or {@code null} when there is none now: either every subscription is
    * idle ({@link #isCaughtUp()}), and {@code onReady} runs when one has more; or this turn's budget
    * is spent, and {@code onReady} runs in a new turn.
+   *
+   * @return the next event, or {@code null} for now
    */
   public @Nullable FollowEvent next() {
     Follow[] fs = follows;
@@ -279,6 +291,8 @@ public final class Follower implements AutoCloseable {
   /**
    * Whether the last {@link #next()} found every subscription idle: nothing is waiting to be sent.
    * False after a turn was cut short.
+   *
+   * @return {@code true} if nothing is waiting to be sent
    */
   public boolean isCaughtUp() {
     return caughtUp;
@@ -331,6 +345,8 @@ public final class Follower implements AutoCloseable {
   /**
    * Sets when the connection's token stops being valid ({@code null}: never), for {@link #check}.
    * Any thread.
+   *
+   * @param validUntil the first instant the token no longer verifies, or {@code null} for never
    */
   public void expireAt(@Nullable Instant validUntil) {
     this.expiry = validUntil;
@@ -345,6 +361,11 @@ public final class Follower implements AutoCloseable {
    * {@link FollowConfig#lagBytesGrace()}.
    *
    * <p>One thread at a time; it may run concurrently with the owner.
+   *
+   * @param now the current time by the injected clock
+   * @return {@link FollowCheck#EXPIRED}, a {@link FollowCheck.TooFarBehind} naming the first
+   *     subscription past its bound, or {@link FollowCheck#BEHIND} or {@link FollowCheck#CAUGHT_UP}
+   *     when the connection may go on
    */
   public FollowCheck check(Instant now) {
     Instant validUntil = expiry;
@@ -387,7 +408,12 @@ public final class Follower implements AutoCloseable {
 
   // ------------------------------------------------------------------ views (any thread)
 
-  /** Whether {@code id} is followed. */
+  /**
+   * Whether {@code id} is followed.
+   *
+   * @param id the deployment
+   * @return {@code true} from {@link #open} until the subscription is closed or has ended
+   */
   public boolean isFollowing(DeploymentId id) {
     for (Follow f : follows) {
       if (f.id.equals(id)) {
@@ -397,12 +423,20 @@ public final class Follower implements AutoCloseable {
     return false;
   }
 
-  /** How many deployments are followed. */
+  /**
+   * How many deployments are followed.
+   *
+   * @return the number of open subscriptions
+   */
   public int size() {
     return follows.length;
   }
 
-  /** The subscriptions, in the order they were opened. */
+  /**
+   * The subscriptions, in the order they were opened.
+   *
+   * @return a snapshot of each subscription's position and lag; a new list on every call
+   */
   public List<FollowInfo> follows() {
     Follow[] fs = follows;
     List<FollowInfo> out = new ArrayList<>(fs.length);

@@ -15,16 +15,30 @@ import java.util.concurrent.Executor;
  * instead.
  */
 public interface OwnerThread {
-  /** Runs {@code task} on the owner's thread, soon. */
+  /**
+   * Runs {@code task} on the owner's thread, soon.
+   *
+   * @param task what to run; typically the follower's drain
+   */
   void execute(Runnable task);
 
   /**
    * Runs {@code task} on the owner's thread after it has served its pending I/O (for an XNIO
    * thread: after its next select, with {@code executeAfter} and the shortest delay).
+   *
+   * @param task what to run; typically the follower's drain after it gave its turn back
    */
   void executeAfterIo(Runnable task);
 
-  /** An owner thread from its two ways of running a task. */
+  /**
+   * An owner thread from its two ways of running a task.
+   *
+   * @param soon runs a task on the owner's thread soon; backs {@link #execute}
+   * @param afterIo runs a task on the owner's thread after its pending I/O; backs {@link
+   *     #executeAfterIo}
+   * @return an owner thread delegating to the two executors
+   * @throws NullPointerException if either executor is null
+   */
   static OwnerThread of(Executor soon, Executor afterIo) {
     Objects.requireNonNull(soon, "soon");
     Objects.requireNonNull(afterIo, "afterIo");

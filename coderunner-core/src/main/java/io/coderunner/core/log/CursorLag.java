@@ -13,6 +13,11 @@ public record CursorLag(long lines, long bytes, Duration age) {
   /** Not behind at all. */
   public static final CursorLag NONE = new CursorLag(0, 0, Duration.ZERO);
 
+  /**
+   * Whether the cursor has lines left to read.
+   *
+   * @return {@code true} if {@link #lines()} is above 0
+   */
   public boolean isBehind() {
     return lines > 0;
   }

@@ -10,5 +10,10 @@ package io.coderunner.core.log;
  */
 @FunctionalInterface
 public interface CursorListener {
+  /**
+   * The cursor has something to read; poll it from its owner's thread, not from here.
+   *
+   * @param cursor the cursor that has something to read
+   */
   void onSignal(LogCursor cursor);
 }

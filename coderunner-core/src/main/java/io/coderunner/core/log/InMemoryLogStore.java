@@ -66,16 +66,32 @@ public final class InMemoryLogStore implements LogStore {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** A store with {@code config}, stamping lines with {@code clock}. */
+  /**
+   * A store with {@code config}, stamping lines with {@code clock}.
+   *
+   * @param config how much of each log, and of all logs, is kept
+   * @param clock stamps lines appended without a timestamp and decides their age
+   * @return a new, empty store
+   * @throws NullPointerException if {@code config} or {@code clock} is null
+   */
   public static InMemoryLogStore create(RetentionConfig config, Clock clock) {
     return new InMemoryLogStore(config, clock);
   }
 
-  /** A store with {@link RetentionConfig#defaults()} and the UTC system clock. */
+  /**
+   * A store with {@link RetentionConfig#defaults()} and the UTC system clock.
+   *
+   * @return a new, empty store
+   */
   public static InMemoryLogStore create() {
     return new InMemoryLogStore(RetentionConfig.defaults(), Clock.systemUTC());
   }
 
+  /**
+   * The retention the store was created with.
+   *
+   * @return its config
+   */
   public RetentionConfig config() {
     return config;
   }
@@ -177,7 +193,12 @@ public final class InMemoryLogStore implements LogStore {
     deletedEvictedLines.add(info.firstAvailable() - 1);
   }
 
-  /** Drops lines older than the maximum age from every log. Returns the bytes freed. */
+  /**
+   * Drops lines older than the maximum age from every log. Safe to call from a scheduler thread
+   * while others append.
+   *
+   * @return the bytes freed, as {@link RetentionConfig} counts them; 0 if nothing was due
+   */
   public long evictExpired() {
     long freed = 0;
     for (LogBuffer buffer : logs.values()) {

@@ -18,15 +18,32 @@ import org.jspecify.annotations.Nullable;
  */
 public interface LogCursor extends AutoCloseable {
 
+  /**
+   * The deployment whose log the cursor reads.
+   *
+   * @return the deployment's id
+   */
   DeploymentId deploymentId();
 
-  /** What the cursor found when it opened. */
+  /**
+   * What the cursor found when it opened.
+   *
+   * @return the epoch, first available seq and first seq to read, as of opening
+   */
   CursorOpening opening();
 
-  /** The filter lines must pass to be returned. */
+  /**
+   * The filter lines must pass to be returned.
+   *
+   * @return the filter given at subscribe
+   */
   LogFilter filter();
 
-  /** The next seq this cursor reads. */
+  /**
+   * The next seq this cursor reads.
+   *
+   * @return the seq; lines before it have been returned, filtered out or reported as a gap
+   */
   long position();
 
   /**
@@ -35,13 +52,24 @@ public interface LogCursor extends AutoCloseable {
    *
    * @param maxLines at least 1
    * @param maxBytes at least 1; sizes as {@link RetentionConfig} counts them
+   * @return a {@link CursorBatch.Gap}, some {@link CursorBatch.Lines}, {@link CursorBatch.Idle}
+   *     when there is nothing new, or {@link CursorBatch.Ended} once the cursor has ended
+   * @throws IllegalArgumentException if {@code maxLines} or {@code maxBytes} is below 1
    */
   CursorBatch poll(int maxLines, long maxBytes);
 
-  /** How far behind the head of its log this cursor is. */
+  /**
+   * How far behind the head of its log this cursor is.
+   *
+   * @return a snapshot of the lag; {@link CursorLag#NONE} when it is not behind
+   */
   CursorLag lag();
 
-  /** Why it ended, or {@code null} while open. */
+  /**
+   * Why it ended, or {@code null} while open.
+   *
+   * @return the reason, or {@code null}
+   */
   @Nullable EndReason endReason();
 
   /** Ends the cursor ({@link EndReason#CLOSED}) and detaches it from its log. Idempotent. */

@@ -61,26 +61,47 @@ public final class LogFilter implements Predicate<LogLine> {
             && since == null;
   }
 
-  /** The filter that passes every line. */
+  /**
+   * The filter that passes every line.
+   *
+   * @return the shared unrestricted filter
+   */
   public static LogFilter all() {
     return ALL;
   }
 
+  /**
+   * A builder whose options do not yet restrict anything.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Whether this filter passes every line (readers may then share one encoding of a batch). */
+  /**
+   * Whether this filter passes every line (readers may then share one encoding of a batch).
+   *
+   * @return {@code true} if no option restricts
+   */
   public boolean isAll() {
     return all;
   }
 
-  /** Levels that pass; all levels when the filter does not restrict them. */
+  /**
+   * Levels that pass; all levels when the filter does not restrict them.
+   *
+   * @return the levels; unmodifiable, empty only for a combination that passes no level
+   */
   public Set<LogLevel> levels() {
     return levels;
   }
 
-  /** Streams that pass; all streams when the filter does not restrict them. */
+  /**
+   * Streams that pass; all streams when the filter does not restrict them.
+   *
+   * @return the streams; unmodifiable, empty only for a combination that passes no stream
+   */
   public Set<StreamKind> streams() {
     return streams;
   }
@@ -88,17 +109,31 @@ public final class LogFilter implements Predicate<LogLine> {
   /**
    * Substrings that must all occur in the message, case-folded: each UTF-16 unit {@code c} as
    * {@code Character.toLowerCase(Character.toUpperCase(c))} (for ASCII, its lower case).
+   *
+   * @return the folded substrings, without duplicates; unmodifiable, empty when text does not
+   *     restrict
    */
   public List<String> queries() {
     return queries;
   }
 
-  /** Earliest timestamp that passes, or {@code null}. */
+  /**
+   * Earliest timestamp that passes, or {@code null}.
+   *
+   * @return the bound (inclusive), or {@code null} when time does not restrict
+   */
   public @Nullable Instant since() {
     return since;
   }
 
-  /** A filter that passes a line only when this one and {@code other} both do. */
+  /**
+   * A filter that passes a line only when this one and {@code other} both do: the levels and
+   * streams both allow, every substring of either, and the later {@code since}. Levels or streams
+   * that do not overlap give a filter that passes nothing.
+   *
+   * @param other the filter to combine with
+   * @return the combined filter; this one or {@code other} itself when the other passes every line
+   */
   public LogFilter and(LogFilter other) {
     if (other.all) {
       return this;
@@ -129,6 +164,9 @@ public final class LogFilter implements Predicate<LogLine> {
    * Whether {@code line} passes. Levels, streams and {@code since} cost a comparison each; each
    * substring is searched in time linear in the message's length, a few character comparisons per
    * message character at most, whatever the substring.
+   *
+   * @param line the line to test
+   * @return {@code true} if the line passes every option
    */
   @Override
   public boolean test(LogLine line) {
@@ -189,31 +227,58 @@ public final class LogFilter implements Predicate<LogLine> {
 
     private Builder() {}
 
-    /** Only these levels pass. An empty collection means every level. */
+    /**
+     * Only these levels pass. An empty collection means every level.
+     *
+     * @param levels the levels to pass, replacing any set before; copied
+     * @return this builder
+     */
     public Builder levels(Collection<LogLevel> levels) {
       this.levels = levels.isEmpty() ? null : EnumSet.copyOf(levels);
       return this;
     }
 
-    /** Only these levels pass. */
+    /**
+     * Only these levels pass.
+     *
+     * @param first a level to pass
+     * @param rest more levels to pass
+     * @return this builder
+     */
     public Builder levels(LogLevel first, LogLevel... rest) {
       this.levels = EnumSet.of(first, rest);
       return this;
     }
 
-    /** Only {@code minimum} and more severe levels pass. */
+    /**
+     * Only {@code minimum} and more severe levels pass, replacing any levels set before.
+     *
+     * @param minimum the least severe level that passes
+     * @return this builder
+     */
     public Builder minLevel(LogLevel minimum) {
       this.levels = EnumSet.range(minimum, LogLevel.ERROR);
       return this;
     }
 
-    /** Only these streams pass. An empty collection means every stream. */
+    /**
+     * Only these streams pass. An empty collection means every stream.
+     *
+     * @param streams the streams to pass, replacing any set before; copied
+     * @return this builder
+     */
     public Builder streams(Collection<StreamKind> streams) {
       this.streams = streams.isEmpty() ? null : EnumSet.copyOf(streams);
       return this;
     }
 
-    /** Only these streams pass. */
+    /**
+     * Only these streams pass.
+     *
+     * @param first a stream to pass
+     * @param rest more streams to pass
+     * @return this builder
+     */
     public Builder streams(StreamKind first, StreamKind... rest) {
       this.streams = EnumSet.of(first, rest);
       return this;
@@ -223,6 +288,8 @@ public final class LogFilter implements Predicate<LogLine> {
      * Only messages containing {@code text}, ignoring case, pass. Empty or {@code null} text does
      * not restrict; calling it again adds a second substring that must also occur.
      *
+     * @param text the substring to look for, or {@code null}
+     * @return this builder
      * @throws IllegalArgumentException if longer than {@value LogFilter#MAX_QUERY_LENGTH}
      */
     public Builder query(@Nullable String text) {
@@ -240,12 +307,22 @@ public final class LogFilter implements Predicate<LogLine> {
       return this;
     }
 
-    /** Only lines stamped at or after {@code since} pass; {@code null} does not restrict. */
+    /**
+     * Only lines stamped at or after {@code since} pass; {@code null} does not restrict.
+     *
+     * @param since the earliest timestamp that passes, or {@code null}
+     * @return this builder
+     */
     public Builder since(@Nullable Instant since) {
       this.since = since;
       return this;
     }
 
+    /**
+     * The filter set so far; the builder may be used again.
+     *
+     * @return the filter; {@link LogFilter#all()} when nothing restricts
+     */
     public LogFilter build() {
       EnumSet<LogLevel> l = levels;
       EnumSet<StreamKind> s = streams;

@@ -22,48 +22,101 @@ import java.util.Optional;
  */
 public interface LogStore extends AutoCloseable {
 
-  /** Creates the log of {@code id} with a new epoch, or returns the existing one's info. */
+  /**
+   * Creates the log of {@code id} with a new epoch, or returns the existing one's info.
+   *
+   * @param id the deployment the log belongs to
+   * @return the log's state: a fresh log has {@code lastSeq} 0
+   */
   LogInfo create(DeploymentId id);
 
   /**
    * As {@link #create(DeploymentId)}, for a deployment of {@code ownerId}: a store that shares a
    * budget between logs may use the owner to share it fairly. The default ignores the owner.
+   *
+   * @param id the deployment the log belongs to
+   * @param ownerId the deployment owner's {@link io.coderunner.core.Principal#id()}
+   * @return the log's state, as {@link #create(DeploymentId)} returns it
    */
   default LogInfo create(DeploymentId id, String ownerId) {
     return create(id);
   }
 
-  /** The log's current state, if it exists. */
+  /**
+   * The log's current state, if it exists.
+   *
+   * @param id the deployment
+   * @return a snapshot of its log, or empty if there is none
+   */
   Optional<LogInfo> info(DeploymentId id);
 
-  /** Appends one line and returns it with its seq and timestamp. */
+  /**
+   * Appends one line and returns it with its seq and timestamp. A message longer than the store's
+   * line limit is truncated; an entry without a timestamp is stamped with the store's clock.
+   *
+   * @param id the deployment
+   * @param entry the line to append
+   * @return the stored line
+   * @throws DeploymentNotFoundException if the log does not exist
+   */
   LogLine append(DeploymentId id, LogEntry entry);
 
   /**
    * Appends lines as one contiguous run of seqs; no other line lands between them.
    *
+   * @param id the deployment
+   * @param entries the lines to append, in order; at least one
+   * @return the seqs they took
    * @throws IllegalArgumentException if {@code entries} is empty
+   * @throws DeploymentNotFoundException if the log does not exist
    */
   AppendResult append(DeploymentId id, List<LogEntry> entries);
 
-  /** Records a status change as a {@code system} line with {@code message}. */
+  /**
+   * Records a status change as a {@code system} line with {@code message}.
+   *
+   * @param id the deployment
+   * @param status the new status, carried by the line
+   * @param message the line's text, such as {@code stopping}
+   * @return the stored line
+   * @throws DeploymentNotFoundException if the log does not exist
+   */
   LogLine appendStatus(DeploymentId id, DeploymentStatus status, String message);
 
   /**
    * Up to {@code limit} lines with {@code seq > after} that pass {@code filter}.
    *
-   * @param after 0 for the beginning
+   * @param id the deployment
+   * @param after the last seq the reader already has; 0 for the beginning
    * @param limit 1 to 10,000
+   * @param filter the lines wanted; {@link LogFilter#all()} for every line
+   * @return the page, with where to continue and how many lines retention had dropped
+   * @throws IllegalArgumentException if {@code after} is negative or {@code limit} out of range
+   * @throws DeploymentNotFoundException if the log does not exist
    */
   LogPage read(DeploymentId id, long after, int limit, LogFilter filter);
 
-  /** The last {@code n} lines that pass {@code filter}, in seq order ({@code n} 0 to 10,000). */
+  /**
+   * The last {@code n} lines that pass {@code filter}, in seq order ({@code n} 0 to 10,000).
+   *
+   * @param id the deployment
+   * @param n how many lines at most
+   * @param filter the lines wanted; {@link LogFilter#all()} for every line
+   * @return the page
+   * @throws IllegalArgumentException if {@code n} is out of range
+   * @throws DeploymentNotFoundException if the log does not exist
+   */
   LogPage tail(DeploymentId id, int n, LogFilter filter);
 
   /**
    * Opens a cursor on the log. See {@link LogCursor} for how to read it.
    *
+   * @param id the deployment
+   * @param start where the cursor starts reading
+   * @param filter the lines the cursor returns; {@link LogFilter#all()} for every line
    * @param listener signalled when the cursor has something to read
+   * @return an open cursor; close it when done
+   * @throws DeploymentNotFoundException if the log does not exist
    */
   LogCursor subscribe(
       DeploymentId id, StartPosition start, LogFilter filter, CursorListener listener);
@@ -71,10 +124,17 @@ public interface LogStore extends AutoCloseable {
   /**
    * The store's current totals, for metrics. Cheap enough to call once per scrape; a snapshot, not
    * an atomic view (see {@link LogStoreStats}).
+   *
+   * @return the totals
    */
   LogStoreStats stats();
 
-  /** Deletes the log; its cursors end with {@link EndReason#DELETED}. */
+  /**
+   * Deletes the log; its cursors end with {@link EndReason#DELETED}.
+   *
+   * @param id the deployment
+   * @return {@code true} if a log existed and was deleted
+   */
   boolean delete(DeploymentId id);
 
   /** Ends every cursor ({@link EndReason#STORE_CLOSED}) and releases the logs. Idempotent. */

@@ -22,6 +22,9 @@ public final class RetentionConfig {
    * The size retention counts for {@code line}: {@value #LINE_OVERHEAD_BYTES} bytes plus one per
    * UTF-16 character of its message. Every byte bound on lines (retention, lag, batches) counts
    * this way.
+   *
+   * @param line a stored line
+   * @return its counted size in bytes
    */
   public static long sizeOf(LogLine line) {
     return (long) LINE_OVERHEAD_BYTES + line.message().length();
@@ -41,40 +44,75 @@ public final class RetentionConfig {
     this.maxLineBytes = b.maxLineBytes;
   }
 
-  /** The defaults: 100,000 lines, 64 MiB and 24 h per deployment, 512 MiB in all, 64 KiB lines. */
+  /**
+   * The defaults: 100,000 lines, 64 MiB and 24 h per deployment, 512 MiB in all, 64 KiB lines.
+   *
+   * @return the shared default config
+   */
   public static RetentionConfig defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * A builder starting from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * A builder starting from this config.
+   *
+   * @return a new builder; changing it leaves this config as it is
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Most lines kept per deployment; older lines are dropped first. */
+  /**
+   * Most lines kept per deployment; older lines are dropped first.
+   *
+   * @return the limit, 1 to 1,000,000,000
+   */
   public long maxLines() {
     return maxLines;
   }
 
-  /** Most bytes kept per deployment. */
+  /**
+   * Most bytes kept per deployment.
+   *
+   * @return the limit in bytes, at least 1 KiB
+   */
   public long maxBytes() {
     return maxBytes;
   }
 
-  /** Lines older than this are dropped. */
+  /**
+   * Lines older than this are dropped.
+   *
+   * @return the age, at least 1 s
+   */
   public Duration maxAge() {
     return maxAge;
   }
 
-  /** Most bytes kept across all deployments; the oldest lines anywhere are dropped first. */
+  /**
+   * Most bytes kept across all deployments; past it, the oldest lines of the owner holding the most
+   * bytes are dropped first.
+   *
+   * @return the limit in bytes, at least 1 KiB
+   */
   public long globalMaxBytes() {
     return globalMaxBytes;
   }
 
-  /** Longest message kept, in UTF-8 bytes; a longer one is truncated with a visible marker. */
+  /**
+   * Longest message kept, in UTF-8 bytes; a longer one is truncated with a visible marker.
+   *
+   * @return the limit, {@link Builder#MIN_LINE_BYTES} to {@link Builder#MAX_LINE_BYTES}
+   */
   public int maxLineBytes() {
     return maxLineBytes;
   }
@@ -133,7 +171,13 @@ public final class RetentionConfig {
       this.maxLineBytes = c.maxLineBytes;
     }
 
-    /** Lines kept per deployment. Default 100,000; range 1 to 1,000,000,000. */
+    /**
+     * Lines kept per deployment. Default 100,000; range 1 to 1,000,000,000.
+     *
+     * @param maxLines the limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxLines} is out of range
+     */
     public Builder maxLines(long maxLines) {
       if (maxLines < 1 || maxLines > 1_000_000_000L) {
         throw new IllegalArgumentException(
@@ -143,7 +187,13 @@ public final class RetentionConfig {
       return this;
     }
 
-    /** Bytes kept per deployment. Default 64 MiB; at least 1 KiB. */
+    /**
+     * Bytes kept per deployment. Default 64 MiB; at least 1 KiB.
+     *
+     * @param maxBytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxBytes} is below 1024
+     */
     public Builder maxBytes(long maxBytes) {
       if (maxBytes < 1024) {
         throw new IllegalArgumentException("maxBytes must be at least 1024, was " + maxBytes);
@@ -152,7 +202,14 @@ public final class RetentionConfig {
       return this;
     }
 
-    /** Age after which a line is dropped. Default 24 h; at least 1 s. */
+    /**
+     * Age after which a line is dropped. Default 24 h; at least 1 s.
+     *
+     * @param maxAge the age
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxAge} is under 1 s
+     * @throws NullPointerException if {@code maxAge} is null
+     */
     public Builder maxAge(Duration maxAge) {
       Objects.requireNonNull(maxAge, "maxAge");
       if (maxAge.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -162,7 +219,13 @@ public final class RetentionConfig {
       return this;
     }
 
-    /** Bytes kept across all deployments. Default 512 MiB; at least 1 KiB. */
+    /**
+     * Bytes kept across all deployments. Default 512 MiB; at least 1 KiB.
+     *
+     * @param globalMaxBytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code globalMaxBytes} is below 1024
+     */
     public Builder globalMaxBytes(long globalMaxBytes) {
       if (globalMaxBytes < 1024) {
         throw new IllegalArgumentException(
@@ -172,7 +235,13 @@ public final class RetentionConfig {
       return this;
     }
 
-    /** Longest message in UTF-8 bytes. Default 64 KiB; range 256 B to 1 MiB. */
+    /**
+     * Longest message in UTF-8 bytes. Default 64 KiB; range 256 B to 1 MiB.
+     *
+     * @param maxLineBytes the limit in bytes
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxLineBytes} is out of range
+     */
     public Builder maxLineBytes(int maxLineBytes) {
       if (maxLineBytes < MIN_LINE_BYTES || maxLineBytes > MAX_LINE_BYTES) {
         throw new IllegalArgumentException(
@@ -190,6 +259,7 @@ public final class RetentionConfig {
     /**
      * Builds the config.
      *
+     * @return a new config; the builder may be used again
      * @throws IllegalArgumentException if one longest line would not fit in {@code maxBytes} or
      *     {@code globalMaxBytes}
      */

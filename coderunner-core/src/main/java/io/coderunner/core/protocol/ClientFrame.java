@@ -28,7 +28,11 @@ public sealed interface ClientFrame
   /** Largest {@code tail} accepted, in lines. */
   int MAX_TAIL = 10_000;
 
-  /** The value of this frame's {@code type} field on the wire, such as {@code subscribe}. */
+  /**
+   * The value of this frame's {@code type} field on the wire, such as {@code subscribe}.
+   *
+   * @return the wire type, fixed for each kind of frame
+   */
   String type();
 
   /**
@@ -38,6 +42,13 @@ public sealed interface ClientFrame
    * @param token a JWT; not blank, at most {@value ClientFrame#MAX_TOKEN_LENGTH} characters
    */
   record Auth(String token) implements ClientFrame {
+    /**
+     * Validates the token.
+     *
+     * @param token a JWT
+     * @throws NullPointerException if {@code token} is null
+     * @throws IllegalArgumentException if {@code token} is blank or too long
+     */
     public Auth {
       Checks.token(token, "token");
     }
@@ -60,6 +71,13 @@ public sealed interface ClientFrame
    * @param token a JWT; not blank, at most {@value ClientFrame#MAX_TOKEN_LENGTH} characters
    */
   record Refresh(String token) implements ClientFrame {
+    /**
+     * Validates the token.
+     *
+     * @param token a JWT
+     * @throws NullPointerException if {@code token} is null
+     * @throws IllegalArgumentException if {@code token} is blank or too long
+     */
     public Refresh {
       Checks.token(token, "token");
     }
@@ -94,6 +112,18 @@ public sealed interface ClientFrame
       @Nullable Integer tail,
       SubscribeFilter filter)
       implements ClientFrame {
+    /**
+     * Validates the request.
+     *
+     * @param deploymentId the deployment to follow
+     * @param epoch the client's epoch, or {@code null}
+     * @param after resume after this seq, or {@code null}
+     * @param tail start with this many lines, or {@code null}
+     * @param filter which lines to deliver
+     * @throws NullPointerException if {@code deploymentId} or {@code filter} is null
+     * @throws IllegalArgumentException if {@code epoch} is blank or too long, {@code after} is
+     *     negative, {@code tail} is out of range, or both {@code after} and {@code tail} are given
+     */
     public Subscribe {
       Objects.requireNonNull(deploymentId, "deploymentId");
       Objects.requireNonNull(filter, "filter");
@@ -122,6 +152,12 @@ public sealed interface ClientFrame
    * @param deploymentId the deployment
    */
   record Unsubscribe(DeploymentId deploymentId) implements ClientFrame {
+    /**
+     * Validates the request.
+     *
+     * @param deploymentId the deployment
+     * @throws NullPointerException if {@code deploymentId} is null
+     */
     public Unsubscribe {
       Objects.requireNonNull(deploymentId, "deploymentId");
     }
@@ -139,6 +175,12 @@ public sealed interface ClientFrame
    *     characters, or {@code null}
    */
   record Ping(@Nullable String id) implements ClientFrame {
+    /**
+     * Validates the id.
+     *
+     * @param id text to echo, or {@code null}
+     * @throws IllegalArgumentException if {@code id} is too long
+     */
     public Ping {
       Checks.maxLength(id, MAX_PING_ID_LENGTH, "id");
     }

@@ -20,7 +20,11 @@ public final class EncodedFrame {
     this.utf8 = utf8;
   }
 
-  /** The frame's size on the wire, in UTF-8 bytes. */
+  /**
+   * The frame's size on the wire, in UTF-8 bytes.
+   *
+   * @return the byte count
+   */
   public int sizeBytes() {
     return utf8.length;
   }
@@ -28,12 +32,18 @@ public final class EncodedFrame {
   /**
    * A new read-only buffer over the frame's UTF-8 bytes, positioned at 0; its position and limit
    * are the caller's own.
+   *
+   * @return a read-only view of the shared bytes; nothing is copied
    */
   public ByteBuffer asReadOnlyBuffer() {
     return ByteBuffer.wrap(utf8).asReadOnlyBuffer();
   }
 
-  /** The frame as JSON text, decoded from the bytes on first use and then kept. */
+  /**
+   * The frame as JSON text, decoded from the bytes on first use and then kept.
+   *
+   * @return the text, equal to what {@link FrameCodec#encode(ServerFrame)} returns
+   */
   public String text() {
     String t = text;
     if (t == null) {

@@ -38,17 +38,30 @@ public final class FrameCodec {
     this.engine = new FrameEngine(config.maxFrameBytes());
   }
 
-  /** A codec with {@link ProtocolConfig#defaults()}. */
+  /**
+   * A codec with {@link ProtocolConfig#defaults()}.
+   *
+   * @return a new codec
+   */
   public static FrameCodec create() {
     return create(ProtocolConfig.defaults());
   }
 
-  /** A codec with {@code config}. */
+  /**
+   * A codec with {@code config}.
+   *
+   * @param config the settings, such as the largest frame decoded
+   * @return a new codec
+   */
   public static FrameCodec create(ProtocolConfig config) {
     return new FrameCodec(config);
   }
 
-  /** The settings this codec was created with. */
+  /**
+   * The settings this codec was created with.
+   *
+   * @return its config
+   */
   public ProtocolConfig config() {
     return config;
   }
@@ -56,6 +69,8 @@ public final class FrameCodec {
   /**
    * Decodes a frame a client sent.
    *
+   * @param json the text of one frame, as received
+   * @return the frame
    * @throws ProtocolException if {@code json} is not exactly one valid client frame
    */
   public ClientFrame decodeClient(String json) {
@@ -66,18 +81,30 @@ public final class FrameCodec {
    * Decodes a frame the server sent. Lines of a {@code logs} frame have a {@code null} {@link
    * io.coderunner.core.LogLine#status()}: the wire does not carry it.
    *
+   * @param json the text of one frame, as received
+   * @return the frame
    * @throws ProtocolException if {@code json} is not exactly one valid server frame
    */
   public ServerFrame decodeServer(String json) {
     return engine.decodeServer(json);
   }
 
-  /** {@code frame} as JSON text. */
+  /**
+   * {@code frame} as JSON text.
+   *
+   * @param frame the frame to encode
+   * @return its JSON, {@code type} first
+   */
   public String encode(ServerFrame frame) {
     return engine.encodeToString(frame);
   }
 
-  /** {@code frame} as JSON text. */
+  /**
+   * {@code frame} as JSON text.
+   *
+   * @param frame the frame to encode
+   * @return its JSON, {@code type} first
+   */
   public String encode(ClientFrame frame) {
     return engine.encodeToString(frame);
   }
@@ -85,6 +112,9 @@ public final class FrameCodec {
   /**
    * {@code frame} encoded once as UTF-8, for sending to many connections: its bytes and text equal
    * {@link #encode(ServerFrame)}'s.
+   *
+   * @param frame the frame to encode
+   * @return the encoded frame, safe to share between threads
    */
   public EncodedFrame encodeShared(ServerFrame frame) {
     return new EncodedFrame(engine.encodeToBytes(frame));

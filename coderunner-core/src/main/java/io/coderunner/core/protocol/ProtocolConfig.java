@@ -22,17 +22,29 @@ public final class ProtocolConfig {
     this.maxFrameBytes = builder.maxFrameBytes;
   }
 
-  /** The default settings. */
+  /**
+   * The default settings.
+   *
+   * @return the shared default config: frames up to {@value #DEFAULT_MAX_FRAME_BYTES} bytes
+   */
   public static ProtocolConfig defaults() {
     return DEFAULTS;
   }
 
-  /** A builder that starts from the defaults. */
+  /**
+   * A builder that starts from the defaults.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder that starts from these settings. */
+  /**
+   * A builder that starts from these settings.
+   *
+   * @return a new builder; changing it leaves this config as it is
+   */
   public Builder toBuilder() {
     return new Builder().maxFrameBytes(maxFrameBytes);
   }
@@ -40,6 +52,8 @@ public final class ProtocolConfig {
   /**
    * Largest frame the codec decodes, in UTF-8 bytes; a larger one is rejected with {@link
    * ProtocolException.Reason#TOO_LARGE}. Also the bound a server should keep outgoing frames under.
+   *
+   * @return the limit in bytes
    */
   public int maxFrameBytes() {
     return maxFrameBytes;
@@ -71,6 +85,8 @@ public final class ProtocolConfig {
      * ProtocolConfig#DEFAULT_MAX_FRAME_BYTES}, range {@value ProtocolConfig#MIN_MAX_FRAME_BYTES} to
      * {@value ProtocolConfig#MAX_MAX_FRAME_BYTES}.
      *
+     * @param maxFrameBytes the limit in bytes
+     * @return this builder
      * @throws IllegalArgumentException if out of range
      */
     public Builder maxFrameBytes(int maxFrameBytes) {
@@ -87,6 +103,11 @@ public final class ProtocolConfig {
       return this;
     }
 
+    /**
+     * The config set so far; the builder may be used again.
+     *
+     * @return a new config
+     */
     public ProtocolConfig build() {
       return new ProtocolConfig(this);
     }

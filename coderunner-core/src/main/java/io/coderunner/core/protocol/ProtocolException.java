@@ -34,10 +34,15 @@ public final class ProtocolException extends CodeRunnerException {
     INVALID_VALUE
   }
 
+  /** Why the frame was rejected. */
   private final Reason reason;
+
+  /** The JSON field at fault, or {@code null} when the frame as a whole is. */
   private final @Nullable String field;
 
   /**
+   * A rejection for {@code reason}, naming the field at fault.
+   *
    * @param reason why the frame was rejected
    * @param field the JSON field at fault as a path (such as {@code after}, {@code filter.levels} or
    *     {@code lines[2].ts}), or {@code null} when the frame as a whole is at fault
@@ -49,19 +54,35 @@ public final class ProtocolException extends CodeRunnerException {
     this.field = field;
   }
 
-  /** Like {@link #ProtocolException(Reason, String, String)}, keeping the underlying cause. */
+  /**
+   * Like {@link #ProtocolException(Reason, String, String)}, keeping the underlying cause.
+   *
+   * @param reason why the frame was rejected
+   * @param field the JSON field at fault as a path, or {@code null} when the frame as a whole is at
+   *     fault
+   * @param message a human explanation naming the field
+   * @param cause the parser's exception
+   */
   public ProtocolException(Reason reason, @Nullable String field, String message, Throwable cause) {
     super(message, cause);
     this.reason = reason;
     this.field = field;
   }
 
-  /** Why the frame was rejected. */
+  /**
+   * Why the frame was rejected.
+   *
+   * @return the reason
+   */
   public Reason reason() {
     return reason;
   }
 
-  /** The JSON field at fault, as a path such as {@code filter.levels}; {@code null} for none. */
+  /**
+   * The JSON field at fault, as a path such as {@code filter.levels}; {@code null} for none.
+   *
+   * @return the field's path, or {@code null}
+   */
   public @Nullable String field() {
     return field;
   }

@@ -23,7 +23,11 @@ public sealed interface ServerFrame
         ServerFrame.Error,
         ServerFrame.Pong {
 
-  /** The value of this frame's {@code type} field on the wire, such as {@code logs}. */
+  /**
+   * The value of this frame's {@code type} field on the wire, such as {@code logs}.
+   *
+   * @return the wire type, fixed for each kind of frame
+   */
   String type();
 
   /**
@@ -33,6 +37,14 @@ public sealed interface ServerFrame
    * @param user who the connection acts as
    */
   record Welcome(String connectionId, Principal user) implements ServerFrame {
+    /**
+     * Validates the frame.
+     *
+     * @param connectionId the server's id for this connection
+     * @param user who the connection acts as
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if {@code connectionId} is blank
+     */
     public Welcome {
       Checks.nonBlank(connectionId, "connectionId");
       Objects.requireNonNull(user, "user");
@@ -58,6 +70,17 @@ public sealed interface ServerFrame
   record Subscribed(
       DeploymentId deploymentId, String epoch, long firstAvailable, long next, boolean reset)
       implements ServerFrame {
+    /**
+     * Validates the frame.
+     *
+     * @param deploymentId the deployment
+     * @param epoch the log's current epoch
+     * @param firstAvailable the first seq the log still holds
+     * @param next the seq the subscription delivers next
+     * @param reset whether delivery restarts from the first retained line
+     * @throws NullPointerException if {@code deploymentId} or {@code epoch} is null
+     * @throws IllegalArgumentException if {@code epoch} is blank or too long, or a seq is negative
+     */
     public Subscribed {
       Objects.requireNonNull(deploymentId, "deploymentId");
       Objects.requireNonNull(epoch, "epoch");
@@ -80,6 +103,15 @@ public sealed interface ServerFrame
    * @param lines at least one line; copied, unmodifiable
    */
   record Logs(DeploymentId deploymentId, List<LogLine> lines) implements ServerFrame {
+    /**
+     * Validates the frame and copies the lines.
+     *
+     * @param deploymentId the deployment
+     * @param lines the lines, in seq order
+     * @throws NullPointerException if {@code deploymentId} or {@code lines} is null, or a line is
+     *     null
+     * @throws IllegalArgumentException if {@code lines} is empty
+     */
     public Logs {
       Objects.requireNonNull(deploymentId, "deploymentId");
       lines = List.copyOf(lines);
@@ -103,6 +135,16 @@ public sealed interface ServerFrame
    * @param to last missing seq; {@code >= from}
    */
   record Gap(DeploymentId deploymentId, long from, long to) implements ServerFrame {
+    /**
+     * Validates the frame.
+     *
+     * @param deploymentId the deployment
+     * @param from first missing seq
+     * @param to last missing seq
+     * @throws NullPointerException if {@code deploymentId} is null
+     * @throws IllegalArgumentException if {@code from} is below 1 or {@code to} is below {@code
+     *     from}
+     */
     public Gap {
       Objects.requireNonNull(deploymentId, "deploymentId");
       Checks.atLeast(from, 1, "from");
@@ -126,6 +168,14 @@ public sealed interface ServerFrame
    */
   record Status(DeploymentId deploymentId, DeploymentStatus status, Instant timestamp)
       implements ServerFrame {
+    /**
+     * Validates the frame.
+     *
+     * @param deploymentId the deployment
+     * @param status its new status
+     * @param timestamp when it changed
+     * @throws NullPointerException if a component is null
+     */
     public Status {
       Objects.requireNonNull(deploymentId, "deploymentId");
       Objects.requireNonNull(status, "status");
@@ -147,6 +197,15 @@ public sealed interface ServerFrame
    */
   @SuppressWarnings("JavaLangClash") // the wire name is "error"; use it as ServerFrame.Error
   record Error(String code, String message, @Nullable String ref) implements ServerFrame {
+    /**
+     * Validates the frame.
+     *
+     * @param code a short machine-readable code
+     * @param message a human explanation
+     * @param ref what the error refers to, or {@code null}
+     * @throws NullPointerException if {@code code} or {@code message} is null
+     * @throws IllegalArgumentException if {@code code} is blank
+     */
     public Error {
       Checks.nonBlank(code, "code");
       Objects.requireNonNull(message, "message");
@@ -165,6 +224,12 @@ public sealed interface ServerFrame
    *     null}
    */
   record Pong(@Nullable String id) implements ServerFrame {
+    /**
+     * Validates the id.
+     *
+     * @param id the ping's id, or {@code null}
+     * @throws IllegalArgumentException if {@code id} is too long
+     */
     public Pong {
       Checks.maxLength(id, ClientFrame.MAX_PING_ID_LENGTH, "id");
     }

@@ -24,6 +24,16 @@ public record SubscribeFilter(Set<LogLevel> levels, Set<StreamKind> streams, @Nu
   /** The filter that selects every line. */
   public static final SubscribeFilter NONE = new SubscribeFilter(Set.of(), Set.of(), null);
 
+  /**
+   * Validates and copies the components.
+   *
+   * @param levels the levels to deliver; empty for all
+   * @param streams the streams to deliver; empty for all
+   * @param q text a line's message must contain, or {@code null}
+   * @throws NullPointerException if {@code levels} or {@code streams} is null, or holds a null
+   * @throws IllegalArgumentException if {@code q} is longer than {@value #MAX_QUERY_LENGTH}
+   *     characters
+   */
   public SubscribeFilter {
     Objects.requireNonNull(levels, "levels");
     Objects.requireNonNull(streams, "streams");
@@ -32,7 +42,11 @@ public record SubscribeFilter(Set<LogLevel> levels, Set<StreamKind> streams, @Nu
     Checks.maxLength(q, MAX_QUERY_LENGTH, "q");
   }
 
-  /** Whether this filter selects every line, like {@link #NONE}. */
+  /**
+   * Whether this filter selects every line, like {@link #NONE}.
+   *
+   * @return {@code true} if no level, stream or text restricts
+   */
   public boolean isNone() {
     return levels.isEmpty() && streams.isEmpty() && q == null;
   }

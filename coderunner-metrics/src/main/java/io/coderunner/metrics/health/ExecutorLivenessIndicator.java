@@ -27,7 +27,11 @@ public final class ExecutorLivenessIndicator implements HealthIndicator {
   /**
    * Checks that {@code executor} runs a task within {@code timeout}.
    *
+   * @param name the component's name: 1 to 64 of {@code [A-Za-z0-9._-]}, checked on registration
+   * @param executor the executor whose thread is checked, such as an Undertow I/O thread
    * @param timeout how long to wait for the no-op, positive (keep it under the registry's timeout)
+   * @return the indicator, critical
+   * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */
   public static ExecutorLivenessIndicator of(String name, Executor executor, Duration timeout) {
     Objects.requireNonNull(name, "name");

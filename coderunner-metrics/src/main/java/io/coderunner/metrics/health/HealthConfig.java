@@ -32,40 +32,74 @@ public final class HealthConfig {
     this.cache = b.cache;
   }
 
-  /** Timeout 2 s, breaker opening at 50 % failures over 5 calls for 30 s, results reused 1 s. */
+  /**
+   * Timeout 2 s, breaker opening at 50 % failures over 5 calls for 30 s, results reused 1 s.
+   *
+   * @return the shared default settings
+   */
   public static HealthConfig defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * Starts settings from the defaults.
+   *
+   * @return a new builder holding the default settings
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * Starts settings from these, to change some and keep the rest.
+   *
+   * @return a new builder holding these settings
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** How long one check may take before it counts as failed. */
+  /**
+   * How long one check may take before it counts as failed.
+   *
+   * @return the timeout, 1 ms to 1 min (default 2 s)
+   */
   public Duration timeout() {
     return timeout;
   }
 
-  /** The failure percentage, over the window, at which a breaker opens. */
+  /**
+   * The failure percentage, over the window, at which a breaker opens.
+   *
+   * @return the percentage, above 0 and at most 100 (default 50)
+   */
   public float failureRateThreshold() {
     return failureRateThreshold;
   }
 
-  /** The number of recent calls a breaker judges. */
+  /**
+   * The number of recent calls a breaker judges; it judges none before that many were made.
+   *
+   * @return the number of calls, 1 to 1000 (default 5)
+   */
   public int slidingWindowSize() {
     return slidingWindowSize;
   }
 
-  /** How long an open breaker keeps a check from being called. */
+  /**
+   * How long an open breaker keeps a check from being called.
+   *
+   * @return the wait, 1 ms to 1 h (default 30 s)
+   */
   public Duration waitInOpenState() {
     return waitInOpenState;
   }
 
-  /** How long a check's result is reused before the check is called again; zero for never. */
+  /**
+   * How long a check's result is reused before the check is called again; zero for never.
+   *
+   * @return the reuse period, 0 to 1 min (default 1 s)
+   */
   public Duration cache() {
     return cache;
   }
@@ -118,13 +152,25 @@ public final class HealthConfig {
       this.cache = c.cache;
     }
 
-    /** Default 2 s; 1 ms to 1 min. */
+    /**
+     * Sets how long one check may take before it counts as failed. Default 2 s.
+     *
+     * @param timeout 1 ms to 1 min
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is out of range
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Ranges.check("timeout", timeout, Duration.ofMillis(1), Duration.ofMinutes(1));
       return this;
     }
 
-    /** Default 50; above 0, at most 100. */
+    /**
+     * Sets the failure percentage, over the window, at which a breaker opens. Default 50.
+     *
+     * @param percent above 0, at most 100
+     * @return this builder
+     * @throws IllegalArgumentException if {@code percent} is out of range or NaN
+     */
     public Builder failureRateThreshold(float percent) {
       if (!(percent > 0 && percent <= 100)) {
         throw new IllegalArgumentException(
@@ -134,25 +180,50 @@ public final class HealthConfig {
       return this;
     }
 
-    /** Default 5; 1 to 1000. */
+    /**
+     * Sets the number of recent calls a breaker judges, and the calls it waits for before judging
+     * at all. Default 5.
+     *
+     * @param calls 1 to 1000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code calls} is out of range
+     */
     public Builder slidingWindowSize(int calls) {
       this.slidingWindowSize = Ranges.check("slidingWindowSize", calls, 1, 1000);
       return this;
     }
 
-    /** Default 30 s; 1 ms to 1 h. */
+    /**
+     * Sets how long an open breaker keeps a check from being called before one trial call. Default
+     * 30 s.
+     *
+     * @param wait 1 ms to 1 h
+     * @return this builder
+     * @throws IllegalArgumentException if {@code wait} is out of range
+     */
     public Builder waitInOpenState(Duration wait) {
       this.waitInOpenState =
           Ranges.check("waitInOpenState", wait, Duration.ofMillis(1), Duration.ofHours(1));
       return this;
     }
 
-    /** Default 1 s; 0 to 1 min. */
+    /**
+     * Sets how long a check's result is reused before the check is called again. Default 1 s.
+     *
+     * @param cache 0 (call the check every time) to 1 min
+     * @return this builder
+     * @throws IllegalArgumentException if {@code cache} is out of range
+     */
     public Builder cache(Duration cache) {
       this.cache = Ranges.check("cache", cache, Duration.ZERO, Duration.ofMinutes(1));
       return this;
     }
 
+    /**
+     * Builds the settings; every value was checked as it was set.
+     *
+     * @return new immutable settings
+     */
     public HealthConfig build() {
       return new HealthConfig(this);
     }

@@ -13,12 +13,24 @@ public interface HealthIndicator {
   /**
    * The component's name in reports and the {@code component} tag of the health gauges: a short
    * constant such as {@code logBuffers}, 1 to 64 of {@code [A-Za-z0-9._-]}.
+   *
+   * @return the name; it must not change, and must be unique within one {@link HealthRegistry}
    */
   String name();
 
-  /** Whether this component being DOWN makes the whole report DOWN (and readiness 503). */
+  /**
+   * Whether this component being DOWN makes the whole report DOWN (and readiness 503).
+   *
+   * @return {@code true} if critical; read once, when the indicator is registered
+   */
   boolean critical();
 
-  /** Checks the component now. */
+  /**
+   * Checks the component now.
+   *
+   * @return the component's health; not null
+   * @throws Exception on any failure; the registry reports the component DOWN with the exception's
+   *     type and first line of its message, and counts it against the circuit breaker
+   */
   Health check() throws Exception;
 }

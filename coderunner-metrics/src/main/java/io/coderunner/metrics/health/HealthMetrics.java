@@ -24,6 +24,12 @@ public final class HealthMetrics implements MeterBinder {
     this.health = health;
   }
 
+  /**
+   * Gauges of {@code health}'s checks.
+   *
+   * @param health the registry whose components the gauges read; register its checks before binding
+   * @return a binder, not yet bound to any registry
+   */
   public static HealthMetrics of(HealthRegistry health) {
     return new HealthMetrics(Objects.requireNonNull(health, "health"));
   }

@@ -57,12 +57,23 @@ public final class HealthRegistry implements AutoCloseable {
             });
   }
 
-  /** A registry with {@code config}; {@code clock} times the cache and the breakers' open wait. */
+  /**
+   * A registry with {@code config}; {@code clock} times the cache and the breakers' open wait.
+   *
+   * @param config the timeout, breaker and cache settings every check of the registry uses
+   * @param clock the clock for the result cache and the breakers' open wait (not the timeout)
+   * @return a new registry with no checks; close it when done
+   */
   public static HealthRegistry create(HealthConfig config, Clock clock) {
     return new HealthRegistry(
         Objects.requireNonNull(config, "config"), Objects.requireNonNull(clock, "clock"));
   }
 
+  /**
+   * The settings every check of this registry uses.
+   *
+   * @return the settings given to {@link #create}
+   */
   public HealthConfig config() {
     return config;
   }
@@ -70,6 +81,9 @@ public final class HealthRegistry implements AutoCloseable {
   /**
    * Adds a dependency check, reported by {@link #health()} and {@link #readiness}.
    *
+   * @param indicator the check; its {@link HealthIndicator#name() name} and {@link
+   *     HealthIndicator#critical() criticality} are read now
+   * @return this registry
    * @throws IllegalArgumentException if the name is malformed, {@link #LIFECYCLE} or taken
    */
   public HealthRegistry register(HealthIndicator indicator) {
@@ -80,6 +94,9 @@ public final class HealthRegistry implements AutoCloseable {
   /**
    * Adds a liveness check, reported by {@link #liveness()} and {@link #health()}.
    *
+   * @param indicator the check; its {@link HealthIndicator#name() name} and {@link
+   *     HealthIndicator#critical() criticality} are read now
+   * @return this registry
    * @throws IllegalArgumentException if the name is malformed, {@link #LIFECYCLE} or taken
    */
   public HealthRegistry registerLiveness(HealthIndicator indicator) {
@@ -100,14 +117,22 @@ public final class HealthRegistry implements AutoCloseable {
     layer.put(name, new GuardedCheck(indicator, config, clock, executor));
   }
 
-  /** The names of every registered check: liveness first, then dependencies. */
+  /**
+   * The names of every registered check: liveness first, then dependencies.
+   *
+   * @return a new list, each layer in registration order; empty when nothing is registered
+   */
   public synchronized List<String> names() {
     List<String> out = new ArrayList<>(liveness.keySet());
     out.addAll(dependencies.keySet());
     return out;
   }
 
-  /** The liveness checks. */
+  /**
+   * The liveness checks, each checked (or taken from the cache) now.
+   *
+   * @return the report; UP when no liveness check is registered
+   */
   public HealthReport liveness() {
     return report(checks(true, false), null);
   }
@@ -116,6 +141,11 @@ public final class HealthRegistry implements AutoCloseable {
    * Whether to send traffic: the lifecycle ({@code started} and not {@code draining}, critical) and
    * the dependency checks. DOWN before start, while draining, or with a critical dependency DOWN;
    * DEGRADED with a non-critical one DOWN or DEGRADED.
+   *
+   * @param started whether the host has started; read once per call
+   * @param draining whether the host is draining before it stops; read once per call
+   * @return the report, its first component {@link #LIFECYCLE}, with {@code started} and {@code
+   *     draining} in its details
    */
   public HealthReport readiness(BooleanSupplier started, BooleanSupplier draining) {
     boolean s = started.getAsBoolean();
@@ -127,12 +157,21 @@ public final class HealthRegistry implements AutoCloseable {
     return report(checks(false, true), new HealthReport.Component(status, true, details));
   }
 
-  /** Every check: liveness and dependencies. */
+  /**
+   * Every check: liveness and dependencies, each checked (or taken from the cache) now.
+   *
+   * @return the report; UP when nothing is registered
+   */
   public HealthReport health() {
     return report(checks(true, true), null);
   }
 
-  /** One component by name, checked (or from the cache) now; null when there is no such check. */
+  /**
+   * One component by name, checked (or from the cache) now.
+   *
+   * @param name the check's {@link HealthIndicator#name() name}
+   * @return the component, or {@code null} when there is no such check
+   */
   public HealthReport.@Nullable Component component(String name) {
     GuardedCheck c = find(name);
     return c == null ? null : c.component();
@@ -141,6 +180,9 @@ public final class HealthRegistry implements AutoCloseable {
   /**
    * The breaker state of a check as a gauge value: 0 closed (or disabled), 1 half-open, 2 open
    * (forced open included); -1 when there is no such check.
+   *
+   * @param name the check's {@link HealthIndicator#name() name}
+   * @return 0, 1 or 2, or -1 for an unknown name; reading it runs no check
    */
   public double breakerState(String name) {
     GuardedCheck c = find(name);
@@ -154,7 +196,12 @@ public final class HealthRegistry implements AutoCloseable {
     };
   }
 
-  /** Whether the check named {@code name} is critical; false when there is no such check. */
+  /**
+   * Whether the check named {@code name} is critical.
+   *
+   * @param name the check's {@link HealthIndicator#name() name}
+   * @return whether it is critical; {@code false} when there is no such check
+   */
   public boolean isCritical(String name) {
     GuardedCheck c = find(name);
     return c != null && c.critical();

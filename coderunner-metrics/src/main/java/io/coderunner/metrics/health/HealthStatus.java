@@ -15,12 +15,21 @@ public enum HealthStatus {
     this.gaugeValue = gaugeValue;
   }
 
-  /** The value of the {@code coderunner.health.status} gauge: 1 UP, 0.5 DEGRADED, 0 DOWN. */
+  /**
+   * The value of the {@code coderunner.health.status} gauge: 1 UP, 0.5 DEGRADED, 0 DOWN.
+   *
+   * @return 1.0, 0.5 or 0.0
+   */
   public double gaugeValue() {
     return gaugeValue;
   }
 
-  /** The worse of this and {@code other}. */
+  /**
+   * The worse of this and {@code other}, DOWN being worse than DEGRADED, and DEGRADED than UP.
+   *
+   * @param other the status to compare with
+   * @return this status or {@code other}, whichever is worse
+   */
   public HealthStatus worst(HealthStatus other) {
     return compareTo(other) >= 0 ? this : other;
   }

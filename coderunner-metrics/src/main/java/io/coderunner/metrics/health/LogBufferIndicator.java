@@ -13,6 +13,7 @@ import java.util.Objects;
  * followers behind may see gaps).
  */
 public final class LogBufferIndicator implements HealthIndicator {
+  /** The indicator's name: the {@code component} of its reports and gauges. */
   public static final String NAME = "logBuffers";
 
   private final LogStore store;
@@ -26,7 +27,10 @@ public final class LogBufferIndicator implements HealthIndicator {
   /**
    * Checks {@code store} against {@code budgetBytes}.
    *
+   * @param store the store whose retained bytes are checked, read on every check
    * @param budgetBytes the store's global byte budget, positive
+   * @return the indicator, named {@value #NAME}
+   * @throws IllegalArgumentException if {@code budgetBytes} is not positive
    */
   public static LogBufferIndicator of(LogStore store, long budgetBytes) {
     Objects.requireNonNull(store, "store");

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
  * DOWN (through the registry).
  */
 public final class ProcessRunnerIndicator implements HealthIndicator {
+  /** The indicator's name: the {@code component} of its reports and gauges. */
   public static final String NAME = "processRunner";
 
   private final String runner;
@@ -25,7 +26,9 @@ public final class ProcessRunnerIndicator implements HealthIndicator {
    * Reports {@code runner} and the supplied details.
    *
    * @param runner the kind of runner, e.g. {@code local}
-   * @param details more details, read on every check, e.g. {@code running: 3}
+   * @param details more details, read on every check, e.g. {@code running: 3}; a {@code runner}
+   *     entry it supplies replaces {@code runner}
+   * @return the indicator, named {@value #NAME}
    */
   public static ProcessRunnerIndicator of(
       String runner, Supplier<? extends Map<String, ?>> details) {
