@@ -196,7 +196,22 @@ class CrossCuttingIT {
     assertThat(t.get("/api/ws/stats", null).status()).isEqualTo(401);
     Res stats = t.get("/api/ws/stats", ROOT);
     assertThat(stats.status()).isEqualTo(200);
-    assertThat(stats.json().has("connections")).isTrue();
+    List<String> fields = new ArrayList<>();
+    stats.json().fieldNames().forEachRemaining(fields::add);
+    assertThat(fields)
+        .as("the shape /api/ws/stats has always had")
+        .containsExactly(
+            "connections",
+            "authenticated",
+            "subscriptions",
+            "connectionsAccepted",
+            "framesSent",
+            "bytesSent",
+            "linesSent",
+            "logsFramesEncoded",
+            "logsFramesShared",
+            "closesByCode",
+            "authFailuresByReason");
     assertThat(t.call("DELETE", "/api/ws/connections/unknown", ROOT, null).status()).isEqualTo(404);
   }
 
