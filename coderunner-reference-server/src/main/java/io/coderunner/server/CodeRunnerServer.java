@@ -375,6 +375,7 @@ public final class CodeRunnerServer implements AutoCloseable {
             .config(wsConfig)
             .logStore(logs)
             .deployments(store)
+            .deploymentFeed(deployments)
             .jwt(jwt)
             .accessPolicy(policy)
             .clock(clock)

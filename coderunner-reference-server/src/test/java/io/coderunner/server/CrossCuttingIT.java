@@ -1,6 +1,7 @@
 package io.coderunner.server;
 
 import static io.coderunner.server.TestServer.ALICE;
+import static io.coderunner.server.TestServer.BOB;
 import static io.coderunner.server.TestServer.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,6 +215,38 @@ class CrossCuttingIT {
             "closesByCode",
             "authFailuresByReason");
     assertThat(t.call("DELETE", "/api/ws/connections/unknown", ROOT, null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aWebSocketWatchFollowsTheOwnersDeploymentsAsTheApiChangesThem() throws Exception {
+    WsFrames frames = new WsFrames();
+    WebSocket ws = WsFrames.open(t, ALICE, frames);
+    frames.await("\"welcome\"");
+    WsFrames.send(ws, "{\"type\":\"watch\",\"deployments\":true}");
+    frames.await("\"type\":\"watching\",\"deployments\":true");
+
+    String id = t.create(ALICE, "watched");
+    String bobs = t.create(BOB, "not-alices");
+    frames.await("\"event\":\"created\",\"deployment\":{\"id\":\"" + id + "\"");
+    assertThat(t.post("/api/deployments/" + id + "/start", ALICE, null).status()).isEqualTo(202);
+    Awaitility.await()
+        .atMost(10, TimeUnit.SECONDS)
+        .untilAsserted(
+            () ->
+                assertThat(frames.received)
+                    .anyMatch(f -> f.contains(id) && f.contains("\"status\":\"running\"")));
+    assertThat(t.post("/api/deployments/" + id + "/stop", ALICE, null).status()).isEqualTo(202);
+    Awaitility.await()
+        .atMost(10, TimeUnit.SECONDS)
+        .untilAsserted(
+            () ->
+                assertThat(frames.received)
+                    .anyMatch(f -> f.contains(id) && f.contains("\"status\":\"stopped\"")));
+    assertThat(t.call("DELETE", "/api/deployments/" + id, ALICE, null).status()).isEqualTo(204);
+    frames.await("\"event\":\"deleted\",\"deployment\":{\"id\":\"" + id + "\"");
+
+    assertThat(frames.received).noneMatch(f -> f.contains(bobs));
+    ws.abort();
   }
 
   @Test

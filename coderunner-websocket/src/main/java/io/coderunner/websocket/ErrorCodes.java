@@ -33,4 +33,13 @@ public final class ErrorCodes {
 
   /** The deployment was deleted; its subscription ended. {@code ref} is the deployment id. */
   public static final String SUBSCRIPTION_ENDED = "subscription_ended";
+
+  /** A {@code watch} on a broadcaster that has no deployment feed. */
+  public static final String UNSUPPORTED = "unsupported";
+
+  /** A {@code watch} with true on a connection that already watches. */
+  public static final String ALREADY_WATCHING = "already_watching";
+
+  /** A {@code watch} with false on a connection that does not watch. */
+  public static final String NOT_WATCHING = "not_watching";
 }

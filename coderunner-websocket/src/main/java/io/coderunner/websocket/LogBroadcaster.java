@@ -1,5 +1,6 @@
 package io.coderunner.websocket;
 
+import io.coderunner.core.DeploymentFeed;
 import io.coderunner.core.DeploymentLookup;
 import io.coderunner.core.auth.AccessPolicy;
 import io.coderunner.core.auth.JwtService;
@@ -152,6 +153,7 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
     private WebSocketConfig config = WebSocketConfig.defaults();
     private @Nullable LogStore logStore;
     private @Nullable DeploymentLookup deployments;
+    private @Nullable DeploymentFeed deploymentFeed;
     private @Nullable JwtService jwt;
     private AccessPolicy accessPolicy = AccessPolicy.ownerOrAdmin();
     private Clock clock = Clock.systemUTC();
@@ -191,6 +193,20 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
      */
     public Builder deployments(DeploymentLookup deployments) {
       this.deployments = Objects.requireNonNull(deployments, "deployments");
+      return this;
+    }
+
+    /**
+     * Sets where deployments and their changes come from for {@code watch} frames, such as core's
+     * {@code DeploymentService}. Optional: without one, a {@code watch} is answered with an {@code
+     * error} of code {@code unsupported}. The broadcaster registers with it on {@link
+     * LogBroadcaster#start()} and leaves on close.
+     *
+     * @param feed the deployments and their changes; not null
+     * @return this builder
+     */
+    public Builder deploymentFeed(DeploymentFeed feed) {
+      this.deploymentFeed = Objects.requireNonNull(feed, "deploymentFeed");
       return this;
     }
 
@@ -275,7 +291,15 @@ public final class LogBroadcaster implements AutoCloseable, DeliveryStatsSource 
       }
       return new LogBroadcaster(
           new Broadcaster(
-              config, logStore, deployments, jwt, accessPolicy, clock, c, deliveryListener));
+              config,
+              logStore,
+              deployments,
+              deploymentFeed,
+              jwt,
+              accessPolicy,
+              clock,
+              c,
+              deliveryListener));
     }
   }
 }

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentEvent;
+import io.coderunner.core.DeploymentFeed;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.LogEntry;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
@@ -38,10 +41,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 
@@ -78,6 +83,22 @@ final class TestServer implements AutoCloseable {
   private final Queue<WsClient> clients = new ConcurrentLinkedQueue<>();
   private final Queue<RawWsClient> rawClients = new ConcurrentLinkedQueue<>();
   private final AtomicInteger deploymentCount = new AtomicInteger();
+  private final List<Consumer<DeploymentEvent>> watchers = new CopyOnWriteArrayList<>();
+
+  /** The test's deployments as a feed: what {@link #newDeployment} and friends change. */
+  private final DeploymentFeed feed =
+      new DeploymentFeed() {
+        @Override
+        public List<Deployment> all() {
+          return List.copyOf(deployments.values());
+        }
+
+        @Override
+        public Watch watch(Consumer<DeploymentEvent> listener) {
+          watchers.add(listener);
+          return () -> watchers.remove(listener);
+        }
+      };
 
   /** Settings of a {@link TestServer}. */
   static final class Builder {
@@ -88,6 +109,13 @@ final class TestServer implements AutoCloseable {
     private DeliveryListener deliveryListener = DeliveryListener.NONE;
     private Duration broadcasterAhead = Duration.ZERO;
     private UnaryOperator<LogStore> wrapStore = s -> s;
+    private boolean feed = true;
+
+    /** Gives the broadcaster no deployment feed, so {@code watch} is unsupported. */
+    Builder noFeed() {
+      this.feed = false;
+      return this;
+    }
 
     /** Told of live deliveries and resumes. */
     Builder deliveryListener(DeliveryListener deliveryListener) {
@@ -156,15 +184,15 @@ final class TestServer implements AutoCloseable {
                 .leeway(Duration.ZERO)
                 .build(),
             clock);
-    broadcaster =
+    LogBroadcaster.Builder lb =
         LogBroadcaster.builder()
             .config(b.config)
             .logStore(b.wrapStore.apply(store))
             .deployments(id -> Optional.ofNullable(deployments.get(id)))
             .jwt(jwt)
             .clock(b.broadcasterAhead.isZero() ? clock : Clock.offset(clock, b.broadcasterAhead))
-            .deliveryListener(b.deliveryListener)
-            .build();
+            .deliveryListener(b.deliveryListener);
+    broadcaster = (b.feed ? lb.deploymentFeed(feed) : lb).build();
     undertow =
         Undertow.builder()
             .addHttpListener(0, "127.0.0.1")
@@ -183,8 +211,7 @@ final class TestServer implements AutoCloseable {
   DeploymentId newDeployment(Principal owner) {
     DeploymentId id = DeploymentId.of("dep-" + deploymentCount.incrementAndGet());
     Instant now = clock.instant();
-    deployments.put(
-        id,
+    Deployment d =
         new Deployment(
             id,
             "deployment " + id,
@@ -194,9 +221,32 @@ final class TestServer implements AutoCloseable {
             null,
             DeploymentStatus.RUNNING,
             now,
-            now));
+            now);
+    deployments.put(id, d);
     store.create(id);
+    publish(DeploymentEvent.Kind.CREATED, d);
     return id;
+  }
+
+  /** Gives a deployment a new status, and tells the feed's watchers. */
+  Deployment changeStatus(DeploymentId id, DeploymentStatus status) {
+    Deployment d =
+        deployments.computeIfPresent(id, (k, cur) -> cur.withStatus(status, clock.instant()));
+    publish(DeploymentEvent.Kind.UPDATED, Objects.requireNonNull(d));
+    return d;
+  }
+
+  /** Removes a deployment and its log, and tells the feed's watchers. */
+  void deleteDeployment(DeploymentId id) {
+    Deployment d = Objects.requireNonNull(deployments.remove(id));
+    store.delete(id);
+    publish(DeploymentEvent.Kind.DELETED, d);
+  }
+
+  private void publish(DeploymentEvent.Kind kind, Deployment d) {
+    for (Consumer<DeploymentEvent> w : watchers) {
+      w.accept(new DeploymentEvent(kind, d));
+    }
   }
 
   /** A log the store holds but the deployment lookup does not know. */

@@ -1,6 +1,8 @@
 package io.coderunner.core.deploy;
 
 import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentEvent;
+import io.coderunner.core.DeploymentFeed;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentNotFoundException;
 import io.coderunner.core.DeploymentStatus;
@@ -11,11 +13,14 @@ import io.coderunner.core.log.LogStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Create one per application and share it; it is thread-safe and starts no threads (the runner
  * reports on its own). {@link #close()} stops every running process through the runner.
  */
-public final class DeploymentService implements AutoCloseable {
+public final class DeploymentService implements DeploymentFeed, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DeploymentService.class);
 
   private final DeploymentStore store;
@@ -69,6 +74,9 @@ public final class DeploymentService implements AutoCloseable {
    * its start and exit are ignored so they cannot be taken for the new process's.
    */
   private final ConcurrentHashMap<DeploymentId, Listener> current = new ConcurrentHashMap<>();
+
+  /** Who hears of every change ({@link #watch}); called under the changed deployment's lock. */
+  private final List<Consumer<DeploymentEvent>> watchers = new CopyOnWriteArrayList<>();
 
   private final LongAdder starts = new LongAdder();
   private final LongAdder startFailures = new LongAdder();
@@ -216,6 +224,7 @@ public final class DeploymentService implements AutoCloseable {
     logs.create(d.id(), d.ownerId());
     logs.appendStatus(
         d.id(), DeploymentStatus.CREATED, "deployment created by " + owner.username());
+    publish(DeploymentEvent.Kind.CREATED, d);
     return d;
   }
 
@@ -293,21 +302,24 @@ public final class DeploymentService implements AutoCloseable {
       }
       checkSpec(spec);
       Instant now = clock.instant();
-      return store
-          .update(
-              id,
-              cur ->
-                  new Deployment(
-                      cur.id(),
-                      spec.name(),
-                      cur.ownerId(),
-                      spec.command(),
-                      spec.env(),
-                      spec.workingDir(),
-                      cur.status(),
-                      cur.createdAt(),
-                      now))
-          .orElseThrow(() -> new DeploymentNotFoundException(id));
+      Deployment replaced =
+          store
+              .update(
+                  id,
+                  cur ->
+                      new Deployment(
+                          cur.id(),
+                          spec.name(),
+                          cur.ownerId(),
+                          spec.command(),
+                          spec.env(),
+                          spec.workingDir(),
+                          cur.status(),
+                          cur.createdAt(),
+                          now))
+              .orElseThrow(() -> new DeploymentNotFoundException(id));
+      publish(DeploymentEvent.Kind.UPDATED, replaced);
+      return replaced;
     }
   }
 
@@ -334,6 +346,7 @@ public final class DeploymentService implements AutoCloseable {
       logs.delete(id);
       restartOnExit.remove(id);
       current.remove(id);
+      publish(DeploymentEvent.Kind.DELETED, d);
     }
   }
 
@@ -507,7 +520,54 @@ public final class DeploymentService implements AutoCloseable {
             .update(current.id(), cur -> cur.withStatus(next, now))
             .orElseThrow(() -> new DeploymentNotFoundException(current.id()));
     logs.appendStatus(current.id(), next, message);
+    publish(DeploymentEvent.Kind.UPDATED, updated);
     return updated;
+  }
+
+  /** Tells every watcher; a watcher that throws is logged and the others still hear. */
+  private void publish(DeploymentEvent.Kind kind, Deployment d) {
+    if (watchers.isEmpty()) {
+      return;
+    }
+    DeploymentEvent event = new DeploymentEvent(kind, d);
+    for (Consumer<DeploymentEvent> w : watchers) {
+      try {
+        w.accept(event);
+      } catch (RuntimeException e) {
+        log.warn("a deployment watcher failed on {} of {}", kind.wireName(), d.id().value(), e);
+      }
+    }
+  }
+
+  /**
+   * Every deployment of every owner, read from the store page by page.
+   *
+   * @return a snapshot, in the store's order
+   */
+  @Override
+  public List<Deployment> all() {
+    List<Deployment> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      DeploymentPage page = store.list(null, 1000, cursor);
+      all.addAll(page.items());
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return all;
+  }
+
+  /**
+   * Calls {@code listener} after every create, replace, status change and delete, on the thread
+   * that made it and under that deployment's lock, so one deployment's changes arrive in order.
+   *
+   * @param listener what to call; must return quickly
+   * @return the registration; closing it stops the calls
+   */
+  @Override
+  public Watch watch(Consumer<DeploymentEvent> listener) {
+    Objects.requireNonNull(listener, "listener");
+    watchers.add(listener);
+    return () -> watchers.remove(listener);
   }
 
   /**

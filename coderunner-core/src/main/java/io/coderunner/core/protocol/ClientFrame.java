@@ -14,6 +14,7 @@ public sealed interface ClientFrame
         ClientFrame.Refresh,
         ClientFrame.Subscribe,
         ClientFrame.Unsubscribe,
+        ClientFrame.Watch,
         ClientFrame.Ping {
 
   /** Longest token accepted, in characters. */
@@ -165,6 +166,21 @@ public sealed interface ClientFrame
     @Override
     public String type() {
       return "unsubscribe";
+    }
+  }
+
+  /**
+   * Starts or stops watching the deployments the principal may see: with {@code deployments} true
+   * the server answers with a {@link ServerFrame.DeploymentChange} of kind {@code existing} for
+   * each, then {@link ServerFrame.Watching}, then one for every change; with false it stops and
+   * answers {@link ServerFrame.Watching} with false.
+   *
+   * @param deployments whether to watch
+   */
+  record Watch(boolean deployments) implements ClientFrame {
+    @Override
+    public String type() {
+      return "watch";
     }
   }
 

@@ -1,11 +1,14 @@
 package io.coderunner.core.protocol;
 
+import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentEvent;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.LogLine;
 import io.coderunner.core.Principal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +23,8 @@ public sealed interface ServerFrame
         ServerFrame.Logs,
         ServerFrame.Gap,
         ServerFrame.Status,
+        ServerFrame.DeploymentChange,
+        ServerFrame.Watching,
         ServerFrame.Error,
         ServerFrame.Pong {
 
@@ -185,6 +190,83 @@ public sealed interface ServerFrame
     @Override
     public String type() {
       return "status";
+    }
+  }
+
+  /**
+   * A deployment the watching principal may see exists, was created, was updated (its spec or its
+   * status) or was deleted. A client keeps a list by upserting on every change but {@link
+   * Change#DELETED}, which removes; changes to one deployment come in order, and a connection
+   * behind on its frames may get only the latest of several changes to one deployment.
+   *
+   * @param change what happened
+   * @param deployment its value after the change (for {@link Change#DELETED}, its last value)
+   */
+  record DeploymentChange(Change change, Deployment deployment) implements ServerFrame {
+    /**
+     * Validates the frame.
+     *
+     * @param change what happened
+     * @param deployment the deployment's value
+     * @throws NullPointerException if a component is null
+     */
+    public DeploymentChange {
+      Objects.requireNonNull(change, "change");
+      Objects.requireNonNull(deployment, "deployment");
+    }
+
+    @Override
+    public String type() {
+      return "deployment";
+    }
+  }
+
+  /** What a {@link DeploymentChange} reports; {@code event} on the wire. */
+  enum Change {
+    /** It existed when the watch started. */
+    EXISTING,
+    /** It was created. */
+    CREATED,
+    /** Its spec was replaced or its status changed. */
+    UPDATED,
+    /** It was deleted. */
+    DELETED;
+
+    /**
+     * The name on the wire.
+     *
+     * @return the lower-case name, such as {@code existing}
+     */
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The change a {@link DeploymentEvent} reports.
+     *
+     * @param kind the event's kind
+     * @return the same change
+     */
+    public static Change of(DeploymentEvent.Kind kind) {
+      return switch (kind) {
+        case CREATED -> CREATED;
+        case UPDATED -> UPDATED;
+        case DELETED -> DELETED;
+      };
+    }
+  }
+
+  /**
+   * Whether the connection now watches deployments: after a {@code watch} with true, it follows the
+   * {@code existing} changes, so the client's list is complete from here on; after false, no more
+   * changes come.
+   *
+   * @param deployments whether deployments are watched
+   */
+  record Watching(boolean deployments) implements ServerFrame {
+    @Override
+    public String type() {
+      return "watching";
     }
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.coderunner.core.AccessDeniedException;
 import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentFeed;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentNotFoundException;
 import io.coderunner.core.DeploymentStatus;
@@ -521,5 +522,48 @@ class DeploymentServiceTest {
     // the same answer for an id that does not exist, so a viewer learns nothing from it
     assertThatThrownBy(() -> service.delete(viewer, new DeploymentId("d-missing")))
         .isInstanceOf(io.coderunner.core.PermissionDeniedException.class);
+  }
+
+  @Test
+  void watchersHearEveryCreateReplaceStatusChangeAndDeleteInOrder() {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> otherWatcher = new java.util.concurrent.CopyOnWriteArrayList<>();
+    service.watch(
+        e -> {
+          throw new IllegalStateException("a watcher that fails does not stop the others");
+        });
+    DeploymentFeed.Watch watch =
+        service.watch(
+            e -> heard.add(e.kind().wireName() + " " + e.deployment().status().wireName()));
+    service.watch(e -> otherWatcher.add(e.kind().wireName()));
+
+    Deployment d = create("exit 0");
+    service.replace(ALICE, d.id(), spec("exit 0"));
+    service.start(ALICE, d.id());
+    awaitStatus(d.id(), DeploymentStatus.STOPPED);
+    service.delete(ALICE, d.id());
+
+    assertThat(heard)
+        .containsExactly(
+            "created created",
+            "updated created",
+            "updated starting",
+            "updated running",
+            "updated stopped",
+            "deleted stopped");
+    assertThat(otherWatcher).hasSize(6);
+
+    watch.close();
+    watch.close();
+    create("true");
+    assertThat(heard).as("a closed watch hears nothing more").hasSize(6);
+    assertThat(otherWatcher).hasSize(7);
+  }
+
+  @Test
+  void theFeedListsTheDeploymentsOfEveryOwner() {
+    Deployment a = service.create(ALICE, spec("true"));
+    Deployment b = service.create(BOB, spec("true"));
+    assertThat(service.all()).extracting(Deployment::id).containsExactlyInAnyOrder(a.id(), b.id());
   }
 }

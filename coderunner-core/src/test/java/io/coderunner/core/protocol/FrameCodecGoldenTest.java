@@ -2,6 +2,7 @@ package io.coderunner.core.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coderunner.core.Deployment;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.LogLevel;
@@ -11,6 +12,7 @@ import io.coderunner.core.StreamKind;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -267,5 +269,45 @@ class FrameCodecGoldenTest {
         .isEqualTo(
             new ClientFrame.Subscribe(
                 WEB, null, null, null, new SubscribeFilter(Set.of(LogLevel.INFO), Set.of(), null)));
+  }
+
+  @Test
+  void watchAndWatchingCarryTheFlag() {
+    assertClient(new ClientFrame.Watch(true), json("{'type':'watch','deployments':true}"));
+    assertClient(new ClientFrame.Watch(false), json("{'type':'watch','deployments':false}"));
+    assertServer(new ServerFrame.Watching(true), json("{'type':'watching','deployments':true}"));
+  }
+
+  @Test
+  void aDeploymentChangeCarriesTheDeploymentAsTheRestApiShowsIt() {
+    Deployment d =
+        new Deployment(
+            WEB,
+            "shop",
+            "u-ann",
+            List.of("node", "server.js"),
+            Map.of("PORT", "8080", "A", "1"),
+            "/srv/shop",
+            DeploymentStatus.RUNNING,
+            Instant.parse("2026-11-24T10:00:00Z"),
+            TS);
+    assertServer(
+        new ServerFrame.DeploymentChange(ServerFrame.Change.UPDATED, d),
+        json(
+            "{'type':'deployment','event':'updated','deployment':{'id':'web-1','name':'shop',"
+                + "'ownerId':'u-ann','command':['node','server.js'],'env':{'A':'1','PORT':'8080'},"
+                + "'workingDir':'/srv/shop','status':'running',"
+                + "'createdAt':'2026-11-24T10:00:00.000000Z',"
+                + "'updatedAt':'2026-11-24T10:15:30.123456Z'}}"));
+    Deployment bare =
+        new Deployment(
+            WEB, "shop", "u-ann", List.of("app"), Map.of(), null, DeploymentStatus.CREATED, TS, TS);
+    assertServer(
+        new ServerFrame.DeploymentChange(ServerFrame.Change.EXISTING, bare),
+        json(
+            "{'type':'deployment','event':'existing','deployment':{'id':'web-1','name':'shop',"
+                + "'ownerId':'u-ann','command':['app'],'env':{},'status':'created',"
+                + "'createdAt':'2026-11-24T10:15:30.123456Z',"
+                + "'updatedAt':'2026-11-24T10:15:30.123456Z'}}"));
   }
 }

@@ -124,16 +124,48 @@ class FrameCodecMalformedInputTest {
         bad("{'type':'unsubscribe','deploymentId':'d','after':1}", UNKNOWN_FIELD, "after"),
         bad("{'type':'ping','id':5}", WRONG_TYPE, "id"),
         bad("{'type':'ping','id':'" + "i".repeat(65) + "'}", INVALID_VALUE, "id"),
+        // watch
+        bad("{'type':'watch'}", MISSING_FIELD, "deployments"),
+        bad("{'type':'watch','deployments':null}", MISSING_FIELD, "deployments"),
+        bad("{'type':'watch','deployments':'yes'}", WRONG_TYPE, "deployments"),
+        bad("{'type':'watch','deployments':1}", WRONG_TYPE, "deployments"),
+        bad(
+            "{'type':'watch','deployments':true,'deployments':false}",
+            DUPLICATE_FIELD,
+            "deployments"),
+        bad("{'type':'watch','deployments':true,'logs':true}", UNKNOWN_FIELD, "logs"),
         // nesting deeper than any frame needs
         bad("{'type':'ping','id':{'a':{'b':{'c':{}}}}}", WRONG_TYPE, "id"),
         bad("{'type':'ping','id':[[[[[[[[[[]]]]]]]]]]}", WRONG_TYPE, "id"),
         bad("{'x':[[[[[[[[[[]]]]]]]]]],'type':'ping'}", TOO_LARGE, "x"));
   }
 
+  private static final String DEPLOYMENT =
+      "{'type':'deployment','event':'created','deployment':{'id':'d',";
+
   static Stream<Arguments> badServerFrames() {
     return Stream.of(
         bad("{'type':'auth','token':'t'}", UNKNOWN_TYPE, "type"),
         bad("{'type':'pong','id':'" + "i".repeat(65) + "'}", INVALID_VALUE, "id"),
+        // deployment and watching
+        bad("{'type':'watching'}", MISSING_FIELD, "deployments"),
+        bad("{'type':'deployment','event':'moved','deployment':{}}", INVALID_VALUE, "event"),
+        bad("{'type':'deployment','event':'created'}", MISSING_FIELD, "deployment"),
+        bad("{'type':'deployment','event':'created','deployment':[]}", WRONG_TYPE, "deployment"),
+        bad(DEPLOYMENT + "'name':'n'}}", MISSING_FIELD, "deployment.ownerId"),
+        bad(
+            DEPLOYMENT + "'name':'n','ownerId':'o','command':'app'}}",
+            WRONG_TYPE,
+            "deployment.command"),
+        bad(
+            DEPLOYMENT + "'name':'n','ownerId':'o','command':['a'],'env':{'A':1}}}",
+            WRONG_TYPE,
+            "deployment.env.A"),
+        bad(
+            DEPLOYMENT + "'name':'n','ownerId':'o','command':['a'],'status':'gone'}}",
+            INVALID_VALUE,
+            "deployment.status"),
+        bad(DEPLOYMENT + "'name':'n','secret':'s'}}", UNKNOWN_FIELD, "deployment.secret"),
         // welcome
         bad("{'type':'welcome','connectionId':'c'}", MISSING_FIELD, "user"),
         bad("{'type':'welcome','connectionId':' ','user':{}}", INVALID_VALUE, "connectionId"),

@@ -37,7 +37,7 @@ class FrameCodecRoundTripTest {
       assertThat(codec.decodeClient(json)).as(json).isEqualTo(frame);
     }
     assertThat(types)
-        .containsExactlyInAnyOrder("auth", "refresh", "subscribe", "unsubscribe", "ping");
+        .containsExactlyInAnyOrder("auth", "refresh", "subscribe", "unsubscribe", "watch", "ping");
   }
 
   @Test
@@ -53,7 +53,15 @@ class FrameCodecRoundTripTest {
     }
     assertThat(types)
         .containsExactlyInAnyOrder(
-            "welcome", "subscribed", "logs", "gap", "status", "error", "pong");
+            "welcome",
+            "subscribed",
+            "logs",
+            "gap",
+            "status",
+            "deployment",
+            "watching",
+            "error",
+            "pong");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.coderunner.core.protocol;
 
+import io.coderunner.core.Deployment;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.LogLevel;
@@ -10,8 +11,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -66,18 +69,21 @@ final class RandomFrames {
   }
 
   ClientFrame client() {
-    return switch (random.nextInt(5)) {
+    return switch (random.nextInt(6)) {
       case 0 -> new ClientFrame.Auth(token());
       case 1 -> new ClientFrame.Refresh(token());
       case 2 -> subscribe();
       case 3 -> new ClientFrame.Unsubscribe(deploymentId());
+      case 4 -> new ClientFrame.Watch(random.nextBoolean());
       default -> new ClientFrame.Ping(maybe(() -> text(ClientFrame.MAX_PING_ID_LENGTH)));
     };
   }
 
   ServerFrame server() {
-    return switch (random.nextInt(7)) {
+    return switch (random.nextInt(9)) {
       case 0 -> new ServerFrame.Welcome(nonBlank(40), principal());
+      case 6 -> new ServerFrame.DeploymentChange(pick(ServerFrame.Change.values()), deployment());
+      case 7 -> new ServerFrame.Watching(random.nextBoolean());
       case 1 ->
           new ServerFrame.Subscribed(
               deploymentId(), epoch(), seq() - 1, seq() - 1, random.nextBoolean());
@@ -104,6 +110,28 @@ final class RandomFrames {
     return new ServerFrame.Logs(deploymentId(), lines);
   }
 
+  Deployment deployment() {
+    List<String> command = new ArrayList<>();
+    for (int i = 1 + random.nextInt(4); i > 0; i--) {
+      command.add(nonBlank(30));
+    }
+    Map<String, String> env = new HashMap<>();
+    for (int i = random.nextInt(4); i > 0; i--) {
+      env.put("VAR_" + random.nextInt(1000), text(50));
+    }
+    Instant created = instant();
+    return new Deployment(
+        deploymentId(),
+        nonBlank(Deployment.MAX_NAME_LENGTH),
+        nonBlank(36),
+        command,
+        env,
+        random.nextBoolean() ? null : nonBlank(60),
+        pick(DeploymentStatus.values()),
+        created,
+        created.plusNanos(random.nextInt(1_000_000_000)));
+  }
+
   /** What a frame is after a trip over the wire: timestamps at microsecond precision. */
   static ServerFrame afterWire(ServerFrame frame) {
     if (frame instanceof ServerFrame.Logs logs) {
@@ -118,6 +146,21 @@ final class RandomFrames {
                 l.message()));
       }
       return new ServerFrame.Logs(logs.deploymentId(), lines);
+    }
+    if (frame instanceof ServerFrame.DeploymentChange change) {
+      Deployment d = change.deployment();
+      return new ServerFrame.DeploymentChange(
+          change.change(),
+          new Deployment(
+              d.id(),
+              d.name(),
+              d.ownerId(),
+              d.command(),
+              d.env(),
+              d.workingDir(),
+              d.status(),
+              d.createdAt().truncatedTo(ChronoUnit.MICROS),
+              d.updatedAt().truncatedTo(ChronoUnit.MICROS)));
     }
     if (frame instanceof ServerFrame.Status status) {
       return new ServerFrame.Status(

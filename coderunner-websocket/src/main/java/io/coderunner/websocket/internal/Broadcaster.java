@@ -1,5 +1,7 @@
 package io.coderunner.websocket.internal;
 
+import io.coderunner.core.DeploymentEvent;
+import io.coderunner.core.DeploymentFeed;
 import io.coderunner.core.DeploymentLookup;
 import io.coderunner.core.auth.AccessPolicy;
 import io.coderunner.core.auth.AuthenticationException;
@@ -73,17 +75,21 @@ public final class Broadcaster {
   private final AtomicInteger open = new AtomicInteger();
   private final Object lifecycle = new Object();
   private @Nullable ScheduledExecutorService housekeeping; // guarded by lifecycle
+  private final @Nullable DeploymentFeed feed;
+  private DeploymentFeed.@Nullable Watch watch; // guarded by lifecycle
   private volatile boolean closing;
 
   public Broadcaster(
       WebSocketConfig config,
       LogStore store,
       DeploymentLookup deployments,
+      @Nullable DeploymentFeed feed,
       JwtService jwt,
       AccessPolicy policy,
       Clock clock,
       FrameCodec codec,
       DeliveryListener listener) {
+    this.feed = feed;
     this.config = config;
     this.jwt = jwt;
     this.clock = clock;
@@ -94,6 +100,7 @@ public final class Broadcaster {
             config,
             store,
             deployments,
+            feed,
             jwt,
             policy,
             clock,
@@ -137,6 +144,9 @@ public final class Broadcaster {
       long tickMillis = Math.max(20, Math.min(250, config.heartbeatInterval().toMillis() / 4));
       executor.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
       housekeeping = executor;
+      if (feed != null) {
+        watch = feed.watch(this::deploymentChanged);
+      }
     }
   }
 
@@ -218,6 +228,18 @@ public final class Broadcaster {
     }
   }
 
+  /** Hands a deployment's change to every connection that watches; on the changer's thread. */
+  private void deploymentChanged(DeploymentEvent event) {
+    for (Connection connection : connections.values()) {
+      try {
+        connection.deploymentChanged(event);
+      } catch (RuntimeException e) {
+        log.warn("connection {} could not take a deployment change; closing it", connection.id, e);
+        connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ housekeeping
 
   /**
@@ -289,6 +311,11 @@ public final class Broadcaster {
       closing = true;
       executor = housekeeping;
       housekeeping = null;
+      DeploymentFeed.Watch w = watch;
+      watch = null;
+      if (w != null) {
+        w.close();
+      }
     }
     List<Connection> all = new ArrayList<>(connections.values());
     CountDownLatch done = new CountDownLatch(all.size());

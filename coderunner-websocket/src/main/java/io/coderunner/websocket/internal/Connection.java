@@ -1,6 +1,8 @@
 package io.coderunner.websocket.internal;
 
 import io.coderunner.core.Deployment;
+import io.coderunner.core.DeploymentEvent;
+import io.coderunner.core.DeploymentFeed;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentNotFoundException;
 import io.coderunner.core.Principal;
@@ -35,6 +37,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -76,6 +80,19 @@ final class Connection extends AbstractReceiveListener {
 
   // I/O thread only
   private final ArrayDeque<EncodedFrame> control = new ArrayDeque<>();
+
+  /**
+   * Deployment changes not yet written, by deployment id: a newer change to a deployment replaces
+   * the one waiting (and moves to the end), so this holds at most one frame per deployment the
+   * principal may see, plus the {@code watching} marker. Filled by any thread (the changers'),
+   * drained on the I/O thread.
+   */
+  private final LinkedHashMap<String, ServerFrame> watchPending = new LinkedHashMap<>();
+
+  private final Object watchLock = new Object();
+  private boolean watching; // guarded by watchLock
+  // Not a deployment id (ids are [A-Za-z0-9._-]), so it never replaces a deployment's change.
+  private static final String WATCHING_KEY = " watching";
   private boolean writing;
   private boolean draining;
   private boolean drainAgain;
@@ -159,6 +176,10 @@ final class Connection extends AbstractReceiveListener {
     ended = true;
     follower.close();
     control.clear();
+    synchronized (watchLock) {
+      watching = false;
+      watchPending.clear();
+    }
     auth.release();
     onClosed.accept(this);
     Runnable done = shutdownDone;
@@ -358,8 +379,84 @@ final class Connection extends AbstractReceiveListener {
             new ServerFrame.Error(
                 ErrorCodes.NOT_SUBSCRIBED, "not subscribed", unsubscribe.deploymentId().value()));
       }
+    } else if (frame instanceof ClientFrame.Watch watch) {
+      watch(p, watch.deployments());
     } else if (frame instanceof ClientFrame.Ping ping) {
       send(new ServerFrame.Pong(ping.id()));
+    }
+  }
+
+  /**
+   * Starts or stops the watch. Starting puts an {@code existing} change for every deployment the
+   * principal may see, then the {@code watching} marker, under the same lock as live changes take:
+   * a change made while the list is read waits and then replaces what it changes, so the client
+   * never sees a deployment come back after its delete.
+   */
+  private void watch(Principal p, boolean on) {
+    DeploymentFeed feed = ctx.feed();
+    if (feed == null) {
+      send(
+          new ServerFrame.Error(
+              ErrorCodes.UNSUPPORTED, "this server does not offer deployment watches", null));
+      return;
+    }
+    boolean refused;
+    synchronized (watchLock) {
+      refused = watching == on;
+      if (!refused) {
+        watching = on;
+        watchPending.clear();
+        if (on) {
+          for (Deployment d : feed.all()) {
+            if (ctx.policy().canRead(p, d)) {
+              watchPending.put(
+                  d.id().value(), new ServerFrame.DeploymentChange(ServerFrame.Change.EXISTING, d));
+            }
+          }
+          watchPending.put(WATCHING_KEY, new ServerFrame.Watching(true));
+        }
+      }
+    }
+    if (refused) {
+      send(
+          on
+              ? new ServerFrame.Error(ErrorCodes.ALREADY_WATCHING, "already watching", null)
+              : new ServerFrame.Error(ErrorCodes.NOT_WATCHING, "not watching", null));
+    } else if (on) {
+      drain();
+    } else {
+      send(new ServerFrame.Watching(false));
+    }
+  }
+
+  /** Takes a deployment's change for the client, if it watches and may see it; any thread. */
+  void deploymentChanged(DeploymentEvent event) {
+    Principal p = auth.principal();
+    if (p == null || ended) {
+      return;
+    }
+    Deployment d = event.deployment();
+    synchronized (watchLock) {
+      if (!watching || !ctx.policy().canRead(p, d)) {
+        return;
+      }
+      // Moved to the end: frames go out in the order of each deployment's latest change.
+      watchPending.remove(d.id().value());
+      watchPending.put(
+          d.id().value(), new ServerFrame.DeploymentChange(ServerFrame.Change.of(event.kind()), d));
+    }
+    onIoThread(this::drain);
+  }
+
+  private @Nullable ServerFrame nextWatchFrame() {
+    synchronized (watchLock) {
+      Iterator<ServerFrame> it = watchPending.values().iterator();
+      if (!it.hasNext()) {
+        return null;
+      }
+      ServerFrame next = it.next();
+      it.remove();
+      return next;
     }
   }
 
@@ -484,6 +581,11 @@ final class Connection extends AbstractReceiveListener {
     EncodedFrame next = control.poll();
     if (next != null) {
       write(next, 0, null);
+      return;
+    }
+    ServerFrame change = nextWatchFrame();
+    if (change != null) {
+      write(ctx.frames().encode(change), 0, null);
       return;
     }
     FollowEvent event = follower.next();

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.coderunner.core.Deployment;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.LogLevel;
@@ -33,7 +34,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -58,6 +61,8 @@ final class FrameReader {
   private static final int FILTER = 1;
   private static final int USER = 2;
   private static final int LINE = 3;
+  private static final int DEPLOYMENT = 4;
+  private static final int ENV = 5;
 
   /** Longest piece of client text repeated in a message or a field path. */
   private static final int MAX_ECHO = 64;
@@ -102,7 +107,9 @@ final class FrameReader {
             case "subscribe" -> subscribe();
             case "unsubscribe" -> new ClientFrame.Unsubscribe(deploymentIdOnly());
             case "ping" -> new ClientFrame.Ping(pingId());
-            default -> throw unknownType(type, "auth, refresh, subscribe, unsubscribe, ping");
+            case "watch" -> new ClientFrame.Watch(deploymentsFlag());
+            default ->
+                throw unknownType(type, "auth, refresh, subscribe, unsubscribe, watch, ping");
           };
       finish();
       return frame;
@@ -127,8 +134,12 @@ final class FrameReader {
             case "welcome" -> welcome();
             case "error" -> error();
             case "pong" -> new ServerFrame.Pong(pingId());
+            case "deployment" -> deploymentChange();
+            case "watching" -> new ServerFrame.Watching(deploymentsFlag());
             default ->
-                throw unknownType(type, "welcome, subscribed, logs, gap, status, error, pong");
+                throw unknownType(
+                    type,
+                    "welcome, subscribed, logs, gap, status, deployment, watching, error, pong");
           };
       finish();
       return frame;
@@ -312,6 +323,21 @@ final class FrameReader {
       }
     }
     return id;
+  }
+
+  /** The one field of {@code watch} and {@code watching}: a required boolean. */
+  private boolean deploymentsFlag() throws IOException {
+    Boolean value = null;
+    int seen = 0;
+    for (String n = nextField(); n != null; n = nextField()) {
+      if (n.equals("deployments")) {
+        seen = see(seen, 1);
+        value = requiredBoolean();
+      } else {
+        otherField();
+      }
+    }
+    return require(value, "deployments");
   }
 
   private ClientFrame.Subscribe subscribe() throws IOException {
@@ -623,6 +649,148 @@ final class FrameReader {
         require(id, "deploymentId"), require(status, "status"), require(ts, "ts"));
   }
 
+  private ServerFrame.DeploymentChange deploymentChange() throws IOException {
+    ServerFrame.Change change = null;
+    Deployment deployment = null;
+    int seen = 0;
+    for (String n = nextField(); n != null; n = nextField()) {
+      switch (n) {
+        case "event" -> {
+          seen = see(seen, 1);
+          change = change(string());
+        }
+        case "deployment" -> {
+          seen = see(seen, 2);
+          deployment = deployment();
+        }
+        default -> otherField();
+      }
+    }
+    return new ServerFrame.DeploymentChange(
+        require(change, "event"), require(deployment, "deployment"));
+  }
+
+  private ServerFrame.Change change(String text) {
+    for (ServerFrame.Change c : ServerFrame.Change.values()) {
+      if (c.wireName().equals(text)) {
+        return c;
+      }
+    }
+    throw invalid(
+        path()
+            + ": unknown event \""
+            + clip(text)
+            + "\"; expected one of existing, created, updated, deleted");
+  }
+
+  private Deployment deployment() throws IOException {
+    JsonToken t = parser().nextToken();
+    if (t != JsonToken.START_OBJECT) {
+      throw t == JsonToken.VALUE_NULL ? missing() : wrongType(t, "an object");
+    }
+    scope = DEPLOYMENT;
+    DeploymentId id = null;
+    String deploymentName = null;
+    String ownerId = null;
+    List<String> command = null;
+    Map<String, String> env = Map.of();
+    String workingDir = null;
+    DeploymentStatus status = null;
+    Instant createdAt = null;
+    Instant updatedAt = null;
+    int seen = 0;
+    for (String n = nextField(); n != null; n = nextField()) {
+      switch (n) {
+        case "id" -> {
+          seen = see(seen, 1);
+          id = deploymentId();
+        }
+        case "name" -> {
+          seen = see(seen, 2);
+          deploymentName = string();
+        }
+        case "ownerId" -> {
+          seen = see(seen, 4);
+          ownerId = string();
+        }
+        case "command" -> {
+          seen = see(seen, 8);
+          command = command();
+        }
+        case "env" -> {
+          seen = see(seen, 16);
+          env = env();
+        }
+        case "workingDir" -> {
+          seen = see(seen, 32);
+          workingDir = optionalString();
+        }
+        case "status" -> {
+          seen = see(seen, 64);
+          status = deploymentStatus(string());
+        }
+        case "createdAt" -> {
+          seen = see(seen, 128);
+          createdAt = instant();
+        }
+        case "updatedAt" -> {
+          seen = see(seen, 256);
+          updatedAt = instant();
+        }
+        default -> otherField();
+      }
+    }
+    Deployment d =
+        new Deployment(
+            require(id, "id"),
+            require(deploymentName, "name"),
+            require(ownerId, "ownerId"),
+            require(command, "command"),
+            env,
+            workingDir,
+            require(status, "status"),
+            require(createdAt, "createdAt"),
+            require(updatedAt, "updatedAt"));
+    scope = ROOT;
+    name = "deployment";
+    return d;
+  }
+
+  private List<String> command() throws IOException {
+    JsonParser p = parser();
+    JsonToken t = p.nextToken();
+    if (t != JsonToken.START_ARRAY) {
+      throw t == JsonToken.VALUE_NULL ? missing() : wrongType(t, "an array of strings");
+    }
+    List<String> command = new ArrayList<>();
+    for (t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      command.add(elementText(t, "strings"));
+    }
+    return command;
+  }
+
+  private Map<String, String> env() throws IOException {
+    JsonParser p = parser();
+    JsonToken t = p.nextToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return Map.of();
+    }
+    if (t != JsonToken.START_OBJECT) {
+      throw wrongType(t, "an object of strings");
+    }
+    scope = ENV;
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String n = nextField(); n != null; n = nextField()) {
+      if (env.containsKey(n)) {
+        throw duplicate();
+      }
+      env.put(n, string());
+    }
+    scope = DEPLOYMENT;
+    name = "env";
+    return env;
+  }
+
   private ServerFrame.Welcome welcome() throws IOException {
     String connectionId = null;
     Principal user = null;
@@ -758,6 +926,17 @@ final class FrameReader {
       return null;
     }
     throw wrongType(t, "an integer");
+  }
+
+  private Boolean requiredBoolean() throws IOException {
+    JsonToken t = parser().nextToken();
+    if (t == JsonToken.VALUE_TRUE) {
+      return Boolean.TRUE;
+    }
+    if (t == JsonToken.VALUE_FALSE) {
+      return Boolean.FALSE;
+    }
+    throw t == JsonToken.VALUE_NULL ? missing() : wrongType(t, "a boolean");
   }
 
   private boolean optionalBoolean() throws IOException {
@@ -901,6 +1080,8 @@ final class FrameReader {
       case FILTER -> n == null ? "filter" : "filter." + n;
       case USER -> n == null ? "user" : "user." + n;
       case LINE -> n == null ? "lines[" + lineIndex + "]" : "lines[" + lineIndex + "]." + n;
+      case DEPLOYMENT -> n == null ? "deployment" : "deployment." + n;
+      case ENV -> n == null ? "deployment.env" : "deployment.env." + n;
       default -> n;
     };
   }

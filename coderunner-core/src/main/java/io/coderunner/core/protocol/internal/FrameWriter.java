@@ -3,6 +3,7 @@ package io.coderunner.core.protocol.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import io.coderunner.core.Deployment;
 import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.LogLevel;
 import io.coderunner.core.LogLine;
@@ -18,6 +19,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -57,12 +59,23 @@ final class FrameWriter {
   private static final SerializedString STATUS = new SerializedString("status");
   private static final SerializedString CODE = new SerializedString("code");
   private static final SerializedString REF = new SerializedString("ref");
+  private static final SerializedString DEPLOYMENTS = new SerializedString("deployments");
+  private static final SerializedString DEPLOYMENT = new SerializedString("deployment");
+  private static final SerializedString EVENT = new SerializedString("event");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString OWNER_ID = new SerializedString("ownerId");
+  private static final SerializedString COMMAND = new SerializedString("command");
+  private static final SerializedString ENV = new SerializedString("env");
+  private static final SerializedString WORKING_DIR = new SerializedString("workingDir");
+  private static final SerializedString CREATED_AT = new SerializedString("createdAt");
+  private static final SerializedString UPDATED_AT = new SerializedString("updatedAt");
 
   private static final SerializedString AUTH_TYPE = new SerializedString("auth");
   private static final SerializedString REFRESH_TYPE = new SerializedString("refresh");
   private static final SerializedString SUBSCRIBE_TYPE = new SerializedString("subscribe");
   private static final SerializedString UNSUBSCRIBE_TYPE = new SerializedString("unsubscribe");
   private static final SerializedString PING_TYPE = new SerializedString("ping");
+  private static final SerializedString WATCH_TYPE = new SerializedString("watch");
   private static final SerializedString WELCOME_TYPE = new SerializedString("welcome");
   private static final SerializedString SUBSCRIBED_TYPE = new SerializedString("subscribed");
   private static final SerializedString LOGS_TYPE = new SerializedString("logs");
@@ -70,6 +83,8 @@ final class FrameWriter {
   private static final SerializedString STATUS_TYPE = new SerializedString("status");
   private static final SerializedString ERROR_TYPE = new SerializedString("error");
   private static final SerializedString PONG_TYPE = new SerializedString("pong");
+  private static final SerializedString DEPLOYMENT_TYPE = new SerializedString("deployment");
+  private static final SerializedString WATCHING_TYPE = new SerializedString("watching");
 
   private static final Map<LogLevel, SerializableString> LEVEL_NAMES =
       wireNames(LogLevel.class, LogLevel::wireName);
@@ -169,6 +184,16 @@ final class FrameWriter {
     } else if (frame instanceof ServerFrame.Pong pong) {
       g.writeString(PONG_TYPE);
       optionalString(g, ID, pong.id());
+    } else if (frame instanceof ServerFrame.DeploymentChange change) {
+      g.writeString(DEPLOYMENT_TYPE);
+      g.writeFieldName(EVENT);
+      g.writeString(change.change().wireName());
+      g.writeFieldName(DEPLOYMENT);
+      deployment(g, change.deployment(), scratch);
+    } else if (frame instanceof ServerFrame.Watching watching) {
+      g.writeString(WATCHING_TYPE);
+      g.writeFieldName(DEPLOYMENTS);
+      g.writeBoolean(watching.deployments());
     } else {
       throw new IllegalArgumentException("not a known server frame: " + frame.getClass());
     }
@@ -203,6 +228,10 @@ final class FrameWriter {
     } else if (frame instanceof ClientFrame.Ping ping) {
       g.writeString(PING_TYPE);
       optionalString(g, ID, ping.id());
+    } else if (frame instanceof ClientFrame.Watch watch) {
+      g.writeString(WATCH_TYPE);
+      g.writeFieldName(DEPLOYMENTS);
+      g.writeBoolean(watch.deployments());
     } else if (frame instanceof ClientFrame.Auth auth) {
       g.writeString(AUTH_TYPE);
       g.writeFieldName(TOKEN);
@@ -234,6 +263,38 @@ final class FrameWriter {
       g.writeFieldName(field);
       g.writeString(value);
     }
+  }
+
+  /** A deployment as the REST API shows it; env sorted by name, workingDir left out when absent. */
+  private static void deployment(JsonGenerator g, Deployment d, char[] scratch) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName(ID);
+    g.writeString(d.id().value());
+    g.writeFieldName(NAME);
+    g.writeString(d.name());
+    g.writeFieldName(OWNER_ID);
+    g.writeString(d.ownerId());
+    g.writeFieldName(COMMAND);
+    g.writeStartArray();
+    for (String arg : d.command()) {
+      g.writeString(arg);
+    }
+    g.writeEndArray();
+    g.writeFieldName(ENV);
+    g.writeStartObject();
+    for (Map.Entry<String, String> e : new TreeMap<>(d.env()).entrySet()) {
+      g.writeFieldName(e.getKey());
+      g.writeString(e.getValue());
+    }
+    g.writeEndObject();
+    optionalString(g, WORKING_DIR, d.workingDir());
+    g.writeFieldName(STATUS);
+    g.writeString(wire(d.status()));
+    g.writeFieldName(CREATED_AT);
+    timestamp(g, d.createdAt(), scratch);
+    g.writeFieldName(UPDATED_AT);
+    timestamp(g, d.updatedAt(), scratch);
+    g.writeEndObject();
   }
 
   private static void principal(JsonGenerator g, Principal user) throws IOException {
