@@ -27,6 +27,7 @@ import io.coderunner.server.internal.ApiException;
 import io.coderunner.server.internal.AuthRoutes;
 import io.coderunner.server.internal.BroadcasterRoutes;
 import io.coderunner.server.internal.ClientAddresses;
+import io.coderunner.server.internal.DashboardRoutes;
 import io.coderunner.server.internal.DemoRunner;
 import io.coderunner.server.internal.DeploymentRoutes;
 import io.coderunner.server.internal.FrontHandler;
@@ -272,6 +273,7 @@ public final class CodeRunnerServer implements AutoCloseable {
     new LogRoutes(deployments, logs, ingest).register(routes);
     new BroadcasterRoutes(ws::get).register(routes);
     new OperationsRoutes(health, ready::get, closed::get, meters::scrape).register(routes);
+    new DashboardRoutes().register(routes);
     routes.raw("GET", "/api/deployments/{id}/logs/stream", RouteTable.Access.USER, sse);
     routes.raw("GET", "/ws", RouteTable.Access.PUBLIC, ws);
     routes.json(

@@ -85,7 +85,12 @@ class CrossCuttingIT {
     Res root = t.get("/", null);
     assertThat(root.status()).isEqualTo(200);
     assertThat(root.header("Content-Type")).startsWith("text/html");
-    assertThat(root.header("Content-Security-Policy")).contains("default-src 'self'");
+    assertThat(root.header("Content-Security-Policy"))
+        .contains("default-src 'self'")
+        .contains("style-src 'self';")
+        .doesNotContain("unsafe-inline");
+    assertThat(api.header("Content-Security-Policy"))
+        .isEqualTo("default-src 'none'; frame-ancestors 'none'");
     assertThat(t.get("/nowhere", null).header("X-Frame-Options")).isEqualTo("DENY");
   }
 

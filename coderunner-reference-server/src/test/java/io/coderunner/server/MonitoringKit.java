@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The files of {@code docs/monitoring/}, read the way the tests need them, and the system tools
@@ -44,36 +43,6 @@ final class MonitoringKit {
             "docs/monitoring, looked for at %s from %s",
             DIR.toAbsolutePath().normalize(), Path.of("").toAbsolutePath())
         .isRegularFile();
-  }
-
-  /**
-   * Skips the calling test when {@code binary} is missing, naming the Debian package, or fails it
-   * under {@code CI=true}, where {@code scripts/install-test-deps} has run.
-   */
-  static void requireBinary(Path binary, String debianPackage) {
-    Assumptions.assumeTrue(installed(binary, debianPackage), () -> missing(binary, debianPackage));
-  }
-
-  /**
-   * Whether {@code binary} is installed; fails under {@code CI=true} when it is not. For set-up
-   * code, which should leave the skip to each test ({@link #requireBinary}), so that the reports
-   * count the skipped tests and give the reason.
-   */
-  static boolean installed(Path binary, String debianPackage) {
-    if (Files.isExecutable(binary)) {
-      return true;
-    }
-    if ("true".equals(System.getenv("CI"))) {
-      fail(missing(binary, debianPackage));
-    }
-    return false;
-  }
-
-  private static String missing(Path binary, String debianPackage) {
-    return binary
-        + " not installed (Debian package "
-        + debianPackage
-        + "): run scripts/install-test-deps";
   }
 
   /** What a finished command printed (stdout and stderr together) and its exit code. */

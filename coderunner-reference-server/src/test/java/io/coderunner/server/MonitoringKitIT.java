@@ -46,7 +46,7 @@ class MonitoringKitIT {
 
   @Test
   void promtoolAcceptsThePrometheusConfigWithItsRuleFile() {
-    MonitoringKit.requireBinary(PROMTOOL, "prometheus");
+    Binaries.require(PROMTOOL, "prometheus");
     MonitoringKit.Run run =
         MonitoringKit.run(
                 MonitoringKit.DIR, PROMTOOL.toString(), "check", "config", "prometheus.yml")
@@ -63,7 +63,7 @@ class MonitoringKitIT {
 
   @Test
   void promtoolAcceptsTheAlertRules() {
-    MonitoringKit.requireBinary(PROMTOOL, "prometheus");
+    Binaries.require(PROMTOOL, "prometheus");
     MonitoringKit.Run run =
         MonitoringKit.run(
                 MonitoringKit.DIR, PROMTOOL.toString(), "check", "rules", "coderunner-alerts.yml")
@@ -73,7 +73,7 @@ class MonitoringKitIT {
 
   @Test
   void everyAlertFiresInItsUnitTestsAndStaysQuietOnAHealthySeries() {
-    MonitoringKit.requireBinary(PROMTOOL, "prometheus");
+    Binaries.require(PROMTOOL, "prometheus");
     Map<String, Set<String>> outcomes = unitTestOutcomes();
     for (Rule alert : MonitoringKit.rules()) {
       assertThat(outcomes.get(alert.name()))
@@ -137,7 +137,7 @@ class MonitoringKitIT {
 
   @Test
   void amtoolAcceptsTheAlertmanagerConfig() {
-    MonitoringKit.requireBinary(AMTOOL, "prometheus-alertmanager");
+    Binaries.require(AMTOOL, "prometheus-alertmanager");
     MonitoringKit.Run run =
         MonitoringKit.run(MonitoringKit.DIR, AMTOOL.toString(), "check-config", "alertmanager.yml")
             .succeeded();
@@ -146,7 +146,7 @@ class MonitoringKitIT {
 
   @Test
   void alertmanagerRoutesEachAlertToTheReceiverOfItsSeverity() {
-    MonitoringKit.requireBinary(AMTOOL, "prometheus-alertmanager");
+    Binaries.require(AMTOOL, "prometheus-alertmanager");
     for (Rule alert : MonitoringKit.rules()) {
       String receiver = "coderunner-" + alert.field("severity");
       MonitoringKit.run(
@@ -191,7 +191,7 @@ class MonitoringKitIT {
 
   @Test
   void promtoolParsesEveryDashboardQuery(@TempDir Path dir) throws IOException {
-    MonitoringKit.requireBinary(PROMTOOL, "prometheus");
+    Binaries.require(PROMTOOL, "prometheus");
     // Each query becomes a recording rule, so promtool parses it; Grafana's variables get values.
     StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
     int n = 0;

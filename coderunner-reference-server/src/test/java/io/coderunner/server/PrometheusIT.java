@@ -57,7 +57,7 @@ class PrometheusIT {
   @BeforeAll
   static void start() throws IOException {
     MonitoringKit.requireDir();
-    if (!MonitoringKit.installed(PROMETHEUS, "prometheus")) {
+    if (!Binaries.installed(PROMETHEUS, "prometheus")) {
       return; // each test skips, with the reason
     }
     t = new TestServer();
@@ -123,7 +123,7 @@ class PrometheusIT {
 
   @Test
   void prometheusScrapesTheServerAndReadsItsMetricsBack() {
-    MonitoringKit.requireBinary(PROMETHEUS, "prometheus");
+    Binaries.require(PROMETHEUS, "prometheus");
     awaitPrometheus().untilAsserted(() -> assertThat(value("up{job=\"coderunner\"}")).isEqualTo(1));
     // The deployment's CREATED line and the three ingested lines.
     awaitPrometheus()
@@ -137,7 +137,7 @@ class PrometheusIT {
 
   @Test
   void prometheusLoadsTheShippedRulesAndEvaluatesEachWithoutError() {
-    MonitoringKit.requireBinary(PROMETHEUS, "prometheus");
+    Binaries.require(PROMETHEUS, "prometheus");
     List<String> alerts = MonitoringKit.rules().stream().map(Rule::name).toList();
     awaitPrometheus()
         .untilAsserted(
@@ -155,7 +155,7 @@ class PrometheusIT {
 
   @Test
   void aHealthyServerRaisesNoAlert() {
-    MonitoringKit.requireBinary(PROMETHEUS, "prometheus");
+    Binaries.require(PROMETHEUS, "prometheus");
     // Wait for a scrape of the server, then for the rules to be evaluated after it.
     JsonNode up =
         awaitPrometheus().until(() -> query("up{job=\"coderunner\"} == 1"), r -> r.size() == 1);

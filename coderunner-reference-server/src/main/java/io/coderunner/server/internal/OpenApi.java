@@ -103,7 +103,14 @@ public final class OpenApi {
     ops.add(op("GET", "/health/live", "operations", "Liveness", false).codes("200", "503"));
     ops.add(op("GET", "/health/ready", "operations", "Readiness", false).codes("200", "503"));
     ops.add(op("GET", "/metrics", "operations", "Prometheus text exposition", false).codes("200"));
-    ops.add(op("GET", "/", "operations", "The dashboard", false).codes("200"));
+    ops.add(
+        op("GET", "/", "dashboard", "The dashboard; see docs/dashboard.md", false).codes("200"));
+    ops.add(
+        op("GET", "/deployments/{id}", "dashboard", "The dashboard's log view", false)
+            .codes("200"));
+    ops.add(
+        op("GET", "/assets/{hash}/{file}", "dashboard", "A dashboard asset", false)
+            .codes("200", "404"));
     ops.add(op("GET", "/openapi.json", "operations", "This document", false).codes("200"));
     return ops;
   }

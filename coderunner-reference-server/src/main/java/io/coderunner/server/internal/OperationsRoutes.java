@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** {@code /health}, {@code /metrics} and the page at {@code /}: what operators and probes read. */
+/** {@code /health} and {@code /metrics}: what operators and probes read. */
 public final class OperationsRoutes {
   private final HealthRegistry health;
   private final BooleanSupplier started;
@@ -42,7 +42,6 @@ public final class OperationsRoutes {
     // Unauthenticated, like /health: Prometheus scrapes without a token. The text carries no
     // deployment ids or user data, only totals; restrict it at the network if that matters.
     t.raw("GET", "/metrics", Access.PUBLIC, this::metrics);
-    t.raw("GET", "/", Access.PUBLIC, OperationsRoutes::dashboard);
   }
 
   /** Spring Boot Actuator's shape: {@code {status, components: {name: {status, details}}}}. */
@@ -74,17 +73,5 @@ public final class OperationsRoutes {
     String text = scrape.get();
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, PROMETHEUS_TEXT);
     exchange.getResponseSender().send(text, StandardCharsets.UTF_8);
-  }
-
-  static final String DASHBOARD =
-      "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>CodeRunner</title>"
-          + "</head>\n<body>\n<h1>CodeRunner</h1>\n<p>The dashboard is coming. Meanwhile: the REST API"
-          + " under <code>/api</code>, live logs at <code>/ws</code> and"
-          + " <code>/api/deployments/{id}/logs/stream</code>, and the API description at"
-          + " <a href=\"/openapi.json\">/openapi.json</a>.</p>\n</body>\n</html>\n";
-
-  private static void dashboard(HttpServerExchange exchange) {
-    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
-    exchange.getResponseSender().send(DASHBOARD, StandardCharsets.UTF_8);
   }
 }

@@ -1,0 +1,100 @@
+package io.coderunner.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven through its chromedriver ({@code /usr/bin/chromium}, {@code
+ * /usr/bin/chromedriver}), never a downloaded one: one driver process and one browser per test
+ * class, with a fresh profile. Skips (or fails under {@code CI=true}) when they are not installed.
+ */
+final class Browser implements AutoCloseable {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+  final WebDriver driver;
+  private final ChromeDriverService service;
+  private final Path profile;
+
+  private Browser(ChromeDriverService service, WebDriver driver, Path profile) {
+    this.service = service;
+    this.driver = driver;
+    this.profile = profile;
+  }
+
+  /** Starts the browser, or skips the calling test class when Chromium is not installed. */
+  static Browser start() {
+    Binaries.require(CHROMIUM, "chromium");
+    Binaries.require(CHROMEDRIVER, "chromium-driver");
+    try {
+      Path profile = Files.createTempDirectory("coderunner-chromium");
+      ChromeDriverService service =
+          new ChromeDriverService.Builder()
+              .usingDriverExecutable(CHROMEDRIVER.toFile())
+              .usingAnyFreePort()
+              .build();
+      service.start();
+      ChromeOptions options = new ChromeOptions();
+      options.setBinary(CHROMIUM.toFile());
+      options.addArguments(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--disable-dev-shm-usage",
+          "--window-size=1280,900",
+          "--user-data-dir=" + profile);
+      ChromeDriver driver = new ChromeDriver(service, options);
+      driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+      return new Browser(service, driver, profile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Resizes the window; a test of the narrow layout sets 360 px. */
+  void size(int width, int height) {
+    driver.manage().window().setSize(new Dimension(width, height));
+  }
+
+  /** Saves what the window shows as {@code target/screenshots/<name>.png}. */
+  Path screenshot(String name) {
+    try {
+      Files.createDirectories(SCREENSHOTS);
+      Path to = SCREENSHOTS.resolve(name + ".png");
+      Files.write(to, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+      return to;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      driver.quit();
+    } finally {
+      service.stop();
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        // a temporary profile left behind is harmless
+      }
+    }
+  }
+}
