@@ -4,8 +4,10 @@ import static io.coderunner.server.TestServer.ALICE;
 import static io.coderunner.server.TestServer.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coderunner.core.deploy.LocalRunnerConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,9 +19,13 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** The dashboard in real headless Chromium against the real server: login, the live list. */
+/**
+ * The dashboard in real headless Chromium against the real server. One browser for the class, and
+ * two servers: one with a fake runner for the list, one running real scripts for the log view.
+ */
 class DashboardIT {
   static TestServer t;
+  static TestServer processes;
   static Browser browser;
   static WebDriver driver;
 
@@ -28,24 +34,56 @@ class DashboardIT {
     browser = Browser.start();
     driver = browser.driver;
     t = new TestServer();
+    processes =
+        TestServer.withLocalProcesses(
+            b ->
+                b.runner(
+                    LocalRunnerConfig.builder()
+                        .allowedCommands(Set.of("sh"))
+                        .stopGrace(Duration.ofSeconds(2))
+                        .build()));
   }
 
   @AfterAll
   static void stop() {
-    if (t != null) {
-      t.close();
-    }
-    if (browser != null) {
-      browser.close();
+    for (AutoCloseable c : new AutoCloseable[] {t, processes, browser}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // closing the others matters more
+      }
     }
   }
 
   @BeforeEach
   void freshPage() {
-    driver.get(t.uri("/").toString());
+    open(t, "/");
+  }
+
+  /** Loads {@code path} of {@code server} in a fresh session (in every tab but this one). */
+  private static void open(TestServer server, String path) {
+    driver.get(server.uri(path).toString());
     ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
     driver.navigate().refresh();
     waitFor(testid("login-username"));
+  }
+
+  private static Object js(String script) {
+    return ((JavascriptExecutor) driver).executeScript(script);
+  }
+
+  private static long lastShown() {
+    List<Long> seqs = shownSeqs();
+    return seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
+  }
+
+  /** The seqs of the lines the log view shows, in order. */
+  private static List<Long> shownSeqs() {
+    return driver.findElements(testid("log-line")).stream()
+        .map(e -> Long.parseLong(e.getAttribute("data-seq")))
+        .toList();
   }
 
   private static By testid(String id) {
@@ -156,5 +194,151 @@ class DashboardIT {
     var d = t.get("/api/deployments/" + created, ALICE).json();
     assertThat(d.get("command").toString()).isEqualTo("[\"app\",\"--port\",\"8080\"]");
     assertThat(d.get("env").get("MODE").asText()).isEqualTo("demo");
+  }
+
+  @Test
+  void aScriptsLinesArriveLiveAndAnErrorFilterAppliesToItsHistoryToo() {
+    open(processes, "/");
+    logIn("alice", TestServer.PASSWORD);
+    waitForText(testid("connection-state"), "connected");
+    String id =
+        processes.create(
+            ALICE,
+            "ticker",
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100000 ]; do echo \"INFO tick $i\";"
+                + " if [ $((i%5)) -eq 0 ]; then echo \"ERROR tick $i failed\" >&2; fi;"
+                + " i=$((i+1)); sleep 0.05; done");
+    waitFor(row(id)).findElement(testid("action-start")).click();
+    waitForText(row(id), "running");
+    driver.findElement(row(id)).findElement(By.cssSelector("a.name")).click();
+    waitFor(testid("log-view"));
+    assertThat(driver.getCurrentUrl()).endsWith("/deployments/" + id);
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(d -> d.findElements(testid("log-line")).size() >= 20);
+    List<Long> live = shownSeqs();
+    assertThat(live).isSorted().doesNotHaveDuplicates();
+    browser.screenshot("06-log-live");
+
+    new org.openqa.selenium.support.ui.Select(driver.findElement(testid("filter-level")))
+        .selectByValue("error");
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(
+            d ->
+                !d.findElements(testid("log-line")).isEmpty()
+                    && d.findElements(testid("log-line")).stream()
+                        .allMatch(e -> "error".equals(e.getAttribute("data-level"))));
+    assertThat(driver.getCurrentUrl()).endsWith("/deployments/" + id + "?level=error");
+    List<Long> errors = shownSeqs();
+    assertThat(errors.get(0))
+        .as("the filtered view starts with history from before the filter")
+        .isLessThan(live.get(live.size() - 1));
+    browser.screenshot("07-log-errors-only");
+
+    // Shared: the same URL in a new tab shows the same filtered view.
+    String url = driver.getCurrentUrl();
+    String first = driver.getWindowHandle();
+    driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+    driver.get(url);
+    waitForText(testid("connection-state"), "connected");
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(d -> !d.findElements(testid("log-line")).isEmpty());
+    assertThat(driver.findElements(testid("log-line")))
+        .allMatch(e -> "error".equals(e.getAttribute("data-level")));
+    assertThat(driver.findElement(testid("filter-level")).getAttribute("value")).isEqualTo("error");
+
+    // A logout in this tab logs the first one out too.
+    driver.findElement(testid("logout")).click();
+    waitFor(testid("login-username"));
+    driver.close();
+    driver.switchTo().window(first);
+    waitFor(testid("login-username"));
+    waitForText(By.id("login-error"), "logged out in another tab");
+    assertThat(processes.post("/api/deployments/" + id + "/stop", ALICE, null).status())
+        .isEqualTo(202);
+  }
+
+  @Test
+  void aDroppedConnectionReconnectsAndResumesWithoutALostOrRepeatedLine() throws Exception {
+    open(processes, "/");
+    logIn("alice", TestServer.PASSWORD);
+    waitForText(testid("connection-state"), "connected");
+    String id =
+        processes.create(
+            ALICE,
+            "steady",
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100000 ]; do echo \"line $i\"; i=$((i+1)); sleep 0.02; done");
+    assertThat(processes.post("/api/deployments/" + id + "/start", ALICE, null).status())
+        .isEqualTo(202);
+    driver.get(processes.uri("/deployments/" + id).toString());
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(d -> d.findElements(testid("log-line")).size() >= 30);
+
+    for (var c : processes.get("/api/ws/connections", TestServer.ROOT).json().get("items")) {
+      processes.call(
+          "DELETE", "/api/ws/connections/" + c.get("id").asText(), TestServer.ROOT, null);
+    }
+    waitForText(testid("connection-state"), "reconnecting");
+    waitForText(testid("connection-state"), "connected");
+    long before = lastShown();
+    new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> lastShown() > before + 30);
+    browser.screenshot("08-reconnected");
+    assertThat(processes.post("/api/deployments/" + id + "/stop", ALICE, null).status())
+        .isEqualTo(202);
+
+    List<Long> shown = shownSeqs();
+    long from = shown.get(0);
+    long to = shown.get(shown.size() - 1);
+    var page =
+        processes
+            .get(
+                "/api/deployments/"
+                    + id
+                    + "/logs?after="
+                    + (from - 1)
+                    + "&limit="
+                    + (to - from + 1),
+                ALICE)
+            .json()
+            .get("lines");
+    List<Long> stored = new java.util.ArrayList<>();
+    page.forEach(l -> stored.add(l.get("seq").asLong()));
+    assertThat(shown).as("every line once, in order, as the history has them").isEqualTo(stored);
+  }
+
+  @Test
+  void theNarrowLayoutHasNoHorizontalScrollAndTabReachesEveryControl() {
+    browser.size(360, 740);
+    try {
+      List<String> reached = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+        Object testId = js("return document.activeElement.dataset.testid || ''");
+        reached.add(String.valueOf(testId));
+      }
+      assertThat(reached).contains("login-username", "login-password", "login-submit");
+      logIn("alice", TestServer.PASSWORD);
+      waitForText(testid("connection-state"), "connected");
+      String id = t.create(ALICE, "a-deployment-with-a-rather-long-name-for-a-narrow-screen");
+      waitFor(row(id));
+      assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
+          .as("no horizontal overflow at 360 px")
+          .isLessThanOrEqualTo(0L);
+      browser.screenshot("09-narrow");
+
+      reached.clear();
+      for (int i = 0; i < 40; i++) {
+        driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+        reached.add(String.valueOf(js("return document.activeElement.dataset.testid || ''")));
+      }
+      assertThat(reached)
+          .as("every enabled control (restart and stop are disabled for a created deployment)")
+          .contains("logout", "action-start", "action-delete");
+    } finally {
+      browser.size(1280, 900);
+    }
   }
 }
