@@ -37,11 +37,12 @@ class DashboardIT {
     processes =
         TestServer.withLocalProcesses(
             b ->
-                b.runner(
-                    LocalRunnerConfig.builder()
-                        .allowedCommands(Set.of("sh"))
-                        .stopGrace(Duration.ofSeconds(2))
-                        .build()));
+                b.loginFailuresPerMinutePerUserAndAddress(2)
+                    .runner(
+                        LocalRunnerConfig.builder()
+                            .allowedCommands(Set.of("sh"))
+                            .stopGrace(Duration.ofSeconds(2))
+                            .build()));
   }
 
   @AfterAll
@@ -339,6 +340,96 @@ class DashboardIT {
           .contains("logout", "action-start", "action-delete");
     } finally {
       browser.size(1280, 900);
+    }
+  }
+
+  @Test
+  void deleteAsksFirstAndTheRowGoesOnlyWhenConfirmed() {
+    logIn("alice", TestServer.PASSWORD);
+    waitForText(testid("connection-state"), "connected");
+    String id = t.create(ALICE, "to-delete");
+    waitFor(row(id)).findElement(testid("action-delete")).click();
+    org.openqa.selenium.Alert ask =
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+            .until(ExpectedConditions.alertIsPresent());
+    assertThat(ask.getText()).contains("to-delete");
+    ask.dismiss();
+    assertThat(t.get("/api/deployments/" + id, ALICE).status()).isEqualTo(200);
+    driver.findElement(row(id)).findElement(testid("action-delete")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .until(ExpectedConditions.alertIsPresent())
+        .accept();
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .until(ExpectedConditions.numberOfElementsToBe(row(id), 0));
+    assertThat(t.get("/api/deployments/" + id, ALICE).status()).isEqualTo(404);
+  }
+
+  @Test
+  void scrollingUpPausesFollowingAndJumpToLatestCountsWhatArrived() {
+    open(processes, "/");
+    logIn("alice", TestServer.PASSWORD);
+    waitForText(testid("connection-state"), "connected");
+    String id =
+        processes.create(
+            ALICE,
+            "scroller",
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100000 ]; do echo \"row $i\"; i=$((i+1)); sleep 0.01; done");
+    assertThat(processes.post("/api/deployments/" + id + "/start", ALICE, null).status())
+        .isEqualTo(202);
+    driver.get(processes.uri("/deployments/" + id).toString());
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(d -> d.findElements(testid("log-line")).size() >= 200);
+    js("document.querySelector('.lines').scrollTop = 0");
+    WebElement jump = waitFor(testid("jump-to-latest"));
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(d -> jump.getText().matches("Jump to latest \\(\\d+ new\\)"));
+    assertThat((Long) js("return document.querySelector('.lines').scrollTop"))
+        .as("new lines do not pull a reader back down")
+        .isZero();
+    browser.screenshot("10-paused");
+    jump.click();
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .until(ExpectedConditions.invisibilityOfElementLocated(testid("jump-to-latest")));
+    assertThat(
+            (Boolean)
+                js(
+                    "const l = document.querySelector('.lines');"
+                        + " return l.scrollHeight - l.scrollTop - l.clientHeight < 40"))
+        .isTrue();
+    assertThat(processes.post("/api/deployments/" + id + "/stop", ALICE, null).status())
+        .isEqualTo(202);
+  }
+
+  @Test
+  void tooManyWrongPasswordsAreSaidWithTheWait() {
+    open(processes, "/");
+    for (int i = 0; i < 3; i++) {
+      driver.findElement(testid("login-username")).clear();
+      driver.findElement(testid("login-password")).clear();
+      logIn("bob", "wrong-" + i);
+      new WebDriverWait(driver, Duration.ofSeconds(10))
+          .until(d -> !d.findElement(By.id("login-error")).getText().isEmpty());
+      if (i < 2) {
+        waitForText(By.id("login-error"), "Wrong username or password");
+        js("document.getElementById('login-error').textContent = ''");
+      }
+    }
+    waitForText(By.id("login-error"), "Too many requests. Try again in");
+    browser.screenshot("11-login-429");
+  }
+
+  @Test
+  void anExpiredTokenEndsTheSessionWithAMessage() {
+    try (TestServer shortLived = new TestServer(b -> b.tokenTtl(Duration.ofSeconds(3)))) {
+      open(shortLived, "/");
+      logIn("alice", TestServer.PASSWORD);
+      waitForText(testid("connection-state"), "connected");
+      new WebDriverWait(driver, Duration.ofSeconds(15))
+          .until(ExpectedConditions.visibilityOfElementLocated(testid("login-username")));
+      waitForText(By.id("login-error"), "Your session has ended");
+      assertThat(js("return sessionStorage.getItem('coderunner.session')")).isNull();
     }
   }
 }
