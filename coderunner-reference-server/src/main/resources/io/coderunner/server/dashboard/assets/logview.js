@@ -181,6 +181,10 @@ export function createLogView({ live, list, back }) {
       if (f.type === 'subscribed' && f.reset) marker('The log was reset: its earlier history is gone.');
       else if (f.type === 'gap') marker(`Lines ${f.from} to ${f.to} were dropped by retention.`);
       else if (f.type === 'logs') {
+        // Where the reader is now, not when the last scroll event came: a scroll up that has not
+        // been reported yet must not be undone by following.
+        const atBottom = lines.scrollHeight - lines.scrollTop - lines.clientHeight < 8;
+        if (following && !atBottom) following = false;
         const wasAtBottom = following;
         for (const l of f.lines) add(l);
         while (lines.childElementCount > MAX_LINES) lines.firstElementChild.remove();
