@@ -432,4 +432,41 @@ class DashboardIT {
       assertThat(js("return sessionStorage.getItem('coderunner.session')")).isNull();
     }
   }
+
+  @Test
+  void aRestartedServerOnTheSamePortIsReconnectedToAndTheListFollowsItsStore() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    TestServer first = new TestServer(b -> b.port(port));
+    String gone;
+    try {
+      open(first, "/");
+      logIn("alice", TestServer.PASSWORD);
+      waitForText(testid("connection-state"), "connected");
+      gone = first.create(ALICE, "before-the-restart");
+      waitFor(row(gone));
+      driver.findElement(row(gone)).findElement(By.cssSelector("a.name")).click();
+      waitFor(testid("log-view"));
+      new WebDriverWait(driver, Duration.ofSeconds(10))
+          .until(d -> !d.findElements(testid("log-line")).isEmpty());
+    } finally {
+      first.close();
+    }
+    waitForText(testid("connection-state"), "reconnecting");
+    browser.screenshot("12-reconnecting");
+    try (TestServer second = new TestServer(b -> b.port(port))) {
+      waitForText(testid("connection-state"), "connected");
+      // The in-memory store did not survive: the log view says its deployment is gone, and the
+      // list (rebuilt from the new server's watch) shows what the new server has.
+      waitFor(testid("gap-marker"));
+      assertThat(driver.findElement(testid("gap-marker")).getText()).contains("No such deployment");
+      String fresh = second.create(ALICE, "after-the-restart");
+      driver.findElement(By.cssSelector("#log-view a.back")).click();
+      waitFor(row(fresh));
+      assertThat(driver.findElements(row(gone))).isEmpty();
+      browser.screenshot("13-after-restart");
+    }
+  }
 }

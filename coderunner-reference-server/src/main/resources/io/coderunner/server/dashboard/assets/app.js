@@ -48,7 +48,8 @@ live = createLive({
     connection.dataset.state = s;
   },
   onFrame(f) {
-    if (f.type === 'deployment') logView.deploymentChanged(list.change(f));
+    if (f.type === 'welcome') list.resync(); // the watch starts again on every connection
+    else if (f.type === 'deployment') logView.deploymentChanged(list.change(f));
     else if (f.type === 'watching' && f.deployments) list.watching();
     else if (f.type === 'closed') session.ended('Your session has ended; log in again.');
     else if (f.type === 'error' && !f.ref) toast(f.message, 'error');

@@ -158,10 +158,17 @@ export function createList({ api, open }) {
     }
   });
 
+  let seen = null; // ids the current watch reported before its watching marker
+
   return {
+    /** A (new) watch starts: what it does not report as existing is gone. */
+    resync() {
+      seen = new Set();
+    },
     /** A deployment frame of the watch. */
     change(frame) {
       const d = frame.deployment;
+      if (seen) seen.add(d.id);
       const before = items.get(d.id);
       if (frame.event === 'deleted') items.delete(d.id);
       else items.set(d.id, d);
@@ -173,6 +180,10 @@ export function createList({ api, open }) {
       return d;
     },
     watching() {
+      if (seen) {
+        for (const id of [...items.keys()]) if (!seen.has(id)) items.delete(id);
+        seen = null;
+      }
       complete = true;
       render();
     },

@@ -25,6 +25,12 @@ export function createLive({ token, onState, onFrame }) {
     if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
   }
 
+  /** Subscribes anew; until its subscribed arrives, frames of an earlier one are dropped. */
+  function subscribe() {
+    follow.pending = true;
+    send(subscribeFrame());
+  }
+
   function subscribeFrame() {
     const f = { type: 'subscribe', deploymentId: follow.deploymentId };
     if (follow.after != null) {
@@ -55,9 +61,12 @@ export function createLive({ token, onState, onFrame }) {
         attempt = 0;
         state('connected');
         send({ type: 'watch', deployments: true });
-        if (follow) send(subscribeFrame());
-      } else if (frame.type === 'subscribed' && follow && frame.deploymentId === follow.deploymentId) {
+        if (follow) subscribe();
+      } else if (follow && frame.deploymentId === follow.deploymentId && frame.type === 'subscribed') {
         follow.epoch = frame.epoch;
+        follow.pending = false;
+      } else if (follow && follow.pending && frame.deploymentId === follow.deploymentId) {
+        return; // still on its way from the subscription this one replaced
       } else if (frame.type === 'logs' && follow && frame.deploymentId === follow.deploymentId) {
         follow.after = frame.lines[frame.lines.length - 1].seq;
       } else if (frame.type === 'gap' && follow && frame.deploymentId === follow.deploymentId) {
@@ -102,8 +111,8 @@ export function createLive({ token, onState, onFrame }) {
     /** Follows one deployment's log from the last {@code tail} lines (or resumes after a seq). */
     follow(deploymentId, filter, tail) {
       if (follow && ws) send({ type: 'unsubscribe', deploymentId: follow.deploymentId });
-      follow = { deploymentId, filter, tail, after: null, epoch: null };
-      send(subscribeFrame());
+      follow = { deploymentId, filter, tail, after: null, epoch: null, pending: true };
+      subscribe();
     },
     unfollow() {
       if (follow) send({ type: 'unsubscribe', deploymentId: follow.deploymentId });

@@ -177,7 +177,7 @@ export function createLogView({ live, list, back }) {
       if (d.id === id) header(d);
     },
     frame(f) {
-      if (!id || f.deploymentId !== id) return;
+      if (!id || (f.deploymentId || f.ref) !== id) return; // an error names it as its ref
       if (f.type === 'subscribed' && f.reset) marker('The log was reset: its earlier history is gone.');
       else if (f.type === 'gap') marker(`Lines ${f.from} to ${f.to} were dropped by retention.`);
       else if (f.type === 'logs') {
