@@ -469,4 +469,25 @@ class DashboardIT {
       browser.screenshot("13-after-restart");
     }
   }
+
+  @Test
+  void aRowsActionsAreDisabledWhileOneIsInFlight() {
+    logIn("alice", TestServer.PASSWORD);
+    waitForText(testid("connection-state"), "connected");
+    String id = t.create(ALICE, "held", "hold");
+    waitFor(row(id)).findElement(testid("action-start")).click();
+    // The start is held in the runner: its status is starting, and stop (which starting allows)
+    // stays disabled until the start's answer is in.
+    waitForText(row(id), "starting");
+    for (String action : List.of("start", "stop", "restart", "delete")) {
+      assertThat(driver.findElement(row(id)).findElement(testid("action-" + action)).isEnabled())
+          .as(action + " while the start is in flight")
+          .isFalse();
+    }
+    t.runner.gate.countDown();
+    waitForText(row(id), "running");
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .until(d -> d.findElement(row(id)).findElement(testid("action-stop")).isEnabled());
+    assertThat(t.post("/api/deployments/" + id + "/stop", ALICE, null).status()).isEqualTo(202);
+  }
 }

@@ -11,16 +11,28 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A runner that starts nothing: a start reports the process running at once, a stop reports it
- * exited at once, and a test prints lines with {@link #print}. A command {@code fail} cannot start.
+ * exited at once, and a test prints lines with {@link #print}. A command {@code fail} cannot start;
+ * a start of command {@code hold} waits until {@link #gate} opens, so a test sees it in flight.
  */
 final class FakeRunner implements DeploymentRunner {
   private final ConcurrentHashMap<DeploymentId, RunListener> running = new ConcurrentHashMap<>();
   volatile boolean closed;
+  final java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
 
   @Override
   public void start(Deployment deployment, RunListener listener) {
     if (deployment.command().get(0).equals("fail")) {
       throw new RunnerException("command 'fail' is not allowed");
+    }
+    if (deployment.command().get(0).equals("hold")) {
+      try {
+        if (!gate.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          throw new RunnerException("the test never opened the gate");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RunnerException("interrupted");
+      }
     }
     running.put(deployment.id(), listener);
     listener.started(4242);
