@@ -346,10 +346,8 @@ public final class CodeRunnerServer implements AutoCloseable {
                 return t;
               });
       var unused = housekeeping.scheduleWithFixedDelay(this::evict, 1, 1, TimeUnit.SECONDS);
-      running = new Running(undertow, listener, broadcaster, housekeeping, null);
-      if (config.demo()) {
-        running = new Running(undertow, listener, broadcaster, housekeeping, startDemo());
-      }
+      Deployment demo = config.demo() ? startDemo() : null;
+      running = new Running(undertow, listener, broadcaster, housekeeping, demo);
     } catch (RuntimeException e) {
       running = null;
       if (broadcaster != null) {

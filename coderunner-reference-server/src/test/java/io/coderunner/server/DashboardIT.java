@@ -75,6 +75,33 @@ class DashboardIT {
     return ((JavascriptExecutor) driver).executeScript(script);
   }
 
+  /**
+   * Logs alice in to the processes server, starts a script that prints {@code word} and a counter
+   * every {@code pause} seconds, and opens its log view until it shows {@code lines} lines.
+   */
+  private static String followCounter(String name, String word, String pause, int lines) {
+    open(processes, "/");
+    logIn("alice", TestServer.PASSWORD);
+    waitForText(testid("connection-state"), "connected");
+    String id =
+        processes.create(
+            ALICE,
+            name,
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100000 ]; do echo \""
+                + word
+                + " $i\"; i=$((i+1)); sleep "
+                + pause
+                + "; done");
+    assertThat(processes.post("/api/deployments/" + id + "/start", ALICE, null).status())
+        .isEqualTo(202);
+    driver.get(processes.uri("/deployments/" + id).toString());
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(d -> d.findElements(testid("log-line")).size() >= lines);
+    return id;
+  }
+
   private static long lastShown() {
     List<Long> seqs = shownSeqs();
     return seqs.isEmpty() ? 0 : seqs.get(seqs.size() - 1);
@@ -262,21 +289,7 @@ class DashboardIT {
 
   @Test
   void aDroppedConnectionReconnectsAndResumesWithoutALostOrRepeatedLine() throws Exception {
-    open(processes, "/");
-    logIn("alice", TestServer.PASSWORD);
-    waitForText(testid("connection-state"), "connected");
-    String id =
-        processes.create(
-            ALICE,
-            "steady",
-            "sh",
-            "-c",
-            "i=0; while [ $i -lt 100000 ]; do echo \"line $i\"; i=$((i+1)); sleep 0.02; done");
-    assertThat(processes.post("/api/deployments/" + id + "/start", ALICE, null).status())
-        .isEqualTo(202);
-    driver.get(processes.uri("/deployments/" + id).toString());
-    new WebDriverWait(driver, Duration.ofSeconds(15))
-        .until(d -> d.findElements(testid("log-line")).size() >= 30);
+    String id = followCounter("steady", "line", "0.02", 30);
 
     for (var c : processes.get("/api/ws/connections", TestServer.ROOT).json().get("items")) {
       processes.call(
@@ -366,21 +379,7 @@ class DashboardIT {
 
   @Test
   void scrollingUpPausesFollowingAndJumpToLatestCountsWhatArrived() {
-    open(processes, "/");
-    logIn("alice", TestServer.PASSWORD);
-    waitForText(testid("connection-state"), "connected");
-    String id =
-        processes.create(
-            ALICE,
-            "scroller",
-            "sh",
-            "-c",
-            "i=0; while [ $i -lt 100000 ]; do echo \"row $i\"; i=$((i+1)); sleep 0.01; done");
-    assertThat(processes.post("/api/deployments/" + id + "/start", ALICE, null).status())
-        .isEqualTo(202);
-    driver.get(processes.uri("/deployments/" + id).toString());
-    new WebDriverWait(driver, Duration.ofSeconds(15))
-        .until(d -> d.findElements(testid("log-line")).size() >= 200);
+    String id = followCounter("scroller", "row", "0.01", 200);
     js("document.querySelector('.lines').scrollTop = 0");
     WebElement jump = waitFor(testid("jump-to-latest"));
     new WebDriverWait(driver, Duration.ofSeconds(15))

@@ -271,8 +271,8 @@ public final class HostileFilters {
     log("server " + o.serverJar() + " pid " + p.pid() + " at " + base);
     String token = p.demoToken();
 
-    String bystander = create(base, token, "bystander");
-    String big = create(base, token, "long-lines");
+    String bystander = p.createDeployment("bystander");
+    String big = p.createDeployment("long-lines");
     ClientAttack clients =
         o.clients() ? new ClientAttack(address, o.stalled(), o.attackers(), o.floodRate()) : null;
     if (clients == null) {
@@ -495,20 +495,6 @@ public final class HostileFilters {
             .timeout(Duration.ofSeconds(30))
             .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
-  }
-
-  private String create(URI base, String token, String name) throws Exception {
-    HttpResponse<String> r =
-        call(
-            base,
-            token,
-            "POST",
-            "/api/deployments",
-            "{\"name\":\"" + name + "\",\"command\":[\"app\"]}");
-    if (r.statusCode() != 201) {
-      throw new IOException("create " + name + ": " + r.statusCode() + " " + r.body());
-    }
-    return JSON.readTree(r.body()).get("id").asText();
   }
 
   private void fill(URI base, String token, String id) throws Exception {

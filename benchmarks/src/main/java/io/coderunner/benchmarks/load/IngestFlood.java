@@ -11,12 +11,8 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -214,7 +210,6 @@ public final class IngestFlood {
   }
 
   private final Options options;
-  private final HttpClient http = HttpClient.newHttpClient();
   private long totalAccepted;
   private long firstSeq = Long.MAX_VALUE;
   private long lastSeq;
@@ -260,7 +255,7 @@ public final class IngestFlood {
       URI base = server.base();
       String token = server.demoToken();
       log("server " + o.serverJar() + " pid " + server.pid() + " at " + base);
-      String id = create(base, token);
+      String id = server.createDeployment("agent");
       String path = "/api/deployments/" + id + "/logs";
 
       if (o.warmupSeconds() > 0) {
@@ -448,21 +443,6 @@ public final class IngestFlood {
       System.out.println("every check held");
     }
     return failed.isEmpty() ? 0 : 1;
-  }
-
-  private String create(URI base, String token) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(base.resolve("/api/deployments"))
-            .header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"agent\",\"command\":[\"app\"]}"))
-            .timeout(Duration.ofSeconds(30))
-            .build();
-    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201) {
-      throw new IOException("create: " + r.statusCode() + " " + r.body());
-    }
-    return JSON.readTree(r.body()).get("id").asText();
   }
 
   /** One log agent's keep-alive connection, posting one-line batches. Not thread-safe. */

@@ -1,5 +1,6 @@
 package io.coderunner.benchmarks.load;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coderunner.core.Principal;
 import io.coderunner.core.auth.JwtConfig;
 import io.coderunner.core.auth.JwtService;
@@ -7,11 +8,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -30,6 +35,8 @@ import org.jspecify.annotations.Nullable;
 final class ServerJar implements AutoCloseable {
   private static final String LISTENING = "CodeRunner listening on ";
   private static final Principal DEMO = new Principal("u-demo", "demo", Set.of("deployer"));
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
   private final URI base;
@@ -124,6 +131,30 @@ final class ServerJar implements AutoCloseable {
             Clock.systemUTC())
         .issue(DEMO)
         .token();
+  }
+
+  /**
+   * Creates a deployment of the demo user (command {@code app}, never started) for a tool to ingest
+   * into or follow.
+   *
+   * @return its id
+   * @throws IOException when the server does not answer 201
+   */
+  String createDeployment(String name) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve("/api/deployments"))
+            .header("Authorization", "Bearer " + demoToken())
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"name\":\"" + name + "\",\"command\":[\"app\"]}"))
+            .timeout(Duration.ofSeconds(30))
+            .build();
+    HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IOException("create " + name + ": " + r.statusCode() + " " + r.body());
+    }
+    return JSON.readTree(r.body()).get("id").asText();
   }
 
   /** The server's user and system CPU so far, from /proc; {@link Cpu#UNKNOWN} elsewhere. */

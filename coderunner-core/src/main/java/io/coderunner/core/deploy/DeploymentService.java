@@ -13,7 +13,6 @@ import io.coderunner.core.log.LogStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -540,20 +539,13 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
   }
 
   /**
-   * Every deployment of every owner, read from the store page by page.
+   * Every deployment of every owner, as the store lists them.
    *
    * @return a snapshot, in the store's order
    */
   @Override
   public List<Deployment> all() {
-    List<Deployment> all = new ArrayList<>();
-    String cursor = null;
-    do {
-      DeploymentPage page = store.list(null, 1000, cursor);
-      all.addAll(page.items());
-      cursor = page.nextCursor();
-    } while (cursor != null);
-    return all;
+    return store.all();
   }
 
   /**

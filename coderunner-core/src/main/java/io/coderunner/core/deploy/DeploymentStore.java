@@ -3,7 +3,10 @@ package io.coderunner.core.deploy;
 import io.coderunner.core.Deployment;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentLookup;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -60,13 +63,29 @@ public interface DeploymentStore extends DeploymentLookup {
    * @return the count; 0 for an owner without deployments
    */
   default long countOwnedBy(String ownerId) {
-    long n = 0;
+    long[] n = {0};
+    eachPage(ownerId, items -> n[0] += items.size());
+    return n[0];
+  }
+
+  /**
+   * Every deployment of every owner. The default pages through {@link #list}.
+   *
+   * @return a snapshot, in the store's order
+   */
+  default List<Deployment> all() {
+    List<Deployment> all = new ArrayList<>();
+    eachPage(null, all::addAll);
+    return all;
+  }
+
+  /** Hands each page of {@link #list} for {@code ownerId} (null: every owner) to {@code page}. */
+  private void eachPage(@Nullable String ownerId, Consumer<List<Deployment>> page) {
     String cursor = null;
     do {
-      DeploymentPage page = list(ownerId, 1000, cursor);
-      n += page.items().size();
-      cursor = page.nextCursor();
+      DeploymentPage p = list(ownerId, 1000, cursor);
+      page.accept(p.items());
+      cursor = p.nextCursor();
     } while (cursor != null);
-    return n;
   }
 }

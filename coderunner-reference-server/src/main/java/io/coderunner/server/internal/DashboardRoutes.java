@@ -4,6 +4,7 @@ import io.coderunner.server.internal.RouteTable.Access;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.PathTemplateMatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,7 +107,7 @@ public final class DashboardRoutes {
   }
 
   private void asset(HttpServerExchange exchange) {
-    var params = exchange.getAttachment(io.undertow.util.PathTemplateMatch.ATTACHMENT_KEY);
+    PathTemplateMatch params = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
     String h = params == null ? "" : params.getParameters().getOrDefault("hash", "");
     String file = params == null ? "" : params.getParameters().getOrDefault("file", "");
     Asset a = assets.get(file);
