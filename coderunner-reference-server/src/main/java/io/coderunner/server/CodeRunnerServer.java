@@ -8,6 +8,7 @@ import io.coderunner.core.auth.JwtService;
 import io.coderunner.core.deploy.DeploymentRunner;
 import io.coderunner.core.deploy.DeploymentService;
 import io.coderunner.core.deploy.DeploymentSpec;
+import io.coderunner.core.deploy.DeploymentStore;
 import io.coderunner.core.deploy.InMemoryDeploymentStore;
 import io.coderunner.core.follow.ConnectionQuota;
 import io.coderunner.core.log.InMemoryLogStore;
@@ -107,7 +108,7 @@ public final class CodeRunnerServer implements AutoCloseable {
   private final JwtService jwt;
   private final AccessPolicy policy = AccessPolicy.ownerOrAdmin();
   private final InMemoryLogStore logs;
-  private final InMemoryDeploymentStore store = new InMemoryDeploymentStore();
+  private final DeploymentStore store;
   private final DeploymentService deployments;
   private final PrometheusMeterRegistry meters;
   private final SystemMetrics systemMetrics;
@@ -141,6 +142,7 @@ public final class CodeRunnerServer implements AutoCloseable {
     List<UserAccount> users = users(config);
     this.jwt = jwt(config, configured == null ? randomSecret() : configured, clock);
     this.logs = InMemoryLogStore.create(config.retention(), clock);
+    this.store = b.deploymentStore != null ? b.deploymentStore : new InMemoryDeploymentStore();
     this.deployments = deployments(b.runner, b.demoInterval);
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meters.config().meterFilter(SystemMetrics.prometheusNaming());
@@ -629,6 +631,7 @@ public final class CodeRunnerServer implements AutoCloseable {
   public static final class Builder {
     private final ServerConfig config;
     private @Nullable DeploymentRunner runner;
+    private @Nullable DeploymentStore deploymentStore;
     private Clock clock = Clock.systemUTC();
     private Duration demoInterval = Duration.ofMillis(400);
     private final List<HealthIndicator> healthIndicators = new ArrayList<>();
@@ -646,6 +649,20 @@ public final class CodeRunnerServer implements AutoCloseable {
      */
     public Builder runner(DeploymentRunner runner) {
       this.runner = Objects.requireNonNull(runner, "runner");
+      return this;
+    }
+
+    /**
+     * Sets where deployments are kept, for a host that keeps them in its own database; default a
+     * new in-memory store. The server does not close it, so a store handed to a second server after
+     * the first one closed gives the second the same deployments. Their logs stay in each server's
+     * memory: a follower that comes back to the second server is told {@code reset}.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder deploymentStore(DeploymentStore store) {
+      this.deploymentStore = Objects.requireNonNull(store, "store");
       return this;
     }
 

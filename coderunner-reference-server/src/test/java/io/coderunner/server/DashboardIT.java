@@ -4,7 +4,9 @@ import static io.coderunner.server.TestServer.ALICE;
 import static io.coderunner.server.TestServer.BOB;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coderunner.core.deploy.InMemoryDeploymentStore;
 import io.coderunner.core.deploy.LocalRunnerConfig;
+import io.coderunner.core.log.RetentionConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -65,7 +67,12 @@ class DashboardIT {
 
   /** Loads {@code path} of {@code server} in a fresh session (in every tab but this one). */
   private static void open(TestServer server, String path) {
-    driver.get(server.uri(path).toString());
+    openAt(server.uri(path).toString());
+  }
+
+  /** Loads {@code url} in a fresh session (in every tab but this one). */
+  private static void openAt(String url) {
+    driver.get(url);
     ((JavascriptExecutor) driver).executeScript("sessionStorage.clear()");
     driver.navigate().refresh();
     waitFor(testid("login-username"));
@@ -306,20 +313,7 @@ class DashboardIT {
     List<Long> shown = shownSeqs();
     long from = shown.get(0);
     long to = shown.get(shown.size() - 1);
-    var page =
-        processes
-            .get(
-                "/api/deployments/"
-                    + id
-                    + "/logs?after="
-                    + (from - 1)
-                    + "&limit="
-                    + (to - from + 1),
-                ALICE)
-            .json()
-            .get("lines");
-    List<Long> stored = new java.util.ArrayList<>();
-    page.forEach(l -> stored.add(l.get("seq").asLong()));
+    List<Long> stored = historySeqs(processes, id, from - 1, (int) (to - from + 1));
     assertThat(shown).as("every line once, in order, as the history has them").isEqualTo(stored);
   }
 
@@ -343,14 +337,40 @@ class DashboardIT {
           .isLessThanOrEqualTo(0L);
       browser.screenshot("09-narrow");
 
-      reached.clear();
-      for (int i = 0; i < 40; i++) {
+      String running = t.create(ALICE, "running-on-a-narrow-screen");
+      assertThat(t.post("/api/deployments/" + running + "/start", ALICE, null).status())
+          .isEqualTo(202);
+      waitForText(row(running), "running");
+      // Between them the two rows have every action enabled: start and delete on the created
+      // one, stop and restart on the running one. Tab reaches each, and shows where it is.
+      Set<String> wanted =
+          Set.of(
+              "logout",
+              "show-create",
+              "action-start",
+              "action-stop",
+              "action-restart",
+              "action-delete");
+      Set<String> reachedOnce = new java.util.HashSet<>();
+      for (int i = 0; i < 300 && !reachedOnce.containsAll(wanted); i++) {
         driver.switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
-        reached.add(String.valueOf(js("return document.activeElement.dataset.testid || ''")));
+        String testId =
+            String.valueOf(
+                js("const e = document.activeElement; return e.dataset.testid || e.id || ''"));
+        if (wanted.contains(testId) && reachedOnce.add(testId)) {
+          assertThat(
+                  js(
+                      "const s = getComputedStyle(document.activeElement);"
+                          + " return s.outlineStyle + ' ' + s.outlineWidth"))
+              .as("%s shows it has the focus", testId)
+              .asString()
+              .doesNotStartWith("none")
+              .doesNotEndWith(" 0px");
+        }
       }
-      assertThat(reached)
-          .as("every enabled control (restart and stop are disabled for a created deployment)")
-          .contains("logout", "action-start", "action-delete");
+      assertThat(reachedOnce)
+          .as("Tab reaches login, logout, create and every action")
+          .isEqualTo(wanted);
     } finally {
       browser.size(1280, 900);
     }
@@ -433,40 +453,187 @@ class DashboardIT {
   }
 
   @Test
-  void aRestartedServerOnTheSamePortIsReconnectedToAndTheListFollowsItsStore() throws Exception {
+  void theStreamAndTextFiltersNarrowTheViewAndClearingThemBringsEveryLineBack() {
+    logIn("alice", TestServer.PASSWORD);
+    waitForText(testid("connection-state"), "connected");
+    String id = t.create(ALICE, "filtered");
+    StringBuilder body = new StringBuilder("{\"lines\":[");
+    for (int i = 0; i < 30; i++) {
+      String stream = i % 3 == 0 ? "stderr" : "stdout";
+      String word = i % 2 == 0 ? "needle" : "hay";
+      body.append(i == 0 ? "" : ",")
+          .append("{\"stream\":\"" + stream + "\",\"message\":\"" + word + " " + i + "\"}");
+    }
+    assertThat(t.post("/api/deployments/" + id + "/logs", ALICE, body + "]}").status())
+        .isEqualTo(202);
+    driver.get(t.uri("/deployments/" + id).toString());
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(d -> d.findElements(testid("log-line")).size() == 31); // and "created"
+
+    new org.openqa.selenium.support.ui.Select(driver.findElement(testid("filter-stream")))
+        .selectByValue("stderr");
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(
+            d ->
+                d.findElements(testid("log-line")).size() == 10
+                    && d.findElements(testid("log-line")).stream()
+                        .allMatch(e -> "stderr".equals(e.getAttribute("data-stream"))));
+    assertThat(driver.getCurrentUrl()).endsWith("?stream=stderr");
+
+    driver.findElement(testid("filter-text")).sendKeys("needle");
+    // stderr lines are 0, 3, ..., 27; the needles among them the even ones: 0, 6, 12, 18, 24.
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(
+            d ->
+                texts(d)
+                    .equals(
+                        List.of("needle 0", "needle 6", "needle 12", "needle 18", "needle 24")));
+    assertThat(driver.getCurrentUrl()).endsWith("?stream=stderr&q=needle");
+    t.ingest(ALICE, id, "needle on stdout", "hay again");
+    assertThat(
+            t.post(
+                    "/api/deployments/" + id + "/logs",
+                    ALICE,
+                    "{\"lines\":[{\"stream\":\"stderr\",\"message\":\"needle live\"}]}")
+                .status())
+        .isEqualTo(202);
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(d -> texts(d).size() == 6 && texts(d).get(5).equals("needle live"));
+
+    driver.findElement(testid("filter-text")).clear();
+    driver.findElement(testid("filter-text")).sendKeys(org.openqa.selenium.Keys.BACK_SPACE);
+    new org.openqa.selenium.support.ui.Select(driver.findElement(testid("filter-stream")))
+        .selectByValue("");
+    new WebDriverWait(driver, Duration.ofSeconds(15))
+        .until(d -> d.findElements(testid("log-line")).size() == 34);
+    assertThat(driver.getCurrentUrl()).endsWith("/deployments/" + id);
+  }
+
+  /** The messages of the lines the log view shows, in order. */
+  private static List<String> texts(WebDriver d) {
+    List<String> out = new java.util.ArrayList<>();
+    for (WebElement e : d.findElements(testid("log-line"))) {
+      out.add(e.findElement(By.cssSelector(".msg")).getText());
+    }
+    return out;
+  }
+
+  @Test
+  void aRestartedServerOnTheSamePortIsReconnectedToAndTheResetIsMarked() throws Exception {
     int port;
     try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    TestServer first = new TestServer(b -> b.port(port));
-    String gone;
+    // The host keeps its deployments (as in its own database); their logs are in each server's
+    // memory, so the page that comes back to the second server is told the log was reset.
+    InMemoryDeploymentStore kept = new InMemoryDeploymentStore();
+    TestServer first = TestServer.withServer(b -> b.port(port), s -> s.deploymentStore(kept));
+    String id;
     try {
       open(first, "/");
       logIn("alice", TestServer.PASSWORD);
       waitForText(testid("connection-state"), "connected");
-      gone = first.create(ALICE, "before-the-restart");
-      waitFor(row(gone));
-      driver.findElement(row(gone)).findElement(By.cssSelector("a.name")).click();
-      waitFor(testid("log-view"));
-      new WebDriverWait(driver, Duration.ofSeconds(10))
-          .until(d -> !d.findElements(testid("log-line")).isEmpty());
+      id = first.create(ALICE, "across-the-restart");
+      first.ingest(ALICE, id, "said before the restart");
+      waitFor(row(id));
+      driver.findElement(row(id)).findElement(By.cssSelector("a.name")).click();
+      waitForText(testid("log-view"), "said before the restart");
     } finally {
       first.close();
     }
     waitForText(testid("connection-state"), "reconnecting");
     browser.screenshot("12-reconnecting");
-    try (TestServer second = new TestServer(b -> b.port(port))) {
+    try (TestServer second =
+        TestServer.withServer(b -> b.port(port), s -> s.deploymentStore(kept))) {
       waitForText(testid("connection-state"), "connected");
-      // The in-memory store did not survive: the log view says its deployment is gone, and the
-      // list (rebuilt from the new server's watch) shows what the new server has.
       waitFor(testid("gap-marker"));
-      assertThat(driver.findElement(testid("gap-marker")).getText()).contains("No such deployment");
+      assertThat(driver.findElement(testid("gap-marker")).getText()).contains("reset");
+      second.ingest(ALICE, id, "said after the restart");
+      waitForText(testid("log-view"), "said after the restart");
+      List<WebElement> items = driver.findElements(By.cssSelector("#log-view li"));
+      List<String> order = new java.util.ArrayList<>();
+      for (WebElement li : items) {
+        String text = li.getText();
+        if ("gap-marker".equals(li.getAttribute("data-testid"))) {
+          order.add("reset");
+        } else if (text.contains("said before")) {
+          order.add("before");
+        } else if (text.contains("said after")) {
+          order.add("after");
+        }
+      }
+      assertThat(order)
+          .as("the old epoch's line, then the marker, then the new epoch's line")
+          .containsExactly("before", "reset", "after");
+      browser.screenshot("13-after-restart");
       String fresh = second.create(ALICE, "after-the-restart");
       driver.findElement(By.cssSelector("#log-view a.back")).click();
       waitFor(row(fresh));
-      assertThat(driver.findElements(row(gone))).isEmpty();
-      browser.screenshot("13-after-restart");
+      assertThat(driver.findElements(row(id))).as("the kept deployment is still listed").hasSize(1);
     }
+  }
+
+  @Test
+  void linesRetentionDroppedWhileThePageWasAwayAreMarkedAsAGap() {
+    try (TcpProxy proxy = new TcpProxy()) {
+      String origin = "http://127.0.0.1:" + proxy.port();
+      try (TestServer small =
+          new TestServer(
+              b ->
+                  b.corsOrigins(Set.of(origin))
+                      .retention(RetentionConfig.builder().maxLines(20).build()))) {
+        proxy.target(small.server.port());
+        String id = small.create(ALICE, "forgetful");
+        small.ingest(ALICE, id, "first words");
+        openAt(origin + "/");
+        logIn("alice", TestServer.PASSWORD);
+        waitForText(testid("connection-state"), "connected");
+        driver.get(origin + "/deployments/" + id);
+        waitForText(testid("log-view"), "first words");
+        waitForText(testid("connection-state"), "connected");
+        long seen = lastShown();
+
+        proxy.refuse(true);
+        proxy.cut();
+        waitForText(testid("connection-state"), "reconnecting");
+        String[] away = new String[50];
+        for (int i = 0; i < away.length; i++) {
+          away[i] = "while away " + i;
+        }
+        small.ingest(ALICE, id, away);
+        List<Long> retained = historySeqs(small, id, 0, 100);
+        assertThat(retained).hasSize(20);
+        proxy.refuse(false);
+
+        waitFor(testid("gap-marker"));
+        assertThat(driver.findElement(testid("gap-marker")).getText())
+            .isEqualTo(
+                "Lines "
+                    + (seen + 1)
+                    + " to "
+                    + (retained.get(0) - 1)
+                    + " were dropped by retention.");
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+            .until(d -> lastShown() == retained.get(retained.size() - 1));
+        List<Long> shown = shownSeqs();
+        assertThat(shown.subList(shown.indexOf(seen) + 1, shown.size()))
+            .as("after the gap, every retained line once, in order")
+            .isEqualTo(retained);
+        browser.screenshot("14-gap");
+      }
+    }
+  }
+
+  /** The seqs the history API holds after {@code after}, at most {@code limit}. */
+  private static List<Long> historySeqs(TestServer server, String id, long after, int limit) {
+    var lines =
+        server
+            .get("/api/deployments/" + id + "/logs?after=" + after + "&limit=" + limit, ALICE)
+            .json()
+            .get("lines");
+    List<Long> seqs = new java.util.ArrayList<>();
+    lines.forEach(l -> seqs.add(l.get("seq").asLong()));
+    return seqs;
   }
 
   @Test

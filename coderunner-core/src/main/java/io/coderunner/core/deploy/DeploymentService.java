@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>It keeps no state for a deployment that does not exist: an action on an unknown id is refused
  * after one lookup, whatever the id.
  *
+ * <p>A new service adopts what its store already holds: a deployment without a log in the log store
+ * gets an empty one, and one that was active (its process belonged to an earlier service) becomes
+ * {@link DeploymentStatus#FAILED} with a line saying the server stopped while it was, say, {@code
+ * running}.
+ *
  * <p>Create one per application and share it; it is thread-safe and starts no threads (the runner
  * reports on its own). {@link #close()} stops every running process through the runner.
  */
@@ -98,6 +103,30 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
     this.limits = limits;
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new Object();
+    }
+    adoptStored();
+  }
+
+  /**
+   * Takes over what the store already holds, as after a restart: each deployment gets a log if the
+   * log store has none, and one that was active has no process here, so it becomes failed with a
+   * line saying why.
+   */
+  private void adoptStored() {
+    for (Deployment d : store.all()) {
+      if (logs.info(d.id()).isEmpty()) {
+        logs.create(d.id(), d.ownerId());
+      }
+      if (d.status().isActive()) {
+        synchronized (lock(d.id())) {
+          var unused =
+              transition(
+                  d,
+                  DeploymentStatus.FAILED,
+                  "adopt",
+                  "failed: the server stopped while it was " + d.status().wireName());
+        }
+      }
     }
   }
 

@@ -397,6 +397,42 @@ class DeploymentServiceTest {
     assertThat(logs.info(d.id())).isEmpty();
   }
 
+  @Test
+  void aSecondServiceOverTheSameStoreAdoptsItsDeployments() {
+    ScriptedRunner scripted = new ScriptedRunner();
+    DeploymentService first =
+        DeploymentService.create(
+            store, logs, scripted, AccessPolicy.ownerOrAdmin(), Clock.systemUTC(), Duration.ZERO);
+    Deployment idle = first.create(ALICE, spec("true"));
+    Deployment busy = first.create(ALICE, spec("true"));
+    first.start(ALICE, busy.id());
+    scripted.listeners.get(0).started(7);
+    assertThat(store.find(busy.id()).orElseThrow().status()).isEqualTo(DeploymentStatus.RUNNING);
+
+    // A fresh log store, as after a restart with the deployments kept elsewhere.
+    try (InMemoryLogStore fresh = InMemoryLogStore.create()) {
+      DeploymentService second =
+          DeploymentService.create(
+              store,
+              fresh,
+              new ScriptedRunner(),
+              AccessPolicy.ownerOrAdmin(),
+              Clock.systemUTC(),
+              Duration.ZERO);
+      assertThat(fresh.info(idle.id())).as("a log for every kept deployment").isPresent();
+      assertThat(second.get(ALICE, idle.id()).status()).isEqualTo(DeploymentStatus.CREATED);
+      assertThat(second.get(ALICE, busy.id()).status())
+          .as("no process runs it here")
+          .isEqualTo(DeploymentStatus.FAILED);
+      assertThat(fresh.read(busy.id(), 0, 10, LogFilter.all()).lines())
+          .extracting(LogLine::message)
+          .containsExactly("failed: the server stopped while it was running");
+      assertThat(fresh.read(idle.id(), 0, 10, LogFilter.all()).lines()).isEmpty();
+      second.start(ALICE, busy.id());
+      assertThat(second.get(ALICE, busy.id()).status()).isEqualTo(DeploymentStatus.STARTING);
+    }
+  }
+
   private DeploymentService limited(ScriptedRunner scripted, DeploymentLimits limits) {
     return DeploymentService.create(
         store,

@@ -147,6 +147,7 @@ export function createLogView({ live, list, back }) {
     li.dataset.testid = 'log-line';
     li.dataset.seq = String(l.seq);
     li.dataset.level = l.level;
+    li.dataset.stream = l.stream;
     const ts = document.createElement('time');
     ts.dateTime = l.ts;
     ts.textContent = l.ts.slice(11, 23);

@@ -1,0 +1,129 @@
+package io.coderunner.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP proxy on a loopback port for tests that need the network between a client and the server to
+ * fail on demand: {@link #cut()} drops every open connection as a broken link would, and while
+ * {@link #refuse(boolean) refusing}, a new connection is accepted and closed at once.
+ */
+final class TcpProxy implements AutoCloseable {
+  private final ServerSocket listener;
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private volatile int targetPort;
+  private volatile boolean refusing;
+
+  /** Listens on a free loopback port; connections are refused until {@link #target} is set. */
+  TcpProxy() {
+    try {
+      listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Thread acceptor = new Thread(this::accept, "tcp-proxy-accept-" + port());
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  int port() {
+    return listener.getLocalPort();
+  }
+
+  /** Forwards new connections to {@code port} on the loopback address. */
+  TcpProxy target(int port) {
+    this.targetPort = port;
+    return this;
+  }
+
+  /** While {@code refuse}, a new connection is closed as soon as it is accepted. */
+  void refuse(boolean refuse) {
+    this.refusing = refuse;
+  }
+
+  /** Closes every open connection, both sides, without a goodbye. */
+  void cut() {
+    for (Socket s : open) {
+      try {
+        s.setSoLinger(true, 0); // a reset, as a broken link looks to both ends
+      } catch (IOException e) {
+        // already closed
+      }
+      quietlyClose(s);
+    }
+  }
+
+  @Override
+  public void close() {
+    quietlyClose(listener);
+    cut();
+  }
+
+  private void accept() {
+    while (!listener.isClosed()) {
+      Socket client;
+      try {
+        client = listener.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      int port = targetPort;
+      if (refusing || port == 0) {
+        quietlyClose(client);
+        continue;
+      }
+      Socket server = new Socket();
+      try {
+        server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+      } catch (IOException e) {
+        quietlyClose(client);
+        quietlyClose(server);
+        continue;
+      }
+      open.add(client);
+      open.add(server);
+      pump(client, server);
+      pump(server, client);
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // cut or closed by a peer: the other pump sees its socket closed next
+              } finally {
+                quietlyClose(from);
+                quietlyClose(to);
+              }
+            },
+            "tcp-proxy-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void quietlyClose(AutoCloseable c) {
+    open.remove(c);
+    try {
+      c.close();
+    } catch (Exception e) {
+      // already closed
+    }
+  }
+}
