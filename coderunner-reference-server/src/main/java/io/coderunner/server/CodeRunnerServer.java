@@ -276,8 +276,8 @@ public final class CodeRunnerServer implements AutoCloseable {
     new BroadcasterRoutes(ws::get).register(routes);
     new OperationsRoutes(health, ready::get, closed::get, meters::scrape).register(routes);
     new DashboardRoutes().register(routes);
-    routes.raw("GET", "/api/deployments/{id}/logs/stream", RouteTable.Access.USER, sse);
-    routes.raw("GET", "/ws", RouteTable.Access.PUBLIC, ws);
+    routes.stream("GET", "/api/deployments/{id}/logs/stream", RouteTable.Access.USER, sse);
+    routes.stream("GET", "/ws", RouteTable.Access.PUBLIC, ws);
     routes.json(
         "GET",
         "/openapi.json",

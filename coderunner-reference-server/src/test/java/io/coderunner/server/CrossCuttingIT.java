@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coderunner.server.TestServer.Res;
 import io.coderunner.server.internal.OpenApi;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -175,6 +176,33 @@ class CrossCuttingIT {
     Res wrongMethod = t.call("PATCH", "/api/deployments", ALICE, "{}");
     assertThat(wrongMethod.status()).isEqualTo(405);
     assertThat(wrongMethod.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(wrongMethod.header("Allow")).isEqualTo("GET, HEAD, POST");
+  }
+
+  @Test
+  void everyGetAnswersHeadWithItsHeadersAndNoBodyButStreamsDoNot() {
+    String id = t.create(ALICE, "headed");
+    for (String path :
+        List.of("/", "/health", "/metrics", "/openapi.json", "/api/deployments/" + id)) {
+      Res get = t.get(path, ALICE);
+      Res head = t.call("HEAD", path, ALICE, null);
+      assertThat(head.status()).as(path).isEqualTo(get.status()).isEqualTo(200);
+      assertThat(head.body()).as(path).isEmpty();
+      assertThat(head.header("Content-Type")).as(path).isEqualTo(get.header("Content-Type"));
+    }
+    Res page = t.get("/", null);
+    assertThat(t.call("HEAD", "/", null, null).header("Content-Length"))
+        .isEqualTo(String.valueOf(page.body().getBytes(StandardCharsets.UTF_8).length));
+    assertThat(t.call("HEAD", "/api/deployments/" + id, BOB, null).status())
+        .as("HEAD is authorised as GET is")
+        .isEqualTo(404);
+    assertThat(t.call("HEAD", "/api/deployments", null, null).status()).isEqualTo(401);
+
+    Res stream = t.call("HEAD", "/api/deployments/" + id + "/logs/stream", ALICE, null);
+    assertThat(stream.status()).isEqualTo(405);
+    assertThat(stream.header("Allow")).isEqualTo("GET");
+    assertThat(t.call("HEAD", "/ws", null, null).header("Allow")).isEqualTo("GET");
+    assertThat(t.get("/api/deployments/" + id, ALICE).status()).isEqualTo(200);
   }
 
   @Test

@@ -14,11 +14,14 @@ import io.undertow.server.RequestTooBigException;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
+import io.undertow.util.PathTemplateMatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -111,6 +114,7 @@ public final class RouteTable {
 
   private final RoutingHandler routing = Handlers.routing();
   private final List<Route> routes = new ArrayList<>();
+  private final PathTemplateMatcher<Set<String>> allowed = new PathTemplateMatcher<>();
   private final JwtService jwt;
   private final TokenBuckets apiLimit;
   private final int maxBodyBytes;
@@ -141,13 +145,18 @@ public final class RouteTable {
     routing.setInvalidMethodHandler(
         timed(
             CodeRunnerMetricNames.UNKNOWN_ROUTE,
-            ex ->
-                Http.sendProblem(
-                    ex,
-                    new ApiException(
-                        405,
-                        "Method Not Allowed",
-                        ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath()))));
+            ex -> {
+              var match = allowed.match(ex.getRelativePath());
+              if (match != null) {
+                ex.getResponseHeaders().put(Headers.ALLOW, String.join(", ", match.getValue()));
+              }
+              Http.sendProblem(
+                  ex,
+                  new ApiException(
+                      405,
+                      "Method Not Allowed",
+                      ex.getRequestMethod() + " is not allowed on " + ex.getRequestPath()));
+            }));
   }
 
   /**
@@ -184,14 +193,45 @@ public final class RouteTable {
     add(method, path, access, new JsonRoute(access, false, handler));
   }
 
-  /** Registers a route whose handler answers on its own (SSE, WebSocket, static text). */
+  /** Registers a route whose handler answers on its own (a page, an asset, static text). */
   public void raw(String method, String path, Access access, HttpHandler handler) {
     add(method, path, access, handler);
   }
 
+  /**
+   * Registers a route that holds its connection open (an event stream, a WebSocket upgrade): unlike
+   * every other {@code GET}, it answers no {@code HEAD}, which would open the stream.
+   */
+  public void stream(String method, String path, Access access, HttpHandler handler) {
+    register(method, path, access, handler);
+  }
+
+  /**
+   * Registers {@code handler}, and for a {@code GET} the same handler for {@code HEAD}: Undertow
+   * sends a {@code HEAD}'s headers, {@code Content-Length} included, and drops its body.
+   */
   private void add(String method, String path, Access access, HttpHandler handler) {
+    register(method, path, access, handler);
+    if (method.equals("GET")) {
+      routing.add("HEAD", path, timed(path, handler));
+      allowedAt(path).add("HEAD");
+    }
+  }
+
+  private void register(String method, String path, Access access, HttpHandler handler) {
     routing.add(method, path, timed(path, handler));
     routes.add(new Route(method, path, access));
+    allowedAt(path).add(method);
+  }
+
+  /** The methods of {@code path}, for the {@code Allow} of a 405; kept in registration order. */
+  private Set<String> allowedAt(String path) {
+    Set<String> methods = allowed.get(path);
+    if (methods == null) {
+      methods = new LinkedHashSet<>();
+      allowed.add(path, methods);
+    }
+    return methods;
   }
 
   public HttpHandler handler() {
