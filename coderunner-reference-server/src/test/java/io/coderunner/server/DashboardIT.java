@@ -104,8 +104,7 @@ class DashboardIT {
     assertThat(processes.post("/api/deployments/" + id + "/start", ALICE, null).status())
         .isEqualTo(202);
     driver.get(processes.uri("/deployments/" + id).toString());
-    new WebDriverWait(driver, Duration.ofSeconds(15))
-        .until(d -> d.findElements(testid("log-line")).size() >= lines);
+    waitUpTo(15).until(d -> d.findElements(testid("log-line")).size() >= lines);
     return id;
   }
 
@@ -116,9 +115,23 @@ class DashboardIT {
 
   /** The seqs of the lines the log view shows, in order. */
   private static List<Long> shownSeqs() {
-    return driver.findElements(testid("log-line")).stream()
-        .map(e -> Long.parseLong(e.getAttribute("data-seq")))
-        .toList();
+    @SuppressWarnings("unchecked")
+    List<String> seqs =
+        (List<String>)
+            js(
+                "return [...document.querySelectorAll('[data-testid=\"log-line\"]')]"
+                    + ".map(e => e.dataset.seq)");
+    return seqs.stream().map(Long::parseLong).toList();
+  }
+
+  /**
+   * A wait of up to {@code seconds} that retries a condition whose element the page replaced while
+   * it was read (the log view rebuilds its lines when a filter changes).
+   */
+  private static WebDriverWait waitUpTo(int seconds) {
+    WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(seconds));
+    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return w;
   }
 
   private static By testid(String id) {
@@ -126,13 +139,11 @@ class DashboardIT {
   }
 
   private static WebElement waitFor(By by) {
-    return new WebDriverWait(driver, Duration.ofSeconds(10))
-        .until(ExpectedConditions.visibilityOfElementLocated(by));
+    return waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(by));
   }
 
   private static void waitForText(By by, String text) {
-    new WebDriverWait(driver, Duration.ofSeconds(10))
-        .until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(by, text));
   }
 
   private static By row(String id) {
@@ -194,8 +205,7 @@ class DashboardIT {
     browser.screenshot("04-stopped-toast");
 
     assertThat(t.call("DELETE", "/api/deployments/" + id, ALICE, null).status()).isEqualTo(204);
-    new WebDriverWait(driver, Duration.ofSeconds(10))
-        .until(ExpectedConditions.numberOfElementsToBe(row(id), 0));
+    waitUpTo(10).until(ExpectedConditions.numberOfElementsToBe(row(id), 0));
   }
 
   @Test
@@ -250,15 +260,14 @@ class DashboardIT {
     driver.findElement(row(id)).findElement(By.cssSelector("a.name")).click();
     waitFor(testid("log-view"));
     assertThat(driver.getCurrentUrl()).endsWith("/deployments/" + id);
-    new WebDriverWait(driver, Duration.ofSeconds(15))
-        .until(d -> d.findElements(testid("log-line")).size() >= 20);
+    waitUpTo(15).until(d -> d.findElements(testid("log-line")).size() >= 20);
     List<Long> live = shownSeqs();
     assertThat(live).isSorted().doesNotHaveDuplicates();
     browser.screenshot("06-log-live");
 
     new org.openqa.selenium.support.ui.Select(driver.findElement(testid("filter-level")))
         .selectByValue("error");
-    new WebDriverWait(driver, Duration.ofSeconds(15))
+    waitUpTo(15)
         .until(
             d ->
                 !d.findElements(testid("log-line")).isEmpty()
@@ -277,8 +286,7 @@ class DashboardIT {
     driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
     driver.get(url);
     waitForText(testid("connection-state"), "connected");
-    new WebDriverWait(driver, Duration.ofSeconds(15))
-        .until(d -> !d.findElements(testid("log-line")).isEmpty());
+    waitUpTo(15).until(d -> !d.findElements(testid("log-line")).isEmpty());
     assertThat(driver.findElements(testid("log-line")))
         .allMatch(e -> "error".equals(e.getAttribute("data-level")));
     assertThat(driver.findElement(testid("filter-level")).getAttribute("value")).isEqualTo("error");
@@ -305,7 +313,7 @@ class DashboardIT {
     waitForText(testid("connection-state"), "reconnecting");
     waitForText(testid("connection-state"), "connected");
     long before = lastShown();
-    new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> lastShown() > before + 30);
+    waitUpTo(15).until(d -> lastShown() > before + 30);
     browser.screenshot("08-reconnected");
     assertThat(processes.post("/api/deployments/" + id + "/stop", ALICE, null).status())
         .isEqualTo(202);
@@ -382,18 +390,13 @@ class DashboardIT {
     waitForText(testid("connection-state"), "connected");
     String id = t.create(ALICE, "to-delete");
     waitFor(row(id)).findElement(testid("action-delete")).click();
-    org.openqa.selenium.Alert ask =
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-            .until(ExpectedConditions.alertIsPresent());
+    org.openqa.selenium.Alert ask = waitUpTo(10).until(ExpectedConditions.alertIsPresent());
     assertThat(ask.getText()).contains("to-delete");
     ask.dismiss();
     assertThat(t.get("/api/deployments/" + id, ALICE).status()).isEqualTo(200);
     driver.findElement(row(id)).findElement(testid("action-delete")).click();
-    new WebDriverWait(driver, Duration.ofSeconds(10))
-        .until(ExpectedConditions.alertIsPresent())
-        .accept();
-    new WebDriverWait(driver, Duration.ofSeconds(10))
-        .until(ExpectedConditions.numberOfElementsToBe(row(id), 0));
+    waitUpTo(10).until(ExpectedConditions.alertIsPresent()).accept();
+    waitUpTo(10).until(ExpectedConditions.numberOfElementsToBe(row(id), 0));
     assertThat(t.get("/api/deployments/" + id, ALICE).status()).isEqualTo(404);
   }
 
@@ -402,15 +405,13 @@ class DashboardIT {
     String id = followCounter("scroller", "row", "0.01", 200);
     js("document.querySelector('.lines').scrollTop = 0");
     WebElement jump = waitFor(testid("jump-to-latest"));
-    new WebDriverWait(driver, Duration.ofSeconds(15))
-        .until(d -> jump.getText().matches("Jump to latest \\(\\d+ new\\)"));
+    waitUpTo(15).until(d -> jump.getText().matches("Jump to latest \\(\\d+ new\\)"));
     assertThat((Long) js("return document.querySelector('.lines').scrollTop"))
         .as("new lines do not pull a reader back down")
         .isZero();
     browser.screenshot("10-paused");
     jump.click();
-    new WebDriverWait(driver, Duration.ofSeconds(10))
-        .until(ExpectedConditions.invisibilityOfElementLocated(testid("jump-to-latest")));
+    waitUpTo(10).until(ExpectedConditions.invisibilityOfElementLocated(testid("jump-to-latest")));
     assertThat(
             (Boolean)
                 js(
@@ -428,8 +429,7 @@ class DashboardIT {
       driver.findElement(testid("login-username")).clear();
       driver.findElement(testid("login-password")).clear();
       logIn("bob", "wrong-" + i);
-      new WebDriverWait(driver, Duration.ofSeconds(10))
-          .until(d -> !d.findElement(By.id("login-error")).getText().isEmpty());
+      waitUpTo(10).until(d -> !d.findElement(By.id("login-error")).getText().isEmpty());
       if (i < 2) {
         waitForText(By.id("login-error"), "Wrong username or password");
         js("document.getElementById('login-error').textContent = ''");
@@ -445,8 +445,7 @@ class DashboardIT {
       open(shortLived, "/");
       logIn("alice", TestServer.PASSWORD);
       waitForText(testid("connection-state"), "connected");
-      new WebDriverWait(driver, Duration.ofSeconds(15))
-          .until(ExpectedConditions.visibilityOfElementLocated(testid("login-username")));
+      waitUpTo(15).until(ExpectedConditions.visibilityOfElementLocated(testid("login-username")));
       waitForText(By.id("login-error"), "Your session has ended");
       assertThat(js("return sessionStorage.getItem('coderunner.session')")).isNull();
     }
@@ -467,12 +466,11 @@ class DashboardIT {
     assertThat(t.post("/api/deployments/" + id + "/logs", ALICE, body + "]}").status())
         .isEqualTo(202);
     driver.get(t.uri("/deployments/" + id).toString());
-    new WebDriverWait(driver, Duration.ofSeconds(15))
-        .until(d -> d.findElements(testid("log-line")).size() == 31); // and "created"
+    waitUpTo(15).until(d -> d.findElements(testid("log-line")).size() == 31); // and "created"
 
     new org.openqa.selenium.support.ui.Select(driver.findElement(testid("filter-stream")))
         .selectByValue("stderr");
-    new WebDriverWait(driver, Duration.ofSeconds(15))
+    waitUpTo(15)
         .until(
             d ->
                 d.findElements(testid("log-line")).size() == 10
@@ -482,7 +480,7 @@ class DashboardIT {
 
     driver.findElement(testid("filter-text")).sendKeys("needle");
     // stderr lines are 0, 3, ..., 27; the needles among them the even ones: 0, 6, 12, 18, 24.
-    new WebDriverWait(driver, Duration.ofSeconds(15))
+    waitUpTo(15)
         .until(
             d ->
                 texts(d)
@@ -497,25 +495,24 @@ class DashboardIT {
                     "{\"lines\":[{\"stream\":\"stderr\",\"message\":\"needle live\"}]}")
                 .status())
         .isEqualTo(202);
-    new WebDriverWait(driver, Duration.ofSeconds(15))
-        .until(d -> texts(d).size() == 6 && texts(d).get(5).equals("needle live"));
+    waitUpTo(15).until(d -> texts(d).size() == 6 && texts(d).get(5).equals("needle live"));
 
     driver.findElement(testid("filter-text")).clear();
     driver.findElement(testid("filter-text")).sendKeys(org.openqa.selenium.Keys.BACK_SPACE);
     new org.openqa.selenium.support.ui.Select(driver.findElement(testid("filter-stream")))
         .selectByValue("");
-    new WebDriverWait(driver, Duration.ofSeconds(15))
-        .until(d -> d.findElements(testid("log-line")).size() == 34);
+    waitUpTo(15).until(d -> d.findElements(testid("log-line")).size() == 34);
     assertThat(driver.getCurrentUrl()).endsWith("/deployments/" + id);
   }
 
-  /** The messages of the lines the log view shows, in order. */
+  /** The messages of the lines the log view shows, in order, read in one step of the page. */
+  @SuppressWarnings("unchecked")
   private static List<String> texts(WebDriver d) {
-    List<String> out = new java.util.ArrayList<>();
-    for (WebElement e : d.findElements(testid("log-line"))) {
-      out.add(e.findElement(By.cssSelector(".msg")).getText());
-    }
-    return out;
+    return (List<String>)
+        ((JavascriptExecutor) d)
+            .executeScript(
+                "return [...document.querySelectorAll('[data-testid=\"log-line\"] .msg')]"
+                    + ".map(e => e.textContent)");
   }
 
   @Test
@@ -613,8 +610,7 @@ class DashboardIT {
                     + " to "
                     + (retained.get(0) - 1)
                     + " were dropped by retention.");
-        new WebDriverWait(driver, Duration.ofSeconds(15))
-            .until(d -> lastShown() == retained.get(retained.size() - 1));
+        waitUpTo(15).until(d -> lastShown() == retained.get(retained.size() - 1));
         List<Long> shown = shownSeqs();
         assertThat(shown.subList(shown.indexOf(seen) + 1, shown.size()))
             .as("after the gap, every retained line once, in order")
@@ -652,8 +648,7 @@ class DashboardIT {
     }
     t.runner.gate.countDown();
     waitForText(row(id), "running");
-    new WebDriverWait(driver, Duration.ofSeconds(10))
-        .until(d -> d.findElement(row(id)).findElement(testid("action-stop")).isEnabled());
+    waitUpTo(10).until(d -> d.findElement(row(id)).findElement(testid("action-stop")).isEnabled());
     assertThat(t.post("/api/deployments/" + id + "/stop", ALICE, null).status()).isEqualTo(202);
   }
 }

@@ -16,14 +16,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * fail on demand: {@link #cut()} drops every open connection as a broken link would, and while
  * {@link #refuse(boolean) refusing}, a new connection is accepted and closed at once.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Object holding = new Object();
   private volatile int targetPort;
   private volatile boolean refusing;
+  private long accepted; // guarded by holding
+  private long heldBelow; // guarded by holding: connections numbered below it are held
 
   /** Listens on a free loopback port; connections are refused until {@link #target} is set. */
-  TcpProxy() {
+  public TcpProxy() {
     try {
       listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     } catch (IOException e) {
@@ -34,23 +37,38 @@ final class TcpProxy implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
   /** Forwards new connections to {@code port} on the loopback address. */
-  TcpProxy target(int port) {
+  public TcpProxy target(int port) {
     this.targetPort = port;
     return this;
   }
 
   /** While {@code refuse}, a new connection is closed as soon as it is accepted. */
-  void refuse(boolean refuse) {
+  public void refuse(boolean refuse) {
     this.refusing = refuse;
   }
 
+  /** Holds every connection open now: what either side sends is not passed on until released. */
+  public void hold() {
+    synchronized (holding) {
+      heldBelow = accepted;
+    }
+  }
+
+  /** Passes on what held connections had been sent, and everything after it. */
+  public void release() {
+    synchronized (holding) {
+      heldBelow = 0;
+      holding.notifyAll();
+    }
+  }
+
   /** Closes every open connection, both sides, without a goodbye. */
-  void cut() {
+  public void cut() {
     for (Socket s : open) {
       try {
         s.setSoLinger(true, 0); // a reset, as a broken link looks to both ends
@@ -88,14 +106,18 @@ final class TcpProxy implements AutoCloseable {
         quietlyClose(server);
         continue;
       }
+      long number;
+      synchronized (holding) {
+        number = accepted++;
+      }
       open.add(client);
       open.add(server);
-      pump(client, server);
-      pump(server, client);
+      pump(number, client, server);
+      pump(number, server, client);
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(long number, Socket from, Socket to) {
     Thread t =
         new Thread(
             () -> {
@@ -103,11 +125,14 @@ final class TcpProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
+                  awaitRelease(number);
                   out.write(buf, 0, n);
                   out.flush();
                 }
               } catch (IOException e) {
                 // cut or closed by a peer: the other pump sees its socket closed next
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               } finally {
                 quietlyClose(from);
                 quietlyClose(to);
@@ -116,6 +141,14 @@ final class TcpProxy implements AutoCloseable {
             "tcp-proxy-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  private void awaitRelease(long number) throws InterruptedException {
+    synchronized (holding) {
+      while (number < heldBelow) {
+        holding.wait();
+      }
+    }
   }
 
   private void quietlyClose(AutoCloseable c) {
