@@ -11,6 +11,7 @@ import io.coderunner.core.DeploymentId;
 import io.coderunner.core.LogLine;
 import io.coderunner.core.protocol.ClientFrame;
 import io.coderunner.core.protocol.FrameCodec;
+import io.coderunner.core.protocol.ProtocolConfig;
 import io.coderunner.core.protocol.ProtocolException;
 import io.coderunner.core.protocol.ServerFrame;
 import java.net.URI;
@@ -56,7 +57,12 @@ public final class Follower implements LogFollow {
   private final RandomGenerator random;
   private final Clock clock;
   private final Runnable onEnd;
-  private final FrameCodec codec = FrameCodec.create();
+
+  /** The largest server frame read: the protocol's ceiling, far above any frame a server sends. */
+  static final int MAX_FRAME_BYTES = ProtocolConfig.MAX_MAX_FRAME_BYTES;
+
+  private final FrameCodec codec =
+      FrameCodec.create(ProtocolConfig.builder().maxFrameBytes(MAX_FRAME_BYTES).build());
   private final ReentrantLock delivering = new ReentrantLock();
 
   // guarded by this
@@ -72,6 +78,7 @@ public final class Follower implements LogFollow {
   private @Nullable Long after;
   private boolean resumable;
   private long quietSince;
+  private boolean awaiting; // a frame was asked for and has not come: silence counts only then
   private long pingSentAt = -1;
   private long pings;
   private @Nullable ScheduledFuture<?> timer;
@@ -332,6 +339,7 @@ public final class Follower implements LogFollow {
       if (gen == generation) {
         quietSince = clock.millis();
         pingSentAt = -1;
+        awaiting = false;
       }
     }
   }
@@ -342,6 +350,7 @@ public final class Follower implements LogFollow {
         return;
       }
       quietSince = clock.millis(); // silence counts only while the client waits for input
+      awaiting = true;
     }
     ws.request(1);
   }
@@ -534,7 +543,7 @@ public final class Follower implements LogFollow {
       long now = clock.millis();
       if (pingSentAt >= 0 && now - pingSentAt >= heartbeat.toMillis()) {
         dead = true;
-      } else if (pingSentAt < 0 && now - quietSince >= heartbeat.toMillis()) {
+      } else if (awaiting && pingSentAt < 0 && now - quietSince >= heartbeat.toMillis()) {
         pingSentAt = now;
         ping = true;
       }
@@ -579,7 +588,7 @@ public final class Follower implements LogFollow {
   private void refreshNow(long gen) {
     var unused =
         tokens
-            .current()
+            .refresh()
             .whenComplete(
                 (fresh, failure) -> {
                   WebSocket ws;
@@ -627,6 +636,13 @@ public final class Follower implements LogFollow {
     public @Nullable CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
       received(gen);
       text.append(data);
+      if (text.length() > MAX_FRAME_BYTES) {
+        text.setLength(0);
+        end(
+            CloseReason.PROTOCOL_ERROR,
+            "the server sent a frame over " + MAX_FRAME_BYTES + " bytes");
+        return null;
+      }
       if (!last) {
         ask(gen, ws);
         return null;

@@ -77,6 +77,20 @@ public final class Tokens {
     }
   }
 
+  /** A token fetched now from the source, for a refresh that is due; the held one without one. */
+  public CompletableFuture<String> refresh() {
+    synchronized (this) {
+      String held = current;
+      if (source == null && held != null) {
+        return CompletableFuture.completedFuture(held);
+      }
+      if (source == null) {
+        return current();
+      }
+      return fetchLocked();
+    }
+  }
+
   /**
    * A token to use instead of {@code refused}: empty when there is no source or the source yields
    * the same one again (so the refusal is final).
