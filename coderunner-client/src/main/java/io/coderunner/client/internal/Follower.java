@@ -31,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -393,12 +394,15 @@ public final class Follower implements LogFollow {
     } else if (f instanceof ServerFrame.Logs l) {
       logs(gen, ws, l);
     } else if (f instanceof ServerFrame.Gap g) {
-      synchronized (this) {
-        after = after == null ? g.to() : Math.max(after, g.to());
-      }
-      deliver(gen, ws, List.of(new FollowEvent.Gap(g.from(), g.to())));
+      deliver(
+          gen,
+          ws,
+          () -> {
+            after = after == null ? g.to() : Math.max(after, g.to());
+            return List.of(new FollowEvent.Gap(g.from(), g.to()));
+          });
     } else if (f instanceof ServerFrame.Status s) {
-      deliver(gen, ws, List.of(new FollowEvent.Status(s.status(), s.timestamp())));
+      deliver(gen, ws, () -> List.of(new FollowEvent.Status(s.status(), s.timestamp())));
     } else if (f instanceof ServerFrame.Error e) {
       error(gen, ws, e);
     } else {
@@ -449,27 +453,26 @@ public final class Follower implements LogFollow {
     if (events.isEmpty()) {
       ask(gen, ws);
     } else {
-      deliver(gen, ws, events);
+      deliver(gen, ws, () -> events);
     }
   }
 
   private void logs(long gen, WebSocket ws, ServerFrame.Logs l) {
-    List<FollowEvent> events = new ArrayList<>(l.lines().size());
-    synchronized (this) {
-      long last = after == null ? 0 : after;
-      for (LogLine line : l.lines()) {
-        if (line.seq() > last) { // a line already accounted for is never delivered twice
-          events.add(new FollowEvent.Line(line));
-          last = line.seq();
-        }
-      }
-      after = last;
-    }
-    if (events.isEmpty()) {
-      ask(gen, ws);
-    } else {
-      deliver(gen, ws, events);
-    }
+    deliver(
+        gen,
+        ws,
+        () -> {
+          List<FollowEvent> events = new ArrayList<>(l.lines().size());
+          long last = after == null ? 0 : after;
+          for (LogLine line : l.lines()) {
+            if (line.seq() > last) { // a line already accounted for is never delivered twice
+              events.add(new FollowEvent.Line(line));
+              last = line.seq();
+            }
+          }
+          after = last;
+          return events;
+        });
   }
 
   private void error(long gen, WebSocket ws, ServerFrame.Error e) {
@@ -486,21 +489,41 @@ public final class Follower implements LogFollow {
     }
   }
 
-  private void deliver(long gen, WebSocket ws, List<FollowEvent> events) {
+  /**
+   * Commits and hands on one frame's events: {@code commit} (which may move the position) runs
+   * under {@code this} only if the socket is still current, and the sink gets its events under
+   * {@code delivering} in the same step, so a position never covers events that were not handed on,
+   * and {@link #close()} (which takes {@code delivering}) never cuts a delivery in half.
+   */
+  private void deliver(long gen, WebSocket ws, Supplier<List<FollowEvent>> commit) {
+    boolean failed = false;
+    String failure = "";
+    boolean askNow = false;
     delivering.lock();
     try {
+      List<FollowEvent> events;
       synchronized (this) {
         if (gen != generation || ended) {
           return;
         }
+        events = commit.get();
       }
-      sink.accept(events, () -> ask(gen, ws));
+      if (events.isEmpty()) {
+        askNow = true;
+      } else {
+        sink.accept(events, () -> ask(gen, ws));
+      }
     } catch (RuntimeException e) {
+      failed = true;
+      failure = e.toString();
+    } finally {
       delivering.unlock();
-      end(CloseReason.LISTENER_FAILED, "the listener threw " + e);
-      return;
     }
-    delivering.unlock();
+    if (failed) {
+      end(CloseReason.LISTENER_FAILED, "the listener threw " + failure);
+    } else if (askNow) {
+      ask(gen, ws);
+    }
   }
 
   private void closedByServer(long gen, int code, String reason) {

@@ -1,0 +1,5 @@
+/** The command's subcommands and output: not API. */
+@NullMarked
+package io.coderunner.cli.internal;
+
+import org.jspecify.annotations.NullMarked;
