@@ -257,6 +257,27 @@ class FollowIT {
   }
 
   @Test
+  void anExpiredFixedTokenEndsTheFollowInsteadOfRetrying() {
+    try (Server s = new Server(b -> b.tokenTtl(Duration.ofSeconds(2)).jwtLeeway(Duration.ZERO));
+        CodeRunnerClient c = s.client(ALICE)) {
+      DeploymentId id = c.create(new DeploymentSpec("brief", List.of("sh"), Map.of(), null)).id();
+      Recorder rec = new Recorder();
+      try (LogFollow f = c.follow(id, FollowOptions.fromStart(), rec)) {
+        await().atMost(LONG).until(() -> f.state() instanceof ConnectionState.Closed);
+        assertThat(f.state())
+            .isInstanceOfSatisfying(
+                ConnectionState.Closed.class,
+                closed -> {
+                  assertThat(closed.reason()).isEqualTo(ConnectionState.CloseReason.UNAUTHORIZED);
+                  assertThat(closed.detail()).contains("4401");
+                });
+        assertThat(rec.dropCauses()).as("a fixed token is not retried").isEmpty();
+        assertThat(rec.last()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
   void anExpiringTokenIsRefreshedOnTheOpenConnection() {
     try (Server s = new Server(b -> b.tokenTtl(Duration.ofSeconds(3)))) {
       java.util.concurrent.atomic.AtomicInteger issued =
