@@ -199,88 +199,75 @@ final class Commands {
     }
   }
 
-  /** {@code coderunner get ID}. */
-  @Command(name = "get", description = "Show one deployment as JSON.")
-  static final class Get implements Callable<Integer> {
+  /** What the commands on one deployment share: the id, a client, and what to do. */
+  abstract static class OnOne implements Callable<Integer> {
     @ParentCommand @Nullable Cli cli;
 
     @Parameters(paramLabel = "ID")
     String id = "";
 
+    /** Does the command's work on {@code deployment} and prints its result. */
+    abstract void act(Cli c, CodeRunnerClient client, DeploymentId deployment);
+
     @Override
     public Integer call() {
       Cli c = java.util.Objects.requireNonNull(cli);
+      DeploymentId deployment = id(id);
       try (CodeRunnerClient client = c.client()) {
-        c.out.println(write(json(client.deployment(id(id)))));
+        act(c, client, deployment);
       }
       return 0;
     }
   }
 
-  /** What start, stop and restart share. */
-  abstract static class Action implements Callable<Integer> {
-    @ParentCommand @Nullable Cli cli;
-
-    @Parameters(paramLabel = "ID")
-    String id = "";
-
-    abstract Deployment act(CodeRunnerClient client, DeploymentId deployment);
-
+  /** {@code coderunner get ID}. */
+  @Command(name = "get", description = "Show one deployment as JSON.")
+  static final class Get extends OnOne {
     @Override
-    public Integer call() {
-      Cli c = java.util.Objects.requireNonNull(cli);
-      try (CodeRunnerClient client = c.client()) {
-        Deployment d = act(client, id(id));
-        c.out.println(d.id().value() + " " + d.status().wireName());
-      }
-      return 0;
+    void act(Cli c, CodeRunnerClient client, DeploymentId deployment) {
+      c.out.println(write(json(client.deployment(deployment))));
     }
   }
 
   /** {@code coderunner start ID}. */
   @Command(name = "start", description = "Start a deployment's process.")
-  static final class Start extends Action {
+  static final class Start extends OnOne {
     @Override
-    Deployment act(CodeRunnerClient client, DeploymentId deployment) {
-      return client.start(deployment);
+    void act(Cli c, CodeRunnerClient client, DeploymentId deployment) {
+      printStatus(c, client.start(deployment));
     }
   }
 
   /** {@code coderunner stop ID}. */
   @Command(name = "stop", description = "Stop a deployment's process.")
-  static final class Stop extends Action {
+  static final class Stop extends OnOne {
     @Override
-    Deployment act(CodeRunnerClient client, DeploymentId deployment) {
-      return client.stop(deployment);
+    void act(Cli c, CodeRunnerClient client, DeploymentId deployment) {
+      printStatus(c, client.stop(deployment));
     }
   }
 
   /** {@code coderunner restart ID}. */
   @Command(name = "restart", description = "Restart a deployment's process.")
-  static final class Restart extends Action {
+  static final class Restart extends OnOne {
     @Override
-    Deployment act(CodeRunnerClient client, DeploymentId deployment) {
-      return client.restart(deployment);
+    void act(Cli c, CodeRunnerClient client, DeploymentId deployment) {
+      printStatus(c, client.restart(deployment));
     }
   }
 
   /** {@code coderunner delete ID}. */
   @Command(name = "delete", description = "Delete a deployment and its log.")
-  static final class Delete implements Callable<Integer> {
-    @ParentCommand @Nullable Cli cli;
-
-    @Parameters(paramLabel = "ID")
-    String id = "";
-
+  static final class Delete extends OnOne {
     @Override
-    public Integer call() {
-      Cli c = java.util.Objects.requireNonNull(cli);
-      try (CodeRunnerClient client = c.client()) {
-        client.delete(id(id));
-        c.out.println("deleted " + id);
-      }
-      return 0;
+    void act(Cli c, CodeRunnerClient client, DeploymentId deployment) {
+      client.delete(deployment);
+      c.out.println("deleted " + deployment.value());
     }
+  }
+
+  private static void printStatus(Cli c, Deployment d) {
+    c.out.println(d.id().value() + " " + d.status().wireName());
   }
 
   /** {@code coderunner ingest ID}: standard input, one line per line, in batches. */
