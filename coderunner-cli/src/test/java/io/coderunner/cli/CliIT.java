@@ -13,7 +13,9 @@ import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLine;
 import io.coderunner.core.Principal;
 import io.coderunner.core.deploy.DeploymentSpec;
+import io.coderunner.core.deploy.InMemoryDeploymentStore;
 import io.coderunner.core.deploy.LocalRunnerConfig;
+import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.server.CodeRunnerServer;
 import io.coderunner.server.ServerConfig;
@@ -102,29 +104,54 @@ class CliIT {
     final Process process;
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final java.util.concurrent.atomic.AtomicLong outLines =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final Object gate = new Object();
+    private boolean paused; // guarded by gate: stdout is not read, so the command blocks writing
 
     private final Thread outPump;
     private final Thread errPump;
 
     Child(Process p) {
       this.process = p;
-      this.outPump = pump(p.getInputStream(), out);
-      this.errPump = pump(p.getErrorStream(), err);
+      this.outPump = pump(p.getInputStream(), out, true);
+      this.errPump = pump(p.getErrorStream(), err, false);
     }
 
-    private static Thread pump(InputStream in, ByteArrayOutputStream to) {
+    void pauseOut(boolean pause) {
+      synchronized (gate) {
+        paused = pause;
+        gate.notifyAll();
+      }
+    }
+
+    private Thread pump(InputStream in, ByteArrayOutputStream to, boolean counted) {
       Thread t =
           new Thread(
               () -> {
                 byte[] buf = new byte[8192];
                 try {
                   for (int n; (n = in.read(buf)) >= 0; ) {
+                    if (counted) {
+                      synchronized (gate) {
+                        while (paused) {
+                          gate.wait();
+                        }
+                      }
+                      for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                          outLines.incrementAndGet();
+                        }
+                      }
+                    }
                     synchronized (to) {
                       to.write(buf, 0, n);
                     }
                   }
                 } catch (IOException e) {
                   // the process ended
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
                 }
               });
       t.setDaemon(true);
@@ -360,6 +387,136 @@ class CliIT {
       }
       assertThat(seqs)
           .containsExactlyElementsOf(LongStream.rangeClosed(1, 30_001).boxed().toList());
+    }
+  }
+
+  @Test
+  void aFollowAsJsonLinesKeepsAHundredThousandLinesAcrossFiveKindsOfDrop() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    InMemoryDeploymentStore kept = new InMemoryDeploymentStore();
+    CodeRunnerServer first = dropServer(port, kept);
+    CodeRunnerServer second = null;
+    try (TcpProxy proxy = new TcpProxy().target(port);
+        CodeRunnerClient direct = clientOf(first, ALICE);
+        CodeRunnerClient admin = clientOf(first, ROOT)) {
+      DeploymentId id =
+          direct.create(new DeploymentSpec("five", List.of("sh"), Map.of(), null)).id();
+      Map<String, String> env =
+          Map.of(
+              "CODERUNNER_URL",
+              "http://127.0.0.1:" + proxy.port(),
+              "CODERUNNER_TOKEN",
+              first.jwt().issue(ALICE).token());
+      Child follow =
+          spawn(env, "", "logs", id.value(), "-f", "-o", "jsonl", "--heartbeat", "PT0.4S");
+      Duration long_ = Duration.ofSeconds(90);
+      await().atMost(long_).until(() -> follow.err().contains("following"));
+      ingest(direct, id, "a", 20_000, "");
+      // 1. an administrator's disconnect
+      admin.connections().forEach(c -> admin.disconnect(c.id()));
+      ingest(direct, id, "b", 20_000, "");
+      await().atMost(long_).until(() -> follow.outLines.get() >= 40_001);
+      // 2. the network drops the socket
+      proxy.cut();
+      ingest(direct, id, "c", 20_000, "");
+      await().atMost(long_).until(() -> follow.outLines.get() >= 60_001);
+      // 3. nobody reads the command's output: it blocks, and the server closes it (4008)
+      long slow = admin.broadcasterStats().closesByCode().getOrDefault(4008, 0L);
+      follow.pauseOut(true);
+      ingest(direct, id, "d", 20_000, " " + "z".repeat(2_000));
+      await()
+          .atMost(long_)
+          .until(() -> admin.broadcasterStats().closesByCode().getOrDefault(4008, 0L) > slow);
+      follow.pauseOut(false);
+      await().atMost(long_).until(() -> follow.outLines.get() >= 80_001);
+      // 4. the link goes silent
+      proxy.hold();
+      ingest(direct, id, "e", 20_000, "");
+      await().atMost(long_).until(() -> follow.outLines.get() >= 100_001);
+      proxy.release();
+      // 5. the server stops and another starts on the same port, over the same deployments
+      first.close();
+      second = dropServer(port, kept);
+      try (CodeRunnerClient again = clientOf(second, ALICE)) {
+        await().atMost(long_).until(() -> follow.out().contains("{\"reset\":"));
+        ingest(again, id, "f", 1_000, "");
+        await().atMost(long_).until(() -> follow.outLines.get() >= 101_002);
+        again.delete(id);
+      }
+      Run r = follow.finish();
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.err()).contains("was deleted");
+      List<Long> before = new ArrayList<>();
+      List<Long> after = new ArrayList<>();
+      int resets = 0;
+      for (String line : r.lines()) {
+        JsonNode n = JSON.readTree(line);
+        if (n.has("reset")) {
+          resets++;
+        } else {
+          (resets == 0 ? before : after).add(n.get("seq").asLong());
+        }
+      }
+      assertThat(resets).isEqualTo(1);
+      assertThat(before)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 100_001).boxed().toList());
+      assertThat(after)
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 1_000).boxed().toList());
+      assertThat(r.err())
+          .contains("1008")
+          .contains("4008")
+          .contains("no answer to a ping")
+          .contains("1001");
+    } finally {
+      first.close();
+      if (second != null) {
+        second.close();
+      }
+    }
+  }
+
+  private static CodeRunnerServer dropServer(int port, InMemoryDeploymentStore kept) {
+    String hash = Passwords.hash(PASSWORD.toCharArray());
+    return CodeRunnerServer.builder(
+            ServerConfig.builder()
+                .port(port)
+                .jwtSecret(
+                    "cli-drops-hs256-secret-0123456789-abcdefghi".getBytes(StandardCharsets.UTF_8))
+                .users(
+                    List.of(
+                        new UserAccount("alice", ALICE.id(), ALICE.roles(), hash),
+                        new UserAccount("root", ROOT.id(), ROOT.roles(), hash)))
+                .retention(
+                    RetentionConfig.builder()
+                        .maxLines(500_000)
+                        .maxBytes(256L << 20)
+                        .globalMaxBytes(512L << 20)
+                        .build())
+                .follow(FollowConfig.builder().maxLagTime(Duration.ofSeconds(2)).build())
+                .ingestLinesPerSecond(1_000_000)
+                .ingestBytesPerSecond(1L << 30)
+                .ingestRequestsPerSecond(100_000)
+                .build())
+        .deploymentStore(kept)
+        .start();
+  }
+
+  private static CodeRunnerClient clientOf(CodeRunnerServer s, Principal p) {
+    return CodeRunnerClient.builder().baseUri(s.uri()).token(s.jwt().issue(p).token()).build();
+  }
+
+  private static void ingest(
+      CodeRunnerClient c, DeploymentId id, String prefix, int lines, String padding) {
+    int batch = padding.isEmpty() ? 1_000 : 400;
+    for (int from = 0; from < lines; from += batch) {
+      List<LogEntry> entries = new ArrayList<>();
+      for (int i = from; i < Math.min(lines, from + batch); i++) {
+        entries.add(LogEntry.stdout(prefix + " " + i + padding));
+      }
+      c.ingest(id, entries);
     }
   }
 

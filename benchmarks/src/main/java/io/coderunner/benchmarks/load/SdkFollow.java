@@ -84,7 +84,8 @@ public final class SdkFollow {
                                the server's websocket.maxConnectionsPerPrincipal)
           --rate R             lines a second appended, in total (1000)
           --seconds T          measured seconds of each phase (20)
-          --warmup W           unmeasured seconds before each phase's measurement (5)
+          --warmup W           unmeasured seconds before each phase's measurement (5; for CPU
+                               figures about 30, until the tool JIT column reads about 0)
           --batch B            lines per ingest request (10)
           --server-jar PATH    the reference server's jar
                                (coderunner-reference-server/target/coderunner-reference-server.jar)

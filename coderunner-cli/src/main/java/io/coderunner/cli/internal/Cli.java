@@ -126,6 +126,11 @@ public final class Cli implements Runnable {
 
   /** A client of the server, with the token from the options, the environment or the store. */
   CodeRunnerClient client() {
+    return client(b -> b);
+  }
+
+  /** As {@link #client()}, with {@code tweak} applied to the builder (a follow's heartbeat). */
+  CodeRunnerClient client(java.util.function.UnaryOperator<CodeRunnerClient.Builder> tweak) {
     URI uri = serverUri();
     String t = token;
     if (t == null || t.isBlank()) {
@@ -138,7 +143,7 @@ public final class Cli implements Runnable {
       throw new UsageException(
           "not logged in: run `coderunner login`, or pass --token or set CODERUNNER_TOKEN");
     }
-    return CodeRunnerClient.builder().baseUri(uri).token(t.strip()).build();
+    return tweak.apply(CodeRunnerClient.builder().baseUri(uri).token(t.strip())).build();
   }
 
   /** A client without a token, for login. */

@@ -103,6 +103,15 @@ final class Logs implements Callable<Integer> {
       defaultValue = "auto")
   String color = "auto";
 
+  @Option(
+      names = "--heartbeat",
+      paramLabel = "DURATION",
+      description =
+          "With -f: after this long without a frame, ping; after as long again, reconnect."
+              + " ISO-8601, default PT15S.",
+      defaultValue = "PT15S")
+  java.time.Duration heartbeat = java.time.Duration.ofSeconds(15);
+
   private boolean jsonl;
   private boolean keepAnsi;
 
@@ -131,7 +140,10 @@ final class Logs implements Callable<Integer> {
         };
     SubscribeFilter filter = filter();
     DeploymentId deployment = Commands.id(id);
-    try (CodeRunnerClient client = c.client()) {
+    if (heartbeat.toMillis() < 10 || heartbeat.compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+      throw new Cli.UsageException("--heartbeat must be PT0.01S to PT10M");
+    }
+    try (CodeRunnerClient client = c.client(b -> b.heartbeat(heartbeat))) {
       Deployment d = client.deployment(deployment);
       if (!follow || (!d.status().isActive() && d.status() != DeploymentStatus.CREATED)) {
         read(client, deployment, filter, after == null ? 0 : after);
