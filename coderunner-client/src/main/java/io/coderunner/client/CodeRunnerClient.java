@@ -119,23 +119,27 @@ public final class CodeRunnerClient implements AutoCloseable {
       this.scheduler = s;
       this.ownScheduler = true;
     }
-    Tokens[] holder = new Tokens[1];
-    if (b.token != null) {
-      holder[0] = Tokens.fixed(b.token, clock);
-    } else if (b.tokenSupplier != null) {
-      Supplier<String> s = b.tokenSupplier;
-      holder[0] = Tokens.from(() -> CompletableFuture.supplyAsync(s, scheduler), clock);
-    } else if (b.username != null) {
-      String user = b.username;
-      char[] password = Objects.requireNonNull(b.password);
-      holder[0] = Tokens.from(() -> loginAsync(user, password).thenApply(Session::token), clock);
-    } else {
-      holder[0] = Tokens.none(clock);
-    }
-    this.tokens = holder[0];
+    this.tokens = tokens(b);
     this.transport =
         new Transport(
             http, base, b.requestTimeout, b.retry, b.maxRetryAfter, scheduler, random, tokens);
+  }
+
+  /** Where the token comes from: fixed, the caller's supplier, a login, or none. */
+  private Tokens tokens(Builder b) {
+    if (b.token != null) {
+      return Tokens.fixed(b.token, clock);
+    }
+    if (b.tokenSupplier != null) {
+      Supplier<String> s = b.tokenSupplier;
+      return Tokens.from(() -> CompletableFuture.supplyAsync(s, scheduler), clock);
+    }
+    if (b.username != null) {
+      String user = b.username;
+      char[] password = Objects.requireNonNull(b.password);
+      return Tokens.from(() -> loginAsync(user, password).thenApply(Session::token), clock);
+    }
+    return Tokens.none(clock);
   }
 
   /**

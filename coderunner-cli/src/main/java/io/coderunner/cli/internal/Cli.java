@@ -1,7 +1,5 @@
 package io.coderunner.cli.internal;
 
-import io.coderunner.client.ApiException;
-import io.coderunner.client.ClientException;
 import io.coderunner.client.CodeRunnerClient;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -88,9 +86,6 @@ public final class Cli implements Runnable {
   }
 
   private static String describe(Exception e) {
-    if (e instanceof ApiException || e instanceof ClientException) {
-      return String.valueOf(e.getMessage());
-    }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 

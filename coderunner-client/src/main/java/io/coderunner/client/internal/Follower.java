@@ -77,7 +77,6 @@ public final class Follower implements LogFollow {
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null);
   private @Nullable String epoch;
   private @Nullable Long after;
-  private boolean resumable;
   private long quietSince;
   private boolean awaiting; // a frame was asked for and has not come: silence counts only then
   private long pingSentAt = -1;
@@ -116,7 +115,6 @@ public final class Follower implements LogFollow {
     if (p != null) {
       this.epoch = p.epoch();
       this.after = p.seq();
-      this.resumable = true;
     }
   }
 
@@ -328,8 +326,7 @@ public final class Follower implements LogFollow {
   private CompletableFuture<?> sendChained(
       java.util.function.Supplier<CompletableFuture<WebSocket>> op) {
     synchronized (this) {
-      CompletableFuture<?> next =
-          sending.handle((x, e) -> null).thenCompose(x -> op.get()).whenComplete((x, e) -> {});
+      CompletableFuture<?> next = sending.handle((x, e) -> null).thenCompose(x -> op.get());
       sending = next;
       return next;
     }
@@ -414,7 +411,7 @@ public final class Follower implements LogFollow {
     ClientFrame.Subscribe s;
     synchronized (this) {
       Long a = after;
-      if (resumable && a != null) {
+      if (a != null) { // a position to resume from: given, or set when subscribed
         s = new ClientFrame.Subscribe(deployment, epoch, a, null, options.filterSpec());
       } else if (options.tailLines() != null) {
         s =
@@ -436,7 +433,6 @@ public final class Follower implements LogFollow {
       if (wasReset || after == null) {
         after = Math.max(0, s.next() - 1);
       }
-      resumable = true;
       failures = 0;
       id = connectionId == null ? "unknown" : connectionId;
     }

@@ -80,14 +80,7 @@ public final class Tokens {
   /** A token fetched now from the source, for a refresh that is due; the held one without one. */
   public CompletableFuture<String> refresh() {
     synchronized (this) {
-      String held = current;
-      if (source == null && held != null) {
-        return CompletableFuture.completedFuture(held);
-      }
-      if (source == null) {
-        return current();
-      }
-      return fetchLocked();
+      return source == null ? current() : fetchLocked();
     }
   }
 

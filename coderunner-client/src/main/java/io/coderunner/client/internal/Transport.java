@@ -81,14 +81,6 @@ public final class Transport {
     this.tokens = tokens;
   }
 
-  public Tokens tokens() {
-    return tokens;
-  }
-
-  public URI resolve(String path) {
-    return base.resolve(path);
-  }
-
   /** Sends {@code call} and maps a successful answer with {@code read}. */
   public <T> CompletableFuture<T> send(Call call, Function<Answer, T> read) {
     return attempt(call, 1, false)
