@@ -132,4 +132,116 @@ class LogsIT {
     assertThat(t.post("/api/deployments/" + id + "/logs", BOB, body).status()).isEqualTo(404);
     assertThat(t.post("/api/deployments/nope/logs", ALICE, body).status()).isEqualTo(404);
   }
+
+  /**
+   * A deployment of 31 lines: its "created" line, then "line 1" to "line 30", every third an error.
+   */
+  private static String thirtyLines(String name) {
+    String d = t.create(ALICE, name);
+    StringBuilder b = new StringBuilder("{\"lines\":[");
+    for (int i = 1; i <= 30; i++) {
+      b.append(i == 1 ? "" : ",")
+          .append("{\"message\":\"line ")
+          .append(i)
+          .append(i % 3 == 0 ? "\",\"level\":\"error\"}" : "\"}");
+    }
+    assertThat(t.post("/api/deployments/" + d + "/logs", ALICE, b + "]}").status()).isEqualTo(202);
+    return d;
+  }
+
+  @Test
+  void historyPagesBackwardsWithBeforeNewestLast() {
+    String d = thirtyLines("backwards");
+    String base = "/api/deployments/" + d + "/logs?";
+    Res newest = t.get(base + "before=32&limit=3", ALICE);
+    assertThat(messages(newest)).containsExactly("line 28", "line 29", "line 30");
+    assertThat(newest.json().get("prev").asLong()).isEqualTo(29);
+    assertThat(newest.json().has("next")).isFalse();
+    Res earlier = t.get(base + "before=29&limit=3", ALICE);
+    assertThat(messages(earlier)).containsExactly("line 25", "line 26", "line 27");
+
+    // The same filters, backwards: the errors before line 15 (seq 16), newest last.
+    Res errors = t.get(base + "before=16&limit=2&level=error", ALICE);
+    assertThat(messages(errors)).containsExactly("line 9", "line 12");
+    Res older = t.get(base + "level=error&before=" + errors.json().get("prev").asLong(), ALICE);
+    assertThat(messages(older)).containsExactly("line 3", "line 6");
+    assertThat(older.json().get("prev").asLong()).isEqualTo(1); // nothing older is retained
+
+    Res both = t.get(base + "after=3&before=10", ALICE);
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.json().get("errors").findValuesAsText("field")).containsExactly("before");
+    Res zero = t.get(base + "before=0", ALICE);
+    assertThat(zero.status()).isEqualTo(400);
+    assertThat(zero.json().get("errors").findValuesAsText("field")).containsExactly("before");
+    assertThat(t.get(base + "before=10", BOB).status()).isEqualTo(404);
+    assertThat(messages(t.get(base + "after=30", ALICE))).containsExactly("line 30");
+  }
+
+  @Test
+  void searchCountsEveryMatchAndListsTheirSeqs() {
+    String d = thirtyLines("search");
+    String base = "/api/deployments/" + d + "/logs/search?";
+    Res r = t.get(base + "q=LINE%202", ALICE); // line 2, line 20 to 29
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("count").asLong()).isEqualTo(11);
+    List<Long> seqs = new ArrayList<>();
+    r.json().get("seqs").forEach(s -> seqs.add(s.asLong()));
+    assertThat(seqs).containsExactly(3L, 21L, 22L, 23L, 24L, 25L, 26L, 27L, 28L, 29L, 30L);
+    assertThat(r.json().get("truncated").asBoolean()).isFalse();
+    assertThat(r.json().get("lastSeq").asLong()).isEqualTo(31);
+    assertThat(r.json().get("epoch").asText()).isNotBlank();
+
+    Res errorsOnly = t.get(base + "q=line%202&level=error", ALICE); // line 21, 24, 27
+    assertThat(errorsOnly.json().get("count").asLong()).isEqualTo(3);
+    Res newest = t.get(base + "q=line&limit=2", ALICE);
+    assertThat(newest.json().get("count").asLong()).isEqualTo(30);
+    assertThat(newest.json().get("seqs").toString()).isEqualTo("[30,31]");
+    assertThat(newest.json().get("truncated").asBoolean()).isTrue();
+
+    Res noQuery = t.get(base + "limit=100001", ALICE);
+    assertThat(noQuery.status()).isEqualTo(400);
+    assertThat(noQuery.json().get("errors").findValuesAsText("field"))
+        .containsExactlyInAnyOrder("q", "limit");
+    assertThat(t.get(base + "q=line", BOB).status()).isEqualTo(404);
+    assertThat(t.get(base + "q=line", null).status()).isEqualTo(401);
+  }
+
+  @Test
+  void rawStreamsTheRetainedLogAsTextWithTheFilters() {
+    String d = t.create(ALICE, "raw");
+    String colored = "\\u001b[31mred\\u001b[0m 50%\\r100%";
+    t.post(
+        "/api/deployments/" + d + "/logs",
+        ALICE,
+        "{\"lines\":[{\"message\":\""
+            + colored
+            + "\"},{\"message\":\"Boom\",\"level\":\"error\"}]}");
+    String base = "/api/deployments/" + d + "/logs";
+    Res raw = t.get(base + "/raw", ALICE);
+    assertThat(raw.status()).isEqualTo(200);
+    assertThat(raw.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+    assertThat(raw.header("Content-Disposition"))
+        .isEqualTo("attachment; filename=\"" + d + ".log\"");
+    StringBuilder expected = new StringBuilder();
+    for (String m : messages(t.get(base + "?limit=10000", ALICE))) {
+      expected.append(m).append('\n');
+    }
+    assertThat(raw.body()).isEqualTo(expected.toString());
+    assertThat(raw.body()).contains("\u001b[31mred\u001b[0m 50%\r100%\n");
+    assertThat(t.get(base + "/raw?level=error", ALICE).body()).isEqualTo("Boom\n");
+    assertThat(t.get(base + "/raw?after=1&before=3", ALICE).body())
+        .isEqualTo("\u001b[31mred\u001b[0m 50%\r100%\n");
+
+    Res head = t.call("HEAD", base + "/raw", ALICE, null);
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    Res bad = t.get(base + "/raw?after=-1&level=loud", ALICE);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.header("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(bad.json().get("errors").findValuesAsText("field"))
+        .containsExactlyInAnyOrder("after", "level");
+    assertThat(t.get(base + "/raw", null).status()).isEqualTo(401);
+    assertThat(t.get(base + "/raw", BOB).status()).isEqualTo(404);
+    assertThat(t.get("/api/deployments/nope/logs/raw", ALICE).status()).isEqualTo(404);
+  }
 }

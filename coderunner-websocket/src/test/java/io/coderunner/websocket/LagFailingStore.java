@@ -120,6 +120,11 @@ final class LagFailingStore implements LogStore {
   }
 
   @Override
+  public LogPage readBefore(DeploymentId id, long before, int limit, LogFilter filter) {
+    return store.readBefore(id, before, limit, filter);
+  }
+
+  @Override
   public LogPage tail(DeploymentId id, int n, LogFilter filter) {
     return store.tail(id, n, filter);
   }

@@ -164,6 +164,17 @@ public final class InMemoryLogStore implements LogStore {
   }
 
   @Override
+  public LogPage readBefore(DeploymentId id, long before, int limit, LogFilter filter) {
+    if (before < 1) {
+      throw new IllegalArgumentException("before must be >= 1, was " + before);
+    }
+    if (limit < 1 || limit > 10_000) {
+      throw new IllegalArgumentException("limit must be between 1 and 10000, was " + limit);
+    }
+    return buffer(id).before(before, limit, filter);
+  }
+
+  @Override
   public LogCursor subscribe(
       DeploymentId id, StartPosition start, LogFilter filter, CursorListener listener) {
     Objects.requireNonNull(start, "start");

@@ -97,6 +97,23 @@ public interface LogStore extends AutoCloseable {
   LogPage read(DeploymentId id, long after, int limit, LogFilter filter);
 
   /**
+   * Up to {@code limit} lines with {@code seq < before} that pass {@code filter}, newest last: the
+   * page before one the reader already has. A store may look at a bounded number of lines per call,
+   * so a filter that matches little can give a short page that is not the end.
+   *
+   * @param id the deployment
+   * @param before the oldest seq the reader already has; the head's seq + 1 for the newest lines
+   * @param limit 1 to 10,000
+   * @param filter the lines wanted; {@link LogFilter#all()} for every line
+   * @return the page; its {@link LogPage#next()} is the oldest seq it looked at, to pass as {@code
+   *     before} for the page preceding this one: when it is at or below {@link
+   *     LogPage#firstAvailable()}, nothing older is retained
+   * @throws IllegalArgumentException if {@code before} is below 1 or {@code limit} out of range
+   * @throws DeploymentNotFoundException if the log does not exist
+   */
+  LogPage readBefore(DeploymentId id, long before, int limit, LogFilter filter);
+
+  /**
    * The last {@code n} lines that pass {@code filter}, in seq order ({@code n} 0 to 10,000).
    *
    * @param id the deployment

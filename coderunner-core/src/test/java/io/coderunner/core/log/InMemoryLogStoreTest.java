@@ -183,6 +183,44 @@ class InMemoryLogStoreTest {
   }
 
   @Test
+  void readBeforePagesBackwardsNewestLastAndSaysWhereToGoOn() {
+    store.create(APP);
+    store.append(APP, entries(25));
+    LogPage newest = store.readBefore(APP, 26, 10, LogFilter.all());
+    LogPage earlier = store.readBefore(APP, newest.next(), 10, LogFilter.all());
+    LogPage oldest = store.readBefore(APP, earlier.next(), 10, LogFilter.all());
+
+    assertThat(seqs(newest.lines())).first().isEqualTo(16L);
+    assertThat(seqs(newest.lines())).last().isEqualTo(25L);
+    assertThat(seqs(earlier.lines())).containsExactly(6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L);
+    assertThat(seqs(oldest.lines())).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(oldest.next()).isEqualTo(oldest.firstAvailable()).isEqualTo(1);
+    // Past the head is the head; the filter applies where lines are read.
+    assertThat(seqs(store.readBefore(APP, 1_000, 2, LogFilter.all()).lines()))
+        .containsExactly(24L, 25L);
+    LogFilter tens = LogFilter.builder().query("line 1").build(); // line 1, line 10..19
+    LogPage filtered = store.readBefore(APP, 12, 2, tens);
+    assertThat(seqs(filtered.lines())).containsExactly(10L, 11L);
+    assertThat(seqs(store.readBefore(APP, filtered.next(), 5, tens).lines())).containsExactly(1L);
+    assertThatThrownBy(() -> store.readBefore(APP, 0, 10, LogFilter.all()))
+        .hasMessageContaining("before");
+    assertThatThrownBy(() -> store.readBefore(APP, 5, 0, LogFilter.all()))
+        .hasMessageContaining("limit");
+  }
+
+  @Test
+  void readBeforeStopsAtWhatRetentionDropped() {
+    useRetention(RetentionConfig.builder().maxLines(3).build());
+    store.create(APP);
+    store.append(APP, entries(5));
+    LogPage page = store.readBefore(APP, 6, 10, LogFilter.all());
+    assertThat(seqs(page.lines())).containsExactly(3L, 4L, 5L);
+    assertThat(page.firstAvailable()).isEqualTo(3);
+    assertThat(page.next()).isEqualTo(3);
+    assertThat(store.readBefore(APP, 2, 10, LogFilter.all()).lines()).isEmpty();
+  }
+
+  @Test
   void maxLinesDropsTheOldestLinesAndReadsReportTheLoss() {
     useRetention(RetentionConfig.builder().maxLines(3).build());
     store.create(APP);

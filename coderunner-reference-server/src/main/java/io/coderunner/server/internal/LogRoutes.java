@@ -9,11 +9,19 @@ import io.coderunner.core.StreamKind;
 import io.coderunner.core.deploy.DeploymentService;
 import io.coderunner.core.log.AppendResult;
 import io.coderunner.core.log.LogFilter;
+import io.coderunner.core.log.LogInfo;
 import io.coderunner.core.log.LogPage;
 import io.coderunner.core.log.LogStore;
 import io.coderunner.server.internal.RouteTable.Access;
 import io.coderunner.server.internal.RouteTable.Call;
 import io.coderunner.server.internal.RouteTable.Reply;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LogRoutes {
   static final int MAX_INGEST_LINES = 1000;
+  static final int MAX_SEARCH_SEQS = 100_000;
 
   private final DeploymentService deployments;
   private final LogStore logs;
@@ -43,6 +52,8 @@ public final class LogRoutes {
   public void register(RouteTable t) {
     t.json("GET", "/api/deployments/{id}/logs", Access.USER, this::history);
     t.jsonOwnBudget("POST", "/api/deployments/{id}/logs", Access.USER, this::ingest);
+    t.json("GET", "/api/deployments/{id}/logs/search", Access.USER, this::search);
+    t.written("GET", "/api/deployments/{id}/logs/raw", Access.USER, this::raw);
   }
 
   private Reply history(Call c) {
@@ -51,21 +62,145 @@ public final class LogRoutes {
     deployments.get(p, id);
     Requests.Errors errors = new Requests.Errors();
     long after = Requests.longParam(c.query("after"), "after", 0, 0, Long.MAX_VALUE, errors);
+    long before = Requests.longParam(c.query("before"), "before", 0, 1, Long.MAX_VALUE, errors);
+    if (c.query("after") != null && c.query("before") != null) {
+      errors.add("before", "after and before cannot be combined");
+    }
     int limit = (int) Requests.longParam(c.query("limit"), "limit", 100, 1, 10_000, errors);
-    LogFilter filter =
-        Requests.filter(
-            c.query("level"), c.query("stream"), c.query("q"), c.query("since"), errors);
+    LogFilter filter = filter(c, errors);
     errors.check();
-    LogPage page = logs.read(id, after, limit, filter);
-    List<Object> lines = new ArrayList<>(page.lines().size());
-    page.lines().forEach(l -> lines.add(Requests.line(l)));
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("lines", lines);
-    out.put("next", page.next());
+    LogPage page;
+    if (before > 0) {
+      page = logs.readBefore(id, before, limit, filter);
+      out.put("lines", lines(page));
+      out.put("prev", page.next());
+    } else {
+      page = logs.read(id, after, limit, filter);
+      out.put("lines", lines(page));
+      out.put("next", page.next());
+    }
     out.put("firstAvailable", page.firstAvailable());
     out.put("lost", page.lost());
     logs.info(id).ifPresent(info -> out.put("epoch", info.epoch()));
     return Reply.ok(out);
+  }
+
+  private static List<Object> lines(LogPage page) {
+    List<Object> lines = new ArrayList<>(page.lines().size());
+    page.lines().forEach(l -> lines.add(Requests.line(l)));
+    return lines;
+  }
+
+  private static LogFilter filter(Call c, Requests.Errors errors) {
+    return Requests.filter(
+        c.query("level"), c.query("stream"), c.query("q"), c.query("since"), errors);
+  }
+
+  /**
+   * Every match of {@code q} (with the other filters) in the retained log, as seqs: the count of
+   * all of them, and the newest {@code limit} seqs, so that a viewer steps through matches it has
+   * not loaded. One pass over the retained log, which retention bounds.
+   */
+  private Reply search(Call c) {
+    Principal p = c.principal();
+    DeploymentId id = Requests.deploymentId(c.pathParam("id"));
+    deployments.get(p, id);
+    Requests.Errors errors = new Requests.Errors();
+    String q = c.query("q");
+    if (q == null || q.isEmpty()) {
+      errors.add("q", "is required");
+    }
+    int limit =
+        (int)
+            Requests.longParam(
+                c.query("limit"), "limit", MAX_SEARCH_SEQS, 1, MAX_SEARCH_SEQS, errors);
+    LogFilter filter = filter(c, errors);
+    errors.check();
+    LogInfo info = logs.info(id).orElseThrow(() -> ApiException.notFound("no log for " + id));
+    long head = info.lastSeq();
+    long[] newest = new long[limit];
+    long count = 0;
+    long after = 0;
+    long first = info.firstAvailable();
+    while (after < head) {
+      LogPage page = logs.read(id, after, 10_000, filter);
+      if (after == 0) {
+        first = page.firstAvailable();
+      }
+      for (var line : page.lines()) {
+        if (line.seq() > head) {
+          break;
+        }
+        newest[(int) (count++ % limit)] = line.seq();
+      }
+      if (page.next() - 1 <= after) {
+        break; // nothing more is retained
+      }
+      after = page.next() - 1;
+    }
+    int kept = (int) Math.min(count, limit);
+    List<Long> seqs = new ArrayList<>(kept);
+    for (long i = count - kept; i < count; i++) {
+      seqs.add(newest[(int) (i % limit)]);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("count", count);
+    out.put("seqs", seqs);
+    out.put("truncated", count > kept);
+    out.put("firstAvailable", first);
+    out.put("lastSeq", head);
+    out.put("epoch", info.epoch());
+    return Reply.ok(out);
+  }
+
+  /**
+   * The retained log as text, one message per line as the program printed it (escape codes and
+   * carriage returns kept), with the history's filters and range ({@code after}, {@code before}),
+   * streamed a page at a time up to the head the request found.
+   */
+  private void raw(Call c) throws IOException {
+    Principal p = c.principal();
+    DeploymentId id = Requests.deploymentId(c.pathParam("id"));
+    deployments.get(p, id);
+    Requests.Errors errors = new Requests.Errors();
+    long after = Requests.longParam(c.query("after"), "after", 0, 0, Long.MAX_VALUE, errors);
+    long before =
+        Requests.longParam(c.query("before"), "before", Long.MAX_VALUE, 1, Long.MAX_VALUE, errors);
+    LogFilter filter = filter(c, errors);
+    errors.check();
+    LogInfo info = logs.info(id).orElseThrow(() -> ApiException.notFound("no log for " + id));
+    long last = Math.min(info.lastSeq(), before - 1);
+    HttpServerExchange exchange = c.exchange();
+    exchange.setStatusCode(200);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+    exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    exchange
+        .getResponseHeaders()
+        .put(Headers.CONTENT_DISPOSITION, "attachment; filename=\"" + id.value() + ".log\"");
+    exchange.startBlocking();
+    if (exchange.getRequestMethod().equals(Methods.HEAD)) {
+      exchange.endExchange();
+      return;
+    }
+    try (OutputStream out = new BufferedOutputStream(exchange.getOutputStream(), 64 * 1024)) {
+      long from = after;
+      while (from < last) {
+        LogPage page = logs.read(id, from, 10_000, filter);
+        for (var line : page.lines()) {
+          if (line.seq() > last) {
+            break;
+          }
+          out.write(line.message().getBytes(StandardCharsets.UTF_8));
+          out.write('\n');
+        }
+        if (page.next() - 1 <= from) {
+          break;
+        }
+        from = page.next() - 1;
+      }
+    }
+    exchange.endExchange();
   }
 
   private Reply ingest(Call c) throws Exception {

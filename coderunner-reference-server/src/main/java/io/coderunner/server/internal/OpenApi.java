@@ -72,7 +72,25 @@ public final class OpenApi {
     }
     ops.add(
         op("GET", "/api/deployments/{id}/logs", "logs", "A page of log history", true)
-            .query("after", "limit", "level", "stream", "q", "since")
+            .query("after", "before", "limit", "level", "stream", "q", "since")
+            .codes("200", "400", "401", "404"));
+    ops.add(
+        op(
+                "GET",
+                "/api/deployments/{id}/logs/search",
+                "logs",
+                "The seqs of every retained line that matches q, and their count",
+                true)
+            .query("q", "limit", "level", "stream", "since")
+            .codes("200", "400", "401", "404"));
+    ops.add(
+        op(
+                "GET",
+                "/api/deployments/{id}/logs/raw",
+                "logs",
+                "The retained log as text (text/plain), one message per line",
+                true)
+            .query("after", "before", "level", "stream", "q", "since")
             .codes("200", "400", "401", "404"));
     ops.add(
         op("POST", "/api/deployments/{id}/logs", "logs", "Append lines from an agent", true)

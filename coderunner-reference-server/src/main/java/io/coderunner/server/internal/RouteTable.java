@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
+import org.xnio.IoUtils;
 import org.xnio.XnioExecutor;
 
 /**
@@ -191,6 +192,37 @@ public final class RouteTable {
    */
   public void jsonOwnBudget(String method, String path, Access access, JsonHandler handler) {
     add(method, path, access, new JsonRoute(access, false, handler));
+  }
+
+  /** Answers a call on its own, such as by streaming a body too large to build in memory. */
+  public interface CallHandler {
+    void handle(Call call) throws Exception;
+  }
+
+  /**
+   * Registers a route whose handler writes its own answer, on a worker, after authentication and
+   * the API rate: a failure before the answer started becomes a problem; one after it cuts the
+   * connection, so a client never takes a cut body for a whole one.
+   */
+  public void written(String method, String path, Access access, CallHandler handler) {
+    add(
+        method,
+        path,
+        access,
+        exchange ->
+            exchange.dispatch(
+                () -> {
+                  try {
+                    Principal p = access == Access.PUBLIC ? null : authenticate(exchange, access);
+                    handler.handle(new Call(exchange, p, NO_BODY));
+                  } catch (Throwable t) { // every failure becomes an answer or a cut
+                    if (exchange.isResponseStarted()) {
+                      IoUtils.safeClose(exchange.getConnection());
+                    } else {
+                      Http.sendProblem(exchange, t);
+                    }
+                  }
+                }));
   }
 
   /** Registers a route whose handler answers on its own (a page, an asset, static text). */

@@ -481,12 +481,24 @@ public final class LogBuffer {
 
   public LogPage tail(int n, LogFilter filter) {
     long last = lastSeq();
+    LogPage page = before(last + 1, n, filter);
+    return new LogPage(page.lines(), page.firstAvailable(), last + 1, 0);
+  }
+
+  /**
+   * Up to {@code n} lines with {@code seq < before} that pass {@code filter}, newest last; the
+   * page's {@code next} is the oldest seq it looked at (pass it as {@code before} for the page
+   * preceding this one), or the first retained seq once nothing older is left.
+   */
+  public LogPage before(long before, int n, LogFilter filter) {
     Directory dir = directory;
     long first = firstSeq();
+    long from = Math.min(before - 1, lastSeq());
     LogLine[] found = new LogLine[n];
     int count = 0;
     long scanned = 0;
-    for (long seq = last; seq >= first && count < n && scanned < MAX_SCAN; seq--, scanned++) {
+    long seq = from;
+    for (; seq >= first && count < n && scanned < MAX_SCAN; seq--, scanned++) {
       LogLine line = dir.line(seq);
       if (line == null) {
         break; // everything older is being dropped
@@ -500,7 +512,7 @@ public final class LogBuffer {
     for (int i = n - count; i < n; i++) {
       lines.add(Objects.requireNonNull(found[i]));
     }
-    return new LogPage(lines, first, last + 1, 0);
+    return new LogPage(lines, first, Math.max(first, seq + 1), 0);
   }
 
   /** Seq at which a tail of {@code n} lines passing {@code filter} starts. */
