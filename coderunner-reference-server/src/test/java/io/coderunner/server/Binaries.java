@@ -7,16 +7,27 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The system binaries integration tests drive (promtool, prometheus, chromium): a test skips with
- * the Debian package to install when one is missing, and fails under {@code CI=true}, where {@code
- * scripts/install-test-deps} has run.
+ * The system binaries integration tests drive (promtool, prometheus, chromium), and the files they
+ * load (axe-core): a test skips with the package to install when one is missing, and fails under
+ * {@code CI=true}, where {@code scripts/install-test-deps} has run.
  */
 final class Binaries {
   private Binaries() {}
 
   /** Skips the calling test when {@code binary} is missing, or fails it under {@code CI=true}. */
   static void require(Path binary, String debianPackage) {
-    Assumptions.assumeTrue(installed(binary, debianPackage), () -> missing(binary, debianPackage));
+    Assumptions.assumeTrue(
+        installed(binary, debianPackage), () -> missing(binary, "Debian package " + debianPackage));
+  }
+
+  /**
+   * Skips the calling test when {@code file}, which is read rather than run, is missing, or fails
+   * it under {@code CI=true}; {@code source} names what provides it, such as {@code "npm package
+   * axe-core"}.
+   */
+  static void requireFile(Path file, String source) {
+    Assumptions.assumeTrue(
+        present(Files.isRegularFile(file), file, source), () -> missing(file, source));
   }
 
   /**
@@ -25,19 +36,17 @@ final class Binaries {
    * the skipped tests and give the reason.
    */
   static boolean installed(Path binary, String debianPackage) {
-    if (Files.isExecutable(binary)) {
-      return true;
-    }
-    if ("true".equals(System.getenv("CI"))) {
-      fail(missing(binary, debianPackage));
-    }
-    return false;
+    return present(Files.isExecutable(binary), binary, "Debian package " + debianPackage);
   }
 
-  private static String missing(Path binary, String debianPackage) {
-    return binary
-        + " not installed (Debian package "
-        + debianPackage
-        + "): run scripts/install-test-deps";
+  private static boolean present(boolean present, Path file, String source) {
+    if (!present && "true".equals(System.getenv("CI"))) {
+      fail(missing(file, source));
+    }
+    return present;
+  }
+
+  private static String missing(Path file, String source) {
+    return file + " not installed (" + source + "): run scripts/install-test-deps";
   }
 }

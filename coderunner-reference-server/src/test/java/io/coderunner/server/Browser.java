@@ -47,6 +47,14 @@ final class Browser implements AutoCloseable {
       service.start();
       ChromeOptions options = new ChromeOptions();
       options.setBinary(CHROMIUM.toFile());
+      Path downloads = Files.createDirectories(profile.resolve("downloads"));
+      options.setExperimentalOption(
+          "prefs",
+          java.util.Map.of(
+              "download.default_directory",
+              downloads.toString(),
+              "download.prompt_for_download",
+              false));
       options.addArguments(
           "--headless",
           "--no-sandbox",
@@ -65,6 +73,11 @@ final class Browser implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where the browser saves what it downloads. */
+  Path downloads() {
+    return profile.resolve("downloads");
   }
 
   /** Resizes the window; a test of the narrow layout sets 360 px. */

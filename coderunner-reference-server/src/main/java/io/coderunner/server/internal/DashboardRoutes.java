@@ -38,6 +38,7 @@ public final class DashboardRoutes {
           "live.js",
           "list.js",
           "logview.js",
+          "terminal.js",
           "toast.js");
 
   /** The page's policy: its own scripts, styles and connections only, nothing inline. */

@@ -11,8 +11,8 @@ export class ApiError extends Error {
 }
 
 export function createApi(session) {
-  async function request(method, path, body) {
-    const headers = { Accept: 'application/json' };
+  async function request(method, path, body, as = 'json') {
+    const headers = { Accept: as === 'blob' ? 'text/plain, application/problem+json' : 'application/json' };
     const token = session.token();
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -27,6 +27,7 @@ export function createApi(session) {
     } catch (e) {
       throw new ApiError(0, { title: 'The server cannot be reached', detail: String(e.message || e) });
     }
+    if (res.ok && as === 'blob') return res.blob();
     const text = await res.text();
     let json = null;
     if (text) {
@@ -51,6 +52,10 @@ export function createApi(session) {
     remove: (id) => request('DELETE', `/api/deployments/${encodeURIComponent(id)}`),
     history: (id, params) =>
       request('GET', `/api/deployments/${encodeURIComponent(id)}/logs?${new URLSearchParams(params)}`),
+    search: (id, params) =>
+      request('GET', `/api/deployments/${encodeURIComponent(id)}/logs/search?${new URLSearchParams(params)}`),
+    raw: (id, params) =>
+      request('GET', `/api/deployments/${encodeURIComponent(id)}/logs/raw?${new URLSearchParams(params)}`, undefined, 'blob'),
   };
 }
 

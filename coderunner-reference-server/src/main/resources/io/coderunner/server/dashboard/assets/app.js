@@ -28,6 +28,7 @@ const session = createSession({
       live.stop();
       list.clear();
       logView.close();
+      shown = null;
       $('list-view').hidden = true;
       $('log-view').hidden = true;
       $('login-view').hidden = false;
@@ -57,21 +58,26 @@ live = createLive({
   },
 });
 list = createList({ api, open: (id) => navigate(`/deployments/${encodeURIComponent(id)}`) });
-logView = createLogView({ live, list, back: () => navigate('/') });
+logView = createLogView({ live, list, api, back: () => navigate('/') });
 
 function navigate(path) {
   history.pushState(null, '', path);
   route();
 }
 
+let shown = null; // the path on view: a new hash alone is the log view's to handle
+
 function route() {
   if (!session.token()) return;
   const m = location.pathname.match(/^\/deployments\/([A-Za-z0-9._-]{1,64})$/);
+  const now = location.pathname; // the query is the view's filter, kept by replaceState
+  if (m && logView.isOpen() && shown === now) return;
+  shown = now;
   if (m) {
     $('list-view').hidden = true;
     $('log-view').hidden = false;
     logView.close();
-    logView.open(decodeURIComponent(m[1]), location.search);
+    logView.open(decodeURIComponent(m[1]), location.search, location.hash);
   } else {
     logView.close();
     $('log-view').hidden = true;
@@ -97,5 +103,20 @@ $('login-form').addEventListener('submit', async (e) => {
   }
 });
 $('logout').addEventListener('click', () => session.logout());
+
+// The theme: the reader's last choice, else what the system prefers.
+const THEME_KEY = 'coderunner.theme';
+function theme(name) {
+  document.documentElement.dataset.theme = name;
+  const other = name === 'dark' ? 'light' : 'dark';
+  $('theme').textContent = `${other[0].toUpperCase()}${other.slice(1)} theme`;
+  $('theme').setAttribute('aria-label', `Switch to the ${other} theme`);
+}
+theme(localStorage.getItem(THEME_KEY) || (matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark'));
+$('theme').addEventListener('click', () => {
+  const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
+  localStorage.setItem(THEME_KEY, next);
+  theme(next);
+});
 
 session.start();
