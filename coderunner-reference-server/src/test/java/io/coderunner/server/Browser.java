@@ -5,13 +5,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium driven through its chromedriver ({@code /usr/bin/chromium}, {@code
@@ -73,6 +80,40 @@ final class Browser implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A wait of up to {@code seconds} that retries a condition whose element the page replaced while
+   * it was read (the log view rebuilds its rows as it scrolls and when a filter changes).
+   */
+  WebDriverWait waitUpTo(int seconds) {
+    WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(seconds));
+    w.ignoring(StaleElementReferenceException.class);
+    return w;
+  }
+
+  /** The element {@code by} finds, once it is visible (within 10 s). */
+  WebElement waitFor(By by) {
+    return waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(by));
+  }
+
+  Object js(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  static By testid(String id) {
+    return By.cssSelector("[data-testid=\"" + id + "\"]");
+  }
+
+  /** The seqs of the log lines the page has rendered, in order. */
+  List<Long> shownSeqs() {
+    @SuppressWarnings("unchecked")
+    List<String> seqs =
+        (List<String>)
+            js(
+                "return [...document.querySelectorAll('[data-testid=\"log-line\"]')]"
+                    + ".map(e => e.dataset.seq)");
+    return seqs.stream().map(Long::parseLong).toList();
   }
 
   /** Where the browser saves what it downloads. */

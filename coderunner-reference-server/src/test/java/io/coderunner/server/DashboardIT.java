@@ -79,7 +79,7 @@ class DashboardIT {
   }
 
   private static Object js(String script) {
-    return ((JavascriptExecutor) driver).executeScript(script);
+    return browser.js(script);
   }
 
   /**
@@ -115,31 +115,19 @@ class DashboardIT {
 
   /** The seqs of the lines the log view shows, in order. */
   private static List<Long> shownSeqs() {
-    @SuppressWarnings("unchecked")
-    List<String> seqs =
-        (List<String>)
-            js(
-                "return [...document.querySelectorAll('[data-testid=\"log-line\"]')]"
-                    + ".map(e => e.dataset.seq)");
-    return seqs.stream().map(Long::parseLong).toList();
+    return browser.shownSeqs();
   }
 
-  /**
-   * A wait of up to {@code seconds} that retries a condition whose element the page replaced while
-   * it was read (the log view rebuilds its lines when a filter changes).
-   */
   private static WebDriverWait waitUpTo(int seconds) {
-    WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(seconds));
-    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-    return w;
+    return browser.waitUpTo(seconds);
   }
 
   private static By testid(String id) {
-    return By.cssSelector("[data-testid=\"" + id + "\"]");
+    return Browser.testid(id);
   }
 
   private static WebElement waitFor(By by) {
-    return waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(by));
+    return browser.waitFor(by);
   }
 
   private static void waitForText(By by, String text) {

@@ -70,21 +70,19 @@ class LogViewerIT {
   }
 
   private static Object js(String script, Object... args) {
-    return ((JavascriptExecutor) driver).executeScript(script, args);
+    return browser.js(script, args);
   }
 
   private static WebDriverWait waitUpTo(int seconds) {
-    WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(seconds));
-    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
-    return w;
+    return browser.waitUpTo(seconds);
   }
 
   private static By testid(String id) {
-    return By.cssSelector("[data-testid=\"" + id + "\"]");
+    return Browser.testid(id);
   }
 
   private static WebElement waitFor(By by) {
-    return waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(by));
+    return browser.waitFor(by);
   }
 
   private static By line(long seq) {
@@ -347,13 +345,7 @@ class LogViewerIT {
   }
 
   private static List<Long> shown() {
-    @SuppressWarnings("unchecked")
-    List<String> seqs =
-        (List<String>)
-            js(
-                "return [...document.querySelectorAll('[data-testid=\"log-line\"]')]"
-                    + ".map(e => e.dataset.seq)");
-    return seqs.stream().map(Long::parseLong).toList();
+    return browser.shownSeqs();
   }
 
   @Test

@@ -149,10 +149,14 @@ public final class InMemoryLogStore implements LogStore {
     if (after < 0) {
       throw new IllegalArgumentException("after must be >= 0, was " + after);
     }
+    checkLimit(limit);
+    return buffer(id).read(after, limit, filter);
+  }
+
+  private static void checkLimit(int limit) {
     if (limit < 1 || limit > 10_000) {
       throw new IllegalArgumentException("limit must be between 1 and 10000, was " + limit);
     }
-    return buffer(id).read(after, limit, filter);
   }
 
   @Override
@@ -168,9 +172,7 @@ public final class InMemoryLogStore implements LogStore {
     if (before < 1) {
       throw new IllegalArgumentException("before must be >= 1, was " + before);
     }
-    if (limit < 1 || limit > 10_000) {
-      throw new IllegalArgumentException("limit must be between 1 and 10000, was " + limit);
-    }
+    checkLimit(limit);
     return buffer(id).before(before, limit, filter);
   }
 

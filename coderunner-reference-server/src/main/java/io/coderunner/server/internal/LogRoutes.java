@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.coderunner.core.DeploymentId;
 import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLevel;
+import io.coderunner.core.LogLine;
 import io.coderunner.core.Principal;
 import io.coderunner.core.StreamKind;
 import io.coderunner.core.deploy.DeploymentService;
@@ -102,7 +103,7 @@ public final class LogRoutes {
    * all of them, and the newest {@code limit} seqs, so that a viewer steps through matches it has
    * not loaded. One pass over the retained log, which retention bounds.
    */
-  private Reply search(Call c) {
+  private Reply search(Call c) throws IOException {
     Principal p = c.principal();
     DeploymentId id = Requests.deploymentId(c.pathParam("id"));
     deployments.get(p, id);
@@ -120,34 +121,19 @@ public final class LogRoutes {
     LogInfo info = logs.info(id).orElseThrow(() -> ApiException.notFound("no log for " + id));
     long head = info.lastSeq();
     long[] newest = new long[limit];
-    long count = 0;
-    long after = 0;
-    long first = info.firstAvailable();
-    while (after < head) {
-      LogPage page = logs.read(id, after, 10_000, filter);
-      if (after == 0) {
-        first = page.firstAvailable();
-      }
-      for (var line : page.lines()) {
-        if (line.seq() > head) {
-          break;
-        }
-        newest[(int) (count++ % limit)] = line.seq();
-      }
-      if (page.next() - 1 <= after) {
-        break; // nothing more is retained
-      }
-      after = page.next() - 1;
-    }
-    int kept = (int) Math.min(count, limit);
+    long[] count = {0};
+    long scanned =
+        scan(id, 0, head, filter, line -> newest[(int) (count[0]++ % limit)] = line.seq());
+    long first = scanned == 0 ? info.firstAvailable() : scanned;
+    int kept = (int) Math.min(count[0], limit);
     List<Long> seqs = new ArrayList<>(kept);
-    for (long i = count - kept; i < count; i++) {
+    for (long i = count[0] - kept; i < count[0]; i++) {
       seqs.add(newest[(int) (i % limit)]);
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("count", count);
+    out.put("count", count[0]);
     out.put("seqs", seqs);
-    out.put("truncated", count > kept);
+    out.put("truncated", count[0] > kept);
     out.put("firstAvailable", first);
     out.put("lastSeq", head);
     out.put("epoch", info.epoch());
@@ -184,23 +170,51 @@ public final class LogRoutes {
       return;
     }
     try (OutputStream out = new BufferedOutputStream(exchange.getOutputStream(), 64 * 1024)) {
-      long from = after;
-      while (from < last) {
-        LogPage page = logs.read(id, from, 10_000, filter);
-        for (var line : page.lines()) {
-          if (line.seq() > last) {
-            break;
-          }
-          out.write(line.message().getBytes(StandardCharsets.UTF_8));
-          out.write('\n');
-        }
-        if (page.next() - 1 <= from) {
-          break;
-        }
-        from = page.next() - 1;
-      }
+      scan(
+          id,
+          after,
+          last,
+          filter,
+          line -> {
+            out.write(line.message().getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+          });
     }
     exchange.endExchange();
+  }
+
+  /** What {@link #scan} does with each line. */
+  private interface LineSink {
+    void accept(LogLine line) throws IOException;
+  }
+
+  /**
+   * Hands {@code sink} every retained line with {@code after < seq <= last} that passes {@code
+   * filter}, in seq order, a page at a time.
+   *
+   * @return the first retained seq, as the first page found it; 0 when no page was read
+   */
+  private long scan(DeploymentId id, long after, long last, LogFilter filter, LineSink sink)
+      throws IOException {
+    long from = after;
+    long first = 0;
+    while (from < last) {
+      LogPage page = logs.read(id, from, 10_000, filter);
+      if (first == 0) {
+        first = page.firstAvailable();
+      }
+      for (LogLine line : page.lines()) {
+        if (line.seq() > last) {
+          return first;
+        }
+        sink.accept(line);
+      }
+      if (page.next() - 1 <= from) {
+        break; // nothing more is retained
+      }
+      from = page.next() - 1;
+    }
+    return first;
   }
 
   private Reply ingest(Call c) throws Exception {

@@ -171,7 +171,7 @@ export function createLogView({ live, list, api, back }) {
       const search = q.toString();
       history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
       restart();
-      if (find.text) search_(find.text);
+      if (find.text) runFind(find.text);
     };
     form.level.addEventListener('change', apply);
     form.stream.addEventListener('change', apply);
@@ -188,12 +188,12 @@ export function createLogView({ live, list, api, back }) {
     let findTyping = null;
     findForm.find.addEventListener('input', () => {
       clearTimeout(findTyping);
-      findTyping = setTimeout(() => search_(findForm.find.value), 300);
+      findTyping = setTimeout(() => runFind(findForm.find.value), 300);
     });
     findForm.find.addEventListener('keydown', (e) => {
       if (e.key !== 'Enter') return;
       e.preventDefault();
-      if (findForm.find.value !== find.text) search_(findForm.find.value);
+      if (findForm.find.value !== find.text) runFind(findForm.find.value);
       else step(e.shiftKey ? -1 : 1);
     });
     findForm.addEventListener('submit', (e) => e.preventDefault());
@@ -256,8 +256,12 @@ export function createLogView({ live, list, api, back }) {
     els.jump.textContent = missed ? `Jump to latest (${missed} new)` : 'Jump to latest';
   }
 
+  function hasEarlier() {
+    return earlier != null && earlier > firstAvailable;
+  }
+
   function showEarlier() {
-    els.earlier.hidden = !(earlier != null && earlier > firstAvailable);
+    els.earlier.hidden = !hasEarlier();
     els.earlier.disabled = loading;
     els.earlier.textContent = loading ? 'Loading…' : 'Load earlier lines';
   }
@@ -380,10 +384,8 @@ export function createLogView({ live, list, api, back }) {
     const before = els.lines.scrollTop - anchorOffset(anchor);
     rows = lines.map(lineRow).concat(rows);
     restructure();
-    visible = [];
-    for (let i = 0; i < rows.length; i += 1) if (!hidden(rows[i])) visible.push(i);
     cache = new Map(); // relative times start from the new first line
-    paint();
+    relayout();
     if (anchor) els.lines.scrollTop = anchorOffset(anchor) + before;
     paint();
   }
@@ -428,7 +430,7 @@ export function createLogView({ live, list, api, back }) {
 
   /** A marker sorts with the line before it. */
   function seqAt(i) {
-    for (let j = i; j >= 0; j -= 1) if (rows[j].line) return rows[j].line.seq + (j === i ? 0 : 0.5);
+    for (let j = i; j >= 0; j -= 1) if (rows[j].line) return rows[j].line.seq;
     return 0;
   }
 
@@ -582,7 +584,7 @@ export function createLogView({ live, list, api, back }) {
 
   /** Pages in up to PAGE lines before the view; short pages of a sparse filter are followed on. */
   async function loadEarlier() {
-    if (loading || earlier == null || earlier <= firstAvailable) return false;
+    if (loading || !hasEarlier()) return false;
     if (rows.length >= MAX_LINES) {
       toast(`The view holds at most ${MAX_LINES.toLocaleString('en')} lines; download the raw log for the rest.`);
       return false;
@@ -625,7 +627,7 @@ export function createLogView({ live, list, api, back }) {
     const mine = gen;
     highlight = seq;
     pending = null;
-    while (seq < oldestSeq() && earlier != null && earlier > firstAvailable && rows.length < MAX_LINES) {
+    while (seq < oldestSeq() && hasEarlier() && rows.length < MAX_LINES) {
       if (loading) await new Promise((r) => setTimeout(r, 50));
       else if (!(await loadEarlier())) break;
       if (mine !== gen) return;
@@ -660,7 +662,7 @@ export function createLogView({ live, list, api, back }) {
 
   // ------------------------------------------------------------------ find
 
-  async function search_(text) {
+  async function runFind(text) {
     find = { text, term: text.toLowerCase(), seqs: [], count: 0, index: -1, asked: find.asked + 1 };
     const asked = find.asked;
     if (!text) {
