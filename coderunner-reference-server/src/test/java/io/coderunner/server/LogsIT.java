@@ -244,4 +244,33 @@ class LogsIT {
     assertThat(t.get(base + "/raw", BOB).status()).isEqualTo(404);
     assertThat(t.get("/api/deployments/nope/logs/raw", ALICE).status()).isEqualTo(404);
   }
+
+  @Test
+  void searchAndRawRefuseHostileParametersAndServeTheNextCallerAsBefore() {
+    String d = thirtyLines("hostile");
+    String base = "/api/deployments/" + d + "/logs";
+    String longQuery = "x".repeat(257);
+    for (String route : List.of("/search", "/raw")) {
+      Res tooLong = t.get(base + route + "?q=" + longQuery, ALICE);
+      assertThat(tooLong.status()).as(route).isEqualTo(400);
+      assertThat(tooLong.json().get("errors").get(0).get("field").asText()).isEqualTo("q");
+      assertThat(tooLong.json().get("errors").get(0).get("message").asText())
+          .isEqualTo("must be at most 256 characters");
+      String range = route.equals("/raw") ? "after=99999999999999999999" : "limit=0";
+      Res outOfRange = t.get(base + route + "?q=line&since=yesterday&" + range, ALICE);
+      assertThat(outOfRange.status()).as(route).isEqualTo(400);
+      assertThat(outOfRange.json().get("errors").findValuesAsText("field"))
+          .containsExactlyInAnyOrder(range.substring(0, range.indexOf('=')), "since");
+      // Another tenant's id is not found, whatever its filters.
+      assertThat(t.get(base + route + "?q=" + longQuery, BOB).status()).isEqualTo(404);
+    }
+    // Exactly at the limit is a query like any other.
+    Res atLimit = t.get(base + "/search?q=" + "x".repeat(256), ALICE);
+    assertThat(atLimit.status()).isEqualTo(200);
+    assertThat(atLimit.json().get("count").asLong()).isZero();
+    // Nothing was lost or changed for the owner.
+    assertThat(t.get(base + "/search?q=line", ALICE).json().get("count").asLong()).isEqualTo(30);
+    assertThat(t.get(base + "/raw", ALICE).body().lines().filter(l -> l.startsWith("line ")))
+        .hasSize(30);
+  }
 }

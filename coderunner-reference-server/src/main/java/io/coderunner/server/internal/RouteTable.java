@@ -15,6 +15,8 @@ import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.PathTemplateMatcher;
+import io.undertow.util.Protocols;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -105,6 +107,19 @@ public final class RouteTable {
     /** The body's length in bytes. */
     public int bodyLength() {
       return body.length;
+    }
+
+    /**
+     * Starts a body written as it is made, for a {@link #written} route: chunked for an HTTP/1.1
+     * client even when the connection closes after it, so that a cut body lacks its last chunk and
+     * the client can tell (an HTTP/1.0 client gets a body that ends where the connection does).
+     */
+    public OutputStream streamBody() {
+      if (exchange.getProtocol().equals(Protocols.HTTP_1_1)) {
+        exchange.getResponseHeaders().put(Headers.TRANSFER_ENCODING, Headers.CHUNKED.toString());
+      }
+      exchange.startBlocking();
+      return exchange.getOutputStream();
     }
 
     /** The body, read whole before the handler ran, as a JSON object. */
