@@ -49,6 +49,7 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "io.coderunner.websocket..",
             "io.coderunner.metrics..",
+            "io.coderunner.storage..",
             "io.coderunner.redis..",
             "io.coderunner.client..",
             "io.coderunner.server..")

@@ -125,6 +125,11 @@ final class LagFailingStore implements LogStore {
   }
 
   @Override
+  public long evictExpired() {
+    return store.evictExpired();
+  }
+
+  @Override
   public LogPage tail(DeploymentId id, int n, LogFilter filter) {
     return store.tail(id, n, filter);
   }

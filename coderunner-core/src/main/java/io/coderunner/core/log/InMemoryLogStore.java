@@ -212,6 +212,7 @@ public final class InMemoryLogStore implements LogStore {
    *
    * @return the bytes freed, as {@link RetentionConfig} counts them; 0 if nothing was due
    */
+  @Override
   public long evictExpired() {
     long freed = 0;
     for (LogBuffer buffer : logs.values()) {

@@ -139,6 +139,15 @@ public interface LogStore extends AutoCloseable {
       DeploymentId id, StartPosition start, LogFilter filter, CursorListener listener);
 
   /**
+   * Drops lines older than the retention's maximum age from every log. The host schedules it (say,
+   * once a second); a store that also checks age as it appends still needs it for logs that went
+   * quiet.
+   *
+   * @return the bytes freed, as the store counts retained bytes; 0 if nothing was due
+   */
+  long evictExpired();
+
+  /**
    * The store's current totals, for metrics. Cheap enough to call once per scrape; a snapshot, not
    * an atomic view (see {@link LogStoreStats}).
    *

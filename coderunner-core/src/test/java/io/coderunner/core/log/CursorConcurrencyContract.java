@@ -32,9 +32,11 @@ import org.junit.jupiter.api.Test;
  * Randomized schedules of concurrent appenders, subscribers joining at random positions and
  * retention evicting under them. Every schedule checks invariants 1-3 of the design: dense unique
  * seqs; replay-then-live with no duplicate and no miss; a gap instead of a silent skip. Subscribers
- * are woken only by their cursor's signal, so a lost wake-up leaves one behind and fails the run.
+ * are woken only by their cursor's signal, so a lost wake-up leaves one behind and fails the run. A
+ * store's test class extends it and says how to make the store and how many schedules to run.
+ * Published in core's test-jar.
  */
-class CursorConcurrencyTest {
+public abstract class CursorConcurrencyContract {
   private static final DeploymentId APP = DeploymentId.of("app");
   private static final int SCHEDULES = Integer.getInteger("coderunner.schedules", 2000);
 
@@ -51,10 +53,27 @@ class CursorConcurrencyTest {
     pool.awaitTermination(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * A new, empty store for one schedule.
+   *
+   * @param config the schedule's retention
+   * @param clock the system clock
+   * @return the store under test
+   */
+  protected abstract LogStore newStore(RetentionConfig config, Clock clock);
+
+  /**
+   * How many schedules to run ({@code -Dcoderunner.schedules}, 2,000 unless a store runs fewer).
+   */
+  protected int schedules() {
+    return SCHEDULES;
+  }
+
   @Test
   void invariantsHoldOnThousandsOfRandomSchedules() throws Exception {
     long base = Long.getLong("coderunner.seed", 20261125L);
-    for (int i = 0; i < SCHEDULES; i++) {
+    int schedules = schedules();
+    for (int i = 0; i < schedules; i++) {
       long seed = base + i;
       try {
         runSchedule(new SplittableRandom(seed));
@@ -108,7 +127,7 @@ class CursorConcurrencyTest {
             .maxBytes(random.nextBoolean() ? 64L << 20 : 8_192 + random.nextInt(20_000))
             .maxLineBytes(1024)
             .build();
-    try (InMemoryLogStore store = InMemoryLogStore.create(retention, Clock.systemUTC())) {
+    try (LogStore store = newStore(retention, Clock.systemUTC())) {
       String epoch = store.create(APP).epoch();
       int appenders = 1 + random.nextInt(3);
       int subscribers = 1 + random.nextInt(4);

@@ -10,6 +10,7 @@ import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLevel;
 import io.coderunner.core.MutableClock;
 import io.coderunner.core.StreamKind;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,14 +18,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class LogCursorTest {
+/**
+ * What every {@link LogStore}'s cursors do, as tests: replay then live without a seam, gaps for
+ * what retention dropped, epochs and resets, signals, batch bounds, filters, lag, and how cursors
+ * end. A store's test class extends it and says how to make the store. Published in core's
+ * test-jar.
+ */
+public abstract class LogCursorContract {
   private static final DeploymentId APP = DeploymentId.of("app");
 
-  private final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
-  private InMemoryLogStore store = InMemoryLogStore.create(RetentionConfig.defaults(), clock);
+  protected final MutableClock clock = MutableClock.at("2026-11-24T10:00:00Z");
+  protected LogStore store;
   private final Recorder recorder = new Recorder();
+
+  /**
+   * A new, empty store, as {@link LogStoreContract#newStore} makes it.
+   *
+   * @param config the retention the test wants
+   * @param clock stamps lines and decides their age; tests move it by hand
+   * @return the store under test
+   */
+  protected abstract LogStore newStore(RetentionConfig config, Clock clock);
+
+  @BeforeEach
+  void openStore() {
+    store = newStore(RetentionConfig.defaults(), clock);
+  }
 
   @AfterEach
   void closeStore() {
@@ -33,7 +55,7 @@ class LogCursorTest {
 
   private void useMaxLines(long maxLines) {
     store.close();
-    store = InMemoryLogStore.create(RetentionConfig.builder().maxLines(maxLines).build(), clock);
+    store = newStore(RetentionConfig.builder().maxLines(maxLines).build(), clock);
   }
 
   private void append(int n) {

@@ -1,0 +1,99 @@
+package io.coderunner.storage.internal;
+
+import io.coderunner.storage.StorageException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The database's schema, as numbered migrations applied in order. The schema's version is SQLite's
+ * {@code user_version}; each migration runs in one transaction with the version bump, and {@code
+ * schema_history} records when each was applied. A database of a newer version than this build
+ * knows is refused, never changed.
+ */
+final class Migrations {
+  /** One step of the schema. */
+  record Migration(int version, String description, List<String> statements) {}
+
+  static final List<Migration> ALL =
+      List.of(
+          new Migration(
+              1,
+              "deployments",
+              List.of(
+                  "CREATE TABLE schema_history (version INTEGER PRIMARY KEY,"
+                      + " description TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                  "CREATE TABLE deployments (id TEXT PRIMARY KEY, owner_id TEXT NOT NULL,"
+                      + " name TEXT NOT NULL, command TEXT NOT NULL, env TEXT NOT NULL,"
+                      + " working_dir TEXT, status TEXT NOT NULL, created_at TEXT NOT NULL,"
+                      + " updated_at TEXT NOT NULL) WITHOUT ROWID")));
+
+  private Migrations() {}
+
+  /** The newest version this build knows. */
+  static int latest() {
+    return ALL.get(ALL.size() - 1).version();
+  }
+
+  /**
+   * Brings the database on {@code db} to {@link #latest()}.
+   *
+   * @return the version it had before
+   * @throws StorageException if it is newer than this build knows, or a migration failed
+   */
+  static int apply(Connection db, Path dir, Clock clock) throws SQLException {
+    int found = version(db);
+    if (found > latest()) {
+      throw new StorageException(
+          "the data directory "
+              + dir
+              + " holds schema version "
+              + found
+              + ", newer than this build knows ("
+              + latest()
+              + "): run a CodeRunner at least as new as the one that wrote it");
+    }
+    boolean auto = db.getAutoCommit();
+    db.setAutoCommit(false);
+    try {
+      for (Migration m : ALL) {
+        if (m.version() <= found) {
+          continue;
+        }
+        try (Statement s = db.createStatement()) {
+          for (String sql : m.statements()) {
+            s.execute(sql);
+          }
+          s.execute("PRAGMA user_version = " + m.version());
+        }
+        try (PreparedStatement p =
+            db.prepareStatement(
+                "INSERT INTO schema_history (version, description, applied_at) VALUES (?, ?, ?)")) {
+          p.setInt(1, m.version());
+          p.setString(2, m.description());
+          p.setString(3, clock.instant().toString());
+          p.executeUpdate();
+        }
+        db.commit();
+      }
+    } catch (SQLException e) {
+      db.rollback();
+      throw e;
+    } finally {
+      db.setAutoCommit(auto);
+    }
+    return found;
+  }
+
+  static int version(Connection db) throws SQLException {
+    try (Statement s = db.createStatement();
+        ResultSet r = s.executeQuery("PRAGMA user_version")) {
+      return r.next() ? r.getInt(1) : 0;
+    }
+  }
+}
