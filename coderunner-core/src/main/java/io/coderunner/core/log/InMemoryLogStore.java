@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link LogStore} that keeps every log in this JVM's heap, within a {@link RetentionConfig}.
@@ -46,6 +47,7 @@ public final class InMemoryLogStore implements LogStore {
 
   private final RetentionConfig config;
   private final Clock clock;
+  private final @Nullable LogJournal journal;
   private final ConcurrentHashMap<DeploymentId, LogBuffer> logs = new ConcurrentHashMap<>();
   // Keyed by the buffer itself, so a log deleted and created again never sees the old owner.
   private final ConcurrentHashMap<LogBuffer, String> owners = new ConcurrentHashMap<>();
@@ -61,9 +63,10 @@ public final class InMemoryLogStore implements LogStore {
   private final LongAdder deletedAppendedBytes = new LongAdder();
   private final LongAdder deletedEvictedLines = new LongAdder();
 
-  private InMemoryLogStore(RetentionConfig config, Clock clock) {
+  private InMemoryLogStore(RetentionConfig config, Clock clock, @Nullable LogJournal journal) {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.journal = journal;
   }
 
   /**
@@ -75,7 +78,21 @@ public final class InMemoryLogStore implements LogStore {
    * @throws NullPointerException if {@code config} or {@code clock} is null
    */
   public static InMemoryLogStore create(RetentionConfig config, Clock clock) {
-    return new InMemoryLogStore(config, clock);
+    return new InMemoryLogStore(config, clock, null);
+  }
+
+  /**
+   * A store with {@code config} whose changes a durable store records through {@code journal}: the
+   * memory stays the hot path, and the journal writes behind it (see {@link LogJournal}).
+   *
+   * @param config how much of each log, and of all logs, is kept
+   * @param clock stamps lines appended without a timestamp and decides their age
+   * @param journal told of every append, reservation and drop, under the log's lock
+   * @return a new, empty store
+   * @throws NullPointerException if an argument is null
+   */
+  public static InMemoryLogStore create(RetentionConfig config, Clock clock, LogJournal journal) {
+    return new InMemoryLogStore(config, clock, Objects.requireNonNull(journal, "journal"));
   }
 
   /**
@@ -84,7 +101,7 @@ public final class InMemoryLogStore implements LogStore {
    * @return a new, empty store
    */
   public static InMemoryLogStore create() {
-    return new InMemoryLogStore(RetentionConfig.defaults(), Clock.systemUTC());
+    return new InMemoryLogStore(RetentionConfig.defaults(), Clock.systemUTC(), null);
   }
 
   /**
@@ -109,10 +126,56 @@ public final class InMemoryLogStore implements LogStore {
         logs.computeIfAbsent(
             id,
             key -> {
-              LogBuffer created = new LogBuffer(key, newEpoch(), config, clock, sizeListener);
+              LogBuffer created =
+                  new LogBuffer(key, newEpoch(), config, clock, sizeListener, journal);
               owners.put(created, ownerId);
               return created;
             });
+    return buffer.info();
+  }
+
+  /**
+   * Rebuilds a log read back from durable storage, with its epoch and seqs: {@code lines} in seq
+   * order and the last seq the log handed out (or reserved) before it was stored. Seqs from the
+   * first line's to {@code lastSeq} that have no line were lost (an unclean stop under a
+   * write-behind policy) and are served as a gap, to cursors and history alike; the next append
+   * gets {@code lastSeq + 1}. Retention applies at once. The journal is told nothing of what is
+   * restored.
+   *
+   * @param id the deployment
+   * @param ownerId the deployment owner's {@link io.coderunner.core.Principal#id()}
+   * @param epoch the log's epoch, as it was
+   * @param lines its retained lines, in seq order
+   * @param lastSeq the last seq handed out or reserved; at least the last line's
+   * @return the log's state
+   * @throws IllegalStateException if a log of {@code id} exists
+   * @throws IllegalArgumentException if {@code lines} are out of order or past {@code lastSeq}
+   */
+  public LogInfo restore(
+      DeploymentId id, String ownerId, String epoch, List<RestoredLine> lines, long lastSeq) {
+    Objects.requireNonNull(ownerId, "ownerId");
+    Objects.requireNonNull(epoch, "epoch");
+    ensureOpen();
+    if (!lines.isEmpty() && lines.get(lines.size() - 1).line().seq() > lastSeq) {
+      throw new IllegalArgumentException(
+          "lastSeq " + lastSeq + " is below the last restored line's seq of " + id);
+    }
+    LogBuffer buffer = new LogBuffer(id, epoch, config, clock, sizeListener, journal);
+    LogBuffer[] existing = {null};
+    logs.compute(
+        id,
+        (key, current) -> {
+          if (current != null) {
+            existing[0] = current;
+            return current;
+          }
+          owners.put(buffer, ownerId);
+          return buffer;
+        });
+    if (existing[0] != null) {
+      throw new IllegalStateException("a log of " + id + " exists");
+    }
+    buffer.restore(lines, lastSeq); // before the store is in use: nothing appends to it yet
     return buffer.info();
   }
 

@@ -129,6 +129,16 @@ public final class CursorImpl implements LogCursor {
         }
         continue;
       }
+      if (dir.line(pos) == null) {
+        long lostTo = buffer.lostUntil(pos);
+        if (lostTo > 0) { // lost in an unclean stop before a restore: a gap, as retention's
+          position = lostTo + 1;
+          if (gapCounter != null) {
+            gapCounter.increment();
+          }
+          return new CursorBatch.Gap(pos, lostTo);
+        }
+      }
       CursorBatch batch = read(dir, pos, last, maxLines, maxBytes);
       if (batch != null) {
         return batch;

@@ -11,7 +11,9 @@ import io.coderunner.core.log.CursorOpening;
 import io.coderunner.core.log.EndReason;
 import io.coderunner.core.log.LogFilter;
 import io.coderunner.core.log.LogInfo;
+import io.coderunner.core.log.LogJournal;
 import io.coderunner.core.log.LogPage;
+import io.coderunner.core.log.RestoredLine;
 import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.core.log.StartPosition;
 import java.lang.invoke.MethodHandles;
@@ -109,13 +111,22 @@ public final class LogBuffer {
   }
 
   private static final CursorImpl[] NO_CURSORS = new CursorImpl[0];
+  private static final long[] NO_LOST = new long[0];
 
   private final DeploymentId id;
   private final String epoch;
   private final RetentionConfig config;
   private final Clock clock;
   private final SizeListener sizeListener;
+  private final @Nullable LogJournal journal;
   private final ReentrantLock lock = new ReentrantLock();
+
+  // The last seq the journal reserved; guarded by lock. No journal: nothing to reserve.
+  private long reserved;
+
+  // Seqs a restore found missing (lost in an unclean stop), as sorted {from, to} pairs inside the
+  // retained range: their slots are empty, and readers report them as a gap. Set by restore only.
+  private volatile long[] lost = NO_LOST;
 
   private long retainedBytes; // guarded by lock
   private long appendedBytes; // guarded by lock
@@ -135,12 +146,143 @@ public final class LogBuffer {
       String epoch,
       RetentionConfig config,
       Clock clock,
-      SizeListener sizeListener) {
+      SizeListener sizeListener,
+      @Nullable LogJournal journal) {
     this.id = id;
     this.epoch = epoch;
     this.config = config;
     this.clock = clock;
     this.sizeListener = sizeListener;
+    this.journal = journal;
+    this.reserved = journal == null ? Long.MAX_VALUE : 0;
+  }
+
+  /**
+   * Rebuilds a log from durable storage: {@code lines} in seq order, up to {@code lastSeq}. Every
+   * seq from the first line's to {@code lastSeq} without a line is lost, and served as a gap. The
+   * journal is told nothing of what is restored; its next reservation is asked for {@code lastSeq +
+   * 1}. Retention applies at once, as to an append (the limits may have changed since).
+   */
+  public void restore(List<RestoredLine> lines, long lastSeq) {
+    long delta;
+    lock.lock();
+    try {
+      if (!lines.isEmpty()) {
+        FIRST_SEQ.setRelease(this, lines.get(0).line().seq());
+      } else {
+        FIRST_SEQ.setRelease(this, lastSeq + 1);
+      }
+      long[] gaps = new long[8];
+      int pairs = 0;
+      long expected = lines.isEmpty() ? lastSeq + 1 : lines.get(0).line().seq();
+      long appendedAt = 0;
+      for (RestoredLine r : lines) {
+        LogLine line = r.line();
+        long seq = line.seq();
+        if (seq < expected) {
+          throw new IllegalArgumentException("restored lines must be in seq order, at " + seq);
+        }
+        if (seq > expected) {
+          gaps = addPair(gaps, pairs++, expected, seq - 1);
+          fillLost(expected, seq - 1, appendedAt);
+        }
+        appendedAt = epochMicros(r.appendedAt());
+        store(line, appendedAt);
+        expected = seq + 1;
+      }
+      if (lastSeq >= expected) {
+        gaps = addPair(gaps, pairs++, expected, lastSeq);
+        fillLost(expected, lastSeq, appendedAt);
+      }
+      lost = Arrays.copyOf(gaps, pairs * 2);
+      long last = Math.max(lastSeq, expected - 1);
+      LAST_SEQ.setRelease(this, last);
+      reserved = journal == null ? Long.MAX_VALUE : last;
+      long firstBefore = (long) FIRST_SEQ.get(this);
+      delta = retainedBytes - evictForRetention(last);
+      journalDropped(firstBefore);
+    } finally {
+      lock.unlock();
+    }
+    sizeListener.retainedBytesChanged(delta);
+  }
+
+  private static long[] addPair(long[] pairs, int index, long from, long to) {
+    long[] out = pairs.length < (index + 1) * 2 ? Arrays.copyOf(pairs, pairs.length * 2) : pairs;
+    out[index * 2] = from;
+    out[index * 2 + 1] = to;
+    return out;
+  }
+
+  /** Opens the slots of lost seqs {@code from..to}, empty, so that later seqs find their chunk. */
+  private void fillLost(long from, long to, long appendedAt) {
+    for (long seq = from; seq <= to; seq++) {
+      Chunk chunk = chunkFor(seq);
+      int offset = (int) ((seq - 1) & CHUNK_MASK);
+      chunk.endBytes[offset] = appendedBytes;
+      chunk.appendedAt[offset] = appendedAt;
+    }
+  }
+
+  /**
+   * The last seq of the lost range holding {@code seq}, or 0 if {@code seq} is not lost. Readers
+   * ask only when they find an empty slot.
+   */
+  long lostUntil(long seq) {
+    long[] ranges = lost;
+    for (int i = 0; i < ranges.length; i += 2) {
+      if (seq >= ranges[i] && seq <= ranges[i + 1]) {
+        return ranges[i + 1];
+      }
+    }
+    return 0;
+  }
+
+  /** The first seq of the lost range holding {@code seq}, or 0 if {@code seq} is not lost. */
+  private long lostFrom(long seq) {
+    long[] ranges = lost;
+    for (int i = 0; i < ranges.length; i += 2) {
+      if (seq >= ranges[i] && seq <= ranges[i + 1]) {
+        return ranges[i];
+      }
+    }
+    return 0;
+  }
+
+  /** Lost seqs in {@code first..last}. */
+  private long lostBetween(long first, long last) {
+    long[] ranges = lost;
+    long n = 0;
+    for (int i = 0; i < ranges.length; i += 2) {
+      long from = Math.max(first, ranges[i]);
+      long to = Math.min(last, ranges[i + 1]);
+      if (from <= to) {
+        n += to - from + 1;
+      }
+    }
+    return n;
+  }
+
+  /** Asks the journal for seqs up to {@code seq} when they are not reserved yet; under lock. */
+  private void reserveUpTo(long seq) {
+    LogJournal j = journal;
+    if (j != null && seq > reserved) {
+      long got = j.reserve(id, seq);
+      if (got < seq) {
+        throw new IllegalStateException(
+            "the journal reserved seqs up to " + got + ", below " + seq + " of " + id);
+      }
+      reserved = got;
+    }
+  }
+
+  /** Tells the journal that retention moved the first seq, if it did since {@code before}. */
+  private void journalDropped(long before) {
+    LogJournal j = journal;
+    long first = (long) FIRST_SEQ.get(this);
+    if (j != null && first != before) {
+      j.dropped(id, first);
+    }
   }
 
   public DeploymentId id() {
@@ -192,13 +334,19 @@ public final class LogBuffer {
     try {
       ensureOpen();
       long seq = (long) LAST_SEQ.get(this) + 1;
+      reserveUpTo(seq);
       line = new LogLine(seq, ts, entry.stream(), entry.level(), message, status);
+      long firstBefore = (long) FIRST_SEQ.get(this);
       delta = store(line, now);
+      if (journal != null) {
+        journal.appended(id, List.of(line), now);
+      }
       delta -= evictForRetention(seq);
       if (((seq - 1) & CHUNK_MASK) == 0) {
         delta -= evictExpiredLocked(seq, now); // age is checked once per chunk on this path
       }
       LAST_SEQ.setRelease(this, seq);
+      journalDropped(firstBefore);
     } finally {
       lock.unlock();
     }
@@ -231,9 +379,19 @@ public final class LogBuffer {
       ensureOpen();
       first = (long) LAST_SEQ.get(this) + 1;
       last = first + n - 1;
+      reserveUpTo(last);
+      long firstBefore = (long) FIRST_SEQ.get(this);
+      LogLine[] stored = journal == null ? null : new LogLine[n];
       for (int i = 0; i < n; i++) {
         LogEntry e = entries.get(i);
-        delta += store(new LogLine(first + i, stamps[i], e.stream(), e.level(), messages[i]), now);
+        LogLine line = new LogLine(first + i, stamps[i], e.stream(), e.level(), messages[i]);
+        delta += store(line, now);
+        if (stored != null) {
+          stored[i] = line;
+        }
+      }
+      if (journal != null && stored != null) {
+        journal.appended(id, Arrays.asList(stored), now);
       }
       delta -= evictForRetention(last);
       if (((first - 1) >>> CHUNK_SHIFT) != ((last - 1) >>> CHUNK_SHIFT)
@@ -241,6 +399,7 @@ public final class LogBuffer {
         delta -= evictExpiredLocked(last, now); // a chunk was opened: check age
       }
       LAST_SEQ.setRelease(this, last);
+      journalDropped(firstBefore);
     } finally {
       lock.unlock();
     }
@@ -253,17 +412,7 @@ public final class LogBuffer {
   private long store(LogLine line, long now) {
     long seq = line.seq();
     int offset = (int) ((seq - 1) & CHUNK_MASK);
-    Directory dir = directory;
-    Chunk chunk;
-    if (offset == 0) {
-      chunk = new Chunk();
-      Chunk[] grown = Arrays.copyOf(dir.chunks, dir.chunks.length + 1);
-      grown[grown.length - 1] = chunk;
-      long base = dir.chunks.length == 0 ? (seq - 1) >>> CHUNK_SHIFT : dir.base;
-      directory = new Directory(grown, base); // published before any line in the chunk
-    } else {
-      chunk = dir.chunks[dir.chunks.length - 1];
-    }
+    Chunk chunk = chunkFor(seq);
     long size = sizeOf(line);
     appendedBytes += size;
     retainedBytes += size;
@@ -271,6 +420,24 @@ public final class LogBuffer {
     chunk.appendedAt[offset] = now;
     chunk.lines[offset] = line;
     return size;
+  }
+
+  /**
+   * The chunk of {@code seq}, the next seq of the log: a new one, published in the directory before
+   * any line in it, when {@code seq} starts a chunk (or when the log has none yet, as a restore
+   * starting mid-chunk does); guarded by lock.
+   */
+  private Chunk chunkFor(long seq) {
+    Directory dir = directory;
+    if (((seq - 1) & CHUNK_MASK) != 0 && dir.chunks.length > 0) {
+      return dir.chunks[dir.chunks.length - 1];
+    }
+    Chunk chunk = new Chunk();
+    Chunk[] grown = Arrays.copyOf(dir.chunks, dir.chunks.length + 1);
+    grown[grown.length - 1] = chunk;
+    long base = dir.chunks.length == 0 ? (seq - 1) >>> CHUNK_SHIFT : dir.base;
+    directory = new Directory(grown, base);
+    return chunk;
   }
 
   /** Drops the oldest lines until the log is within its line and byte limits; guarded by lock. */
@@ -291,8 +458,8 @@ public final class LogBuffer {
     Directory dir = directory;
     Chunk chunk = dir.chunks[0];
     int offset = (int) ((seq - 1) & CHUNK_MASK);
-    LogLine line = Objects.requireNonNull(chunk.lines[offset]);
-    long size = sizeOf(line);
+    LogLine line = chunk.lines[offset]; // empty for a seq a restore found lost
+    long size = line == null ? 0 : sizeOf(line);
     chunk.lines[offset] = null;
     retainedBytes -= size;
     FIRST_SEQ.setRelease(this, seq + 1);
@@ -326,7 +493,9 @@ public final class LogBuffer {
       if (closed != null) {
         return 0;
       }
+      long firstBefore = (long) FIRST_SEQ.get(this);
       freed = evictExpiredLocked((long) LAST_SEQ.get(this), epochMicros(clock.instant()));
+      journalDropped(firstBefore);
     } finally {
       lock.unlock();
     }
@@ -348,12 +517,14 @@ public final class LogBuffer {
       if (closed != null) {
         return 0;
       }
-      long first = (long) FIRST_SEQ.get(this);
+      long firstBefore = (long) FIRST_SEQ.get(this);
+      long first = firstBefore;
       long last = (long) LAST_SEQ.get(this);
       for (int i = 0; i < maxLines && first <= last && freed < bytesToFree; i++) {
         freed += evictFirst(first);
         first++;
       }
+      journalDropped(firstBefore);
     } finally {
       lock.unlock();
     }
@@ -431,7 +602,8 @@ public final class LogBuffer {
     try {
       long first = (long) FIRST_SEQ.get(this);
       long last = (long) LAST_SEQ.get(this);
-      return new LogInfo(id, epoch, first, last, last - first + 1, retainedBytes);
+      long lines = last - first + 1 - lostBetween(first, last);
+      return new LogInfo(id, epoch, first, last, lines, retainedBytes);
     } finally {
       lock.unlock();
     }
@@ -458,6 +630,12 @@ public final class LogBuffer {
     long scanned = 0;
     while (seq <= last && lines.size() < limit && scanned < MAX_SCAN) {
       LogLine line = dir.line(seq);
+      long lostTo = line == null ? lostUntil(seq) : 0;
+      if (lostTo > 0) {
+        lost += lostTo - seq + 1; // lost in an unclean stop: counted as dropped, and skipped
+        seq = lostTo + 1;
+        continue;
+      }
       if (line == null) {
         // Dropped while we read; eviction is in seq order, so everything up to seq is gone too.
         if (!lines.isEmpty()) {
@@ -501,6 +679,11 @@ public final class LogBuffer {
     for (; seq >= first && count < n && scanned < MAX_SCAN; seq--, scanned++) {
       LogLine line = dir.line(seq);
       if (line == null) {
+        long lostFrom = lostFrom(seq);
+        if (lostFrom > 0) {
+          seq = lostFrom; // the loop's seq-- goes on below the lost range
+          continue;
+        }
         break; // everything older is being dropped
       }
       if (filter.test(line)) {
@@ -532,6 +715,11 @@ public final class LogBuffer {
     for (; seq >= first && scanned < MAX_SCAN; seq--, scanned++) {
       LogLine line = dir.line(seq);
       if (line == null) {
+        long lostFrom = lostFrom(seq);
+        if (lostFrom > 0) {
+          seq = lostFrom;
+          continue;
+        }
         return seq + 1;
       }
       if (filter.test(line) && ++count == n) {
