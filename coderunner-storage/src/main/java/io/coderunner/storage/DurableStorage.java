@@ -1,8 +1,11 @@
 package io.coderunner.storage;
 
 import io.coderunner.core.deploy.DeploymentStore;
+import io.coderunner.core.log.LogStore;
+import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.storage.internal.Database;
 import io.coderunner.storage.internal.SqliteDeploymentStore;
+import io.coderunner.storage.internal.SqliteLogStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
@@ -11,17 +14,20 @@ import java.util.Objects;
  * The durable stores of one data directory: one SQLite database ({@code coderunner.db}, WAL mode)
  * that survives a restart, locked ({@code coderunner.lock}) while open so that two servers never
  * share it. Open it once per application, hand its stores to the deployment service, and close it
- * last. It starts no thread of its own until a store needs its writer.
+ * last. It runs one thread, the log writer ({@code coderunner-storage-writer}), until it is closed.
  */
 public final class DurableStorage implements AutoCloseable {
   private final StorageConfig config;
   private final Database db;
   private final SqliteDeploymentStore deployments;
+  private final SqliteLogStore logs;
 
-  private DurableStorage(StorageConfig config, Database db) {
+  private DurableStorage(
+      StorageConfig config, Database db, RetentionConfig retention, Clock clock) {
     this.config = config;
     this.db = db;
     this.deployments = new SqliteDeploymentStore(db);
+    this.logs = new SqliteLogStore(db, config, retention, clock);
   }
 
   /**
@@ -29,16 +35,18 @@ public final class DurableStorage implements AutoCloseable {
    * migrating an older schema.
    *
    * @param config where and how to store
-   * @param clock records when migrations were applied
+   * @param retention how much of each log, and of all logs, is kept, on disk as in memory
+   * @param clock stamps lines and decides their age
    * @return the open storage
    * @throws StorageException if the directory is locked by another server, cannot be written, or
    *     holds a schema newer than this build knows
    */
-  public static DurableStorage open(StorageConfig config, Clock clock) {
+  public static DurableStorage open(StorageConfig config, RetentionConfig retention, Clock clock) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(retention, "retention");
     Database db = Database.open(config.dataDir(), clock);
     try {
-      return new DurableStorage(config, db);
+      return new DurableStorage(config, db, retention, clock);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -52,6 +60,16 @@ public final class DurableStorage implements AutoCloseable {
    */
   public DeploymentStore deployments() {
     return deployments;
+  }
+
+  /**
+   * The logs: the in-memory store's hot path, written behind it under the fsync policy; every
+   * retained line and each log's epoch and seqs survive a restart.
+   *
+   * @return the store
+   */
+  public LogStore logs() {
+    return logs;
   }
 
   /**
@@ -72,9 +90,16 @@ public final class DurableStorage implements AutoCloseable {
     return config;
   }
 
-  /** Closes the database and releases the directory's lock. Idempotent. */
+  /**
+   * Closes the logs (their cursors end, what is queued is written), then the database, and releases
+   * the directory's lock. Idempotent.
+   */
   @Override
   public void close() {
-    db.close();
+    try {
+      logs.close();
+    } finally {
+      db.close();
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.coderunner.storage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The data directory cannot be used or written: it is locked by another server, was written by a
  * newer version, or the disk refused a write (full, read-only, failing). The message says which and
@@ -12,7 +14,7 @@ public class StorageException extends RuntimeException {
    * @param message what failed, naming the data directory
    * @param cause the engine's or the file system's error, if any
    */
-  public StorageException(String message, Throwable cause) {
+  public StorageException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
 

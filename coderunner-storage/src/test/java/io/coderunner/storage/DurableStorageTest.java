@@ -3,6 +3,7 @@ package io.coderunner.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coderunner.core.log.RetentionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +27,8 @@ class DurableStorageTest {
   @Test
   void aNewDataDirectoryGetsTheDatabaseTheLockAndTheSchemaHistory() throws Exception {
     Path data = dir.resolve("nested/data");
-    try (DurableStorage s = DurableStorage.open(StorageConfig.of(data), CLOCK)) {
+    try (DurableStorage s =
+        DurableStorage.open(StorageConfig.of(data), RetentionConfig.defaults(), CLOCK)) {
       assertThat(s.dataDir()).isEqualTo(data.toAbsolutePath());
       assertThat(s.config().fsync()).isEqualTo(FsyncPolicy.BATCH);
     }
@@ -41,17 +43,21 @@ class DurableStorageTest {
       while (r.next()) {
         rows.add(r.getInt(1) + " " + r.getString(2) + " " + r.getString(3));
       }
-      assertThat(rows).containsExactly("1 deployments 2026-12-07T10:00:00Z");
+      assertThat(rows)
+          .containsExactly("1 deployments 2026-12-07T10:00:00Z", "2 logs 2026-12-07T10:00:00Z");
     }
     // Opening again migrates nothing and keeps the history as it was.
-    DurableStorage.open(StorageConfig.of(data), Clock.systemUTC()).close();
+    DurableStorage.open(StorageConfig.of(data), RetentionConfig.defaults(), Clock.systemUTC())
+        .close();
   }
 
   @Test
   void aSecondServerOnTheSameDirectoryIsRefusedUntilTheFirstCloses() {
-    DurableStorage first = DurableStorage.open(StorageConfig.of(dir), CLOCK);
+    DurableStorage first =
+        DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK);
     try {
-      assertThatThrownBy(() -> DurableStorage.open(StorageConfig.of(dir), CLOCK))
+      assertThatThrownBy(
+              () -> DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK))
           .isInstanceOf(StorageException.class)
           .hasMessageContaining(dir.toAbsolutePath().toString())
           .hasMessageContaining("in use by another CodeRunner server");
@@ -60,19 +66,20 @@ class DurableStorageTest {
     } finally {
       first.close();
     }
-    DurableStorage.open(StorageConfig.of(dir), CLOCK).close();
+    DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK).close();
   }
 
   @Test
   void aSchemaNewerThanThisBuildIsRefusedAndLeftAsItIs() throws Exception {
-    DurableStorage.open(StorageConfig.of(dir), CLOCK).close();
+    DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK).close();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
         Statement s = c.createStatement()) {
       s.execute("PRAGMA user_version = 99");
     }
-    assertThatThrownBy(() -> DurableStorage.open(StorageConfig.of(dir), CLOCK))
+    assertThatThrownBy(
+            () -> DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK))
         .isInstanceOf(StorageException.class)
-        .hasMessageContaining("holds schema version 99, newer than this build knows (1)");
+        .hasMessageContaining("holds schema version 99, newer than this build knows (2)");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("PRAGMA user_version")) {
@@ -82,15 +89,18 @@ class DurableStorageTest {
     // and the refusal released the lock: fixing the version lets it open
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
         Statement s = c.createStatement()) {
-      s.execute("PRAGMA user_version = 1");
+      s.execute("PRAGMA user_version = 2");
     }
-    DurableStorage.open(StorageConfig.of(dir), CLOCK).close();
+    DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK).close();
   }
 
   @Test
   void aDataDirectoryThatCannotBeCreatedIsNamed() throws Exception {
     Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-    assertThatThrownBy(() -> DurableStorage.open(StorageConfig.of(file.resolve("data")), CLOCK))
+    assertThatThrownBy(
+            () ->
+                DurableStorage.open(
+                    StorageConfig.of(file.resolve("data")), RetentionConfig.defaults(), CLOCK))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("cannot use the data directory " + file.resolve("data"));
   }

@@ -7,6 +7,7 @@ import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.deploy.DeploymentStore;
 import io.coderunner.core.deploy.DeploymentStoreContract;
+import io.coderunner.core.log.RetentionConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,7 +23,8 @@ class SqliteDeploymentStoreTest extends DeploymentStoreContract {
 
   @Override
   protected DeploymentStore newStore() {
-    storage = DurableStorage.open(StorageConfig.of(dir), Clock.systemUTC());
+    storage =
+        DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), Clock.systemUTC());
     return storage.deployments();
   }
 

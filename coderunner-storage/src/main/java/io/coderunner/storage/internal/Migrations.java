@@ -31,7 +31,22 @@ final class Migrations {
                   "CREATE TABLE deployments (id TEXT PRIMARY KEY, owner_id TEXT NOT NULL,"
                       + " name TEXT NOT NULL, command TEXT NOT NULL, env TEXT NOT NULL,"
                       + " working_dir TEXT, status TEXT NOT NULL, created_at TEXT NOT NULL,"
-                      + " updated_at TEXT NOT NULL) WITHOUT ROWID")));
+                      + " updated_at TEXT NOT NULL) WITHOUT ROWID")),
+          new Migration(
+              2,
+              "logs",
+              List.of(
+                  // One row per log: its epoch and the high-water mark, the last seq reserved
+                  // ahead of appends (the last seq handed out, after a clean stop).
+                  "CREATE TABLE logs (log_id INTEGER PRIMARY KEY, deployment_id TEXT NOT NULL"
+                      + " UNIQUE, owner_id TEXT NOT NULL, epoch TEXT NOT NULL,"
+                      + " high_water INTEGER NOT NULL, created_at TEXT NOT NULL)",
+                  // Lines clustered by (log, seq). Times in epoch nanoseconds (ts) and
+                  // microseconds (appended_at); stream and level as the codes in LineCodes.
+                  "CREATE TABLE lines (log_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+                      + " ts INTEGER NOT NULL, appended_at INTEGER NOT NULL,"
+                      + " stream INTEGER NOT NULL, level INTEGER NOT NULL, status TEXT,"
+                      + " message TEXT NOT NULL, PRIMARY KEY (log_id, seq)) WITHOUT ROWID")));
 
   private Migrations() {}
 

@@ -1,0 +1,337 @@
+package io.coderunner.storage.internal;
+
+import io.coderunner.core.LogLine;
+import io.coderunner.storage.FsyncPolicy;
+import io.coderunner.storage.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes lines behind the in-memory store: it takes what appends queued, in the
+ * order they queued it, and commits it in one transaction per round. Under {@link
+ * FsyncPolicy#ALWAYS} a round starts as soon as something is queued and every commit is fsynced;
+ * under {@link FsyncPolicy#BATCH} a round starts every batch interval and is fsynced; under {@link
+ * FsyncPolicy#NONE} likewise, without fsync. A round the database refuses (a full or read-only
+ * disk) is kept and tried again, a little later each time up to a second, so nothing queued is lost
+ * while the process lives; {@link #failure()} says why it is failing.
+ */
+final class LineWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LineWriter.class);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** What a round writes, in queue order. */
+  sealed interface Op {}
+
+  /** Lines of one log, in seq order. */
+  record Lines(long logId, List<LogLine> lines, long appendedAtMicros) implements Op {}
+
+  /** Retention dropped the log's lines below {@code firstSeq}. */
+  record Drop(long logId, long firstSeq) implements Op {}
+
+  /** The log was deleted: its lines and its row go. */
+  record DeleteLog(long logId) implements Op {}
+
+  /** The log's high-water mark, set as a clean stop leaves it. */
+  record HighWater(long logId, long seq) implements Op {}
+
+  private final Connection db;
+  private final FsyncPolicy policy;
+  private final long intervalNanos;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final ArrayDeque<Op> queue = new ArrayDeque<>(); // guarded by lock
+  private final Map<Long, Long> written = new HashMap<>(); // guarded by lock: last seq written
+  private long enqueued; // guarded by lock: ops queued so far
+  private long done; // guarded by lock: ops written so far
+  private long flushUpTo; // guarded by lock: ops a flush waits for, written without delay
+  private @Nullable SQLException failure; // guarded by lock
+  private boolean closing; // guarded by lock
+  private long linesWritten; // guarded by lock
+  private long rounds; // guarded by lock
+  private final Thread thread;
+
+  LineWriter(Connection db, FsyncPolicy policy, Duration interval) throws SQLException {
+    this.db = db;
+    this.policy = policy;
+    this.intervalNanos = interval.toNanos();
+    db.setAutoCommit(false);
+    this.thread = new Thread(this::run, "coderunner-storage-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Queues {@code op}; quick, never blocks on the disk. */
+  void enqueue(Op op) {
+    lock.lock();
+    try {
+      boolean wasEmpty = queue.isEmpty();
+      queue.add(op);
+      enqueued++;
+      // The writer sleeps while nothing is queued: the first op wakes it to start its interval.
+      if (wasEmpty || policy == FsyncPolicy.ALWAYS || op instanceof DeleteLog) {
+        changed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until line {@code seq} of {@code logId} is committed (and, under {@code always} and
+   * {@code batch}, fsynced).
+   *
+   * @throws StorageException if the writer is failing, or {@code timeout} passed
+   */
+  void awaitWritten(long logId, long seq, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (written.getOrDefault(logId, 0L) < seq) {
+        SQLException f = failure;
+        if (f != null) {
+          throw new StorageException("cannot write the log: " + f.getMessage(), f);
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new StorageException("the log was not written within " + timeout);
+        }
+        changed.awaitNanos(left);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until everything queued before this call is written.
+   *
+   * @throws StorageException if it was not within {@code timeout} (the writer is failing, say)
+   */
+  void flush(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      long target = enqueued;
+      flushUpTo = Math.max(flushUpTo, target);
+      changed.signalAll();
+      while (done < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          SQLException f = failure;
+          throw new StorageException(
+              "the log writer did not catch up within "
+                  + timeout
+                  + (f == null ? "" : ": " + f.getMessage()),
+              f);
+        }
+        changed.awaitNanos(left);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Why the last round failed, or {@code null} while rounds succeed. */
+  @Nullable SQLException failure() {
+    lock.lock();
+    try {
+      return failure;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ops queued and not yet written. */
+  long pending() {
+    lock.lock();
+    try {
+      return enqueued - done;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** {lines written, rounds committed}. */
+  long[] totals() {
+    lock.lock();
+    try {
+      return new long[] {linesWritten, rounds};
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void run() {
+    long backoff = 0;
+    long lastRound = System.nanoTime();
+    while (true) {
+      List<Op> round;
+      lock.lock();
+      try {
+        while (true) {
+          if (closing && queue.isEmpty()) {
+            return;
+          }
+          long now = System.nanoTime();
+          long wait;
+          if (backoff > 0) {
+            wait = lastRound + backoff - now;
+          } else if (queue.isEmpty()) {
+            wait = Long.MAX_VALUE;
+          } else if (policy == FsyncPolicy.ALWAYS || closing || done < flushUpTo) {
+            wait = 0;
+          } else {
+            wait = lastRound + intervalNanos - now;
+          }
+          if (wait <= 0 && !queue.isEmpty()) {
+            break;
+          }
+          if (wait == Long.MAX_VALUE) {
+            changed.await();
+          } else if (wait > 0) {
+            changed.awaitNanos(wait);
+          }
+        }
+        round = new ArrayList<>(queue);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      lastRound = System.nanoTime();
+      try {
+        Map<Long, Long> last = write(round);
+        lock.lock();
+        try {
+          for (int i = 0; i < round.size(); i++) {
+            queue.poll();
+          }
+          done += round.size();
+          last.forEach((k, v) -> written.merge(k, v, Math::max));
+          if (failure != null) {
+            log.info("the log writer recovered: {} queued operations written", round.size());
+          }
+          failure = null;
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+        backoff = 0;
+      } catch (SQLException e) {
+        rollback();
+        lock.lock();
+        try {
+          if (failure == null) {
+            log.error(
+                "the log writer cannot write ({}); retrying, nothing queued is dropped",
+                e.getMessage());
+          }
+          failure = e;
+          changed.signalAll();
+        } finally {
+          lock.unlock();
+        }
+        backoff =
+            backoff == 0
+                ? TimeUnit.MILLISECONDS.toNanos(10)
+                : Math.min(MAX_BACKOFF_NANOS, backoff * 2);
+      }
+    }
+  }
+
+  private void rollback() {
+    try {
+      db.rollback();
+    } catch (SQLException e) {
+      // the next round begins a new transaction anyway
+    }
+  }
+
+  /** Writes one round in one transaction; returns the last seq written per log. */
+  private Map<Long, Long> write(List<Op> round) throws SQLException {
+    Map<Long, Long> last = new HashMap<>();
+    long lines = 0;
+    try (PreparedStatement insert =
+            db.prepareStatement(
+                "INSERT INTO lines (log_id, seq, ts, appended_at, stream, level, status, message)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        PreparedStatement drop =
+            db.prepareStatement("DELETE FROM lines WHERE log_id = ? AND seq < ?");
+        PreparedStatement deleteLines = db.prepareStatement("DELETE FROM lines WHERE log_id = ?");
+        PreparedStatement deleteLog = db.prepareStatement("DELETE FROM logs WHERE log_id = ?");
+        PreparedStatement highWater =
+            db.prepareStatement("UPDATE logs SET high_water = ? WHERE log_id = ?")) {
+      for (Op op : round) {
+        if (op instanceof Lines l) {
+          for (LogLine line : l.lines()) {
+            insert.setLong(1, l.logId());
+            insert.setLong(2, line.seq());
+            insert.setLong(3, LineCodes.nanos(line.timestamp()));
+            insert.setLong(4, l.appendedAtMicros());
+            insert.setInt(5, LineCodes.stream(line.stream()));
+            insert.setInt(6, LineCodes.level(line.level()));
+            insert.setString(7, line.status() == null ? null : line.status().wireName());
+            insert.setString(8, line.message());
+            insert.addBatch();
+            lines++;
+          }
+          insert.executeBatch();
+          last.put(l.logId(), l.lines().get(l.lines().size() - 1).seq());
+        } else if (op instanceof Drop d) {
+          drop.setLong(1, d.logId());
+          drop.setLong(2, d.firstSeq());
+          drop.executeUpdate();
+        } else if (op instanceof DeleteLog d) {
+          deleteLines.setLong(1, d.logId());
+          deleteLines.executeUpdate();
+          deleteLog.setLong(1, d.logId());
+          deleteLog.executeUpdate();
+        } else if (op instanceof HighWater h) {
+          highWater.setLong(1, h.seq());
+          highWater.setLong(2, h.logId());
+          highWater.executeUpdate();
+        }
+      }
+      db.commit();
+    }
+    lock.lock();
+    try {
+      linesWritten += lines;
+      rounds++;
+    } finally {
+      lock.unlock();
+    }
+    return last;
+  }
+
+  /** Writes what is queued, then stops the thread. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      closing = true;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,366 @@
+package io.coderunner.storage.internal;
+
+import io.coderunner.core.DeploymentId;
+import io.coderunner.core.DeploymentNotFoundException;
+import io.coderunner.core.DeploymentStatus;
+import io.coderunner.core.LogEntry;
+import io.coderunner.core.LogLine;
+import io.coderunner.core.log.AppendResult;
+import io.coderunner.core.log.CursorListener;
+import io.coderunner.core.log.InMemoryLogStore;
+import io.coderunner.core.log.LogCursor;
+import io.coderunner.core.log.LogFilter;
+import io.coderunner.core.log.LogInfo;
+import io.coderunner.core.log.LogJournal;
+import io.coderunner.core.log.LogPage;
+import io.coderunner.core.log.LogStore;
+import io.coderunner.core.log.LogStoreStats;
+import io.coderunner.core.log.RestoredLine;
+import io.coderunner.core.log.RetentionConfig;
+import io.coderunner.core.log.StartPosition;
+import io.coderunner.storage.FsyncPolicy;
+import io.coderunner.storage.StorageConfig;
+import io.coderunner.storage.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs kept in SQLite behind an {@link InMemoryLogStore}, which stays the hot path: appends,
+ * cursors and history are the in-memory store's, and every change it journals goes to the disk
+ * through one {@link LineWriter}. Seqs are reserved ahead of appends in blocks of {@value
+ * #RESERVE_BLOCK}, each reservation fsynced before a seq of it is handed out; a clean close lowers
+ * each log's mark to its last seq, so only an unclean stop leaves reserved seqs unwritten, and the
+ * restart serves them as a gap. Opening restores every retained line into memory.
+ */
+public final class SqliteLogStore implements LogStore {
+  private static final Logger log = LoggerFactory.getLogger(SqliteLogStore.class);
+
+  /** Seqs reserved per high-water write. */
+  static final int RESERVE_BLOCK = 4096;
+
+  private static final Duration ALWAYS_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Database db;
+  private final StorageConfig config;
+  private final Connection meta; // creates and reservations; guarded by metaLock
+  // Taken last: under this store's monitor (create, delete) or a log's lock (reserve), never
+  // the other way round.
+  private final Object metaLock = new Object();
+  private final LineWriter writer;
+  private final InMemoryLogStore memory;
+  private final Map<DeploymentId, Long> logIds = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Opens the logs of {@code db} and restores every retained line. */
+  public SqliteLogStore(Database db, StorageConfig config, RetentionConfig retention, Clock clock) {
+    this.db = db;
+    this.config = config;
+    try {
+      this.meta = db.connect(Database.Sync.FULL);
+      this.writer =
+          new LineWriter(
+              db.connect(
+                  config.fsync() == FsyncPolicy.NONE ? Database.Sync.OFF : Database.Sync.FULL),
+              config.fsync(),
+              config.batchInterval());
+    } catch (SQLException e) {
+      throw failed("open the logs", e);
+    }
+    this.memory = InMemoryLogStore.create(retention, clock, new Journal());
+    try {
+      restore();
+    } catch (SQLException | RuntimeException e) {
+      writer.close();
+      memory.close();
+      throw e instanceof StorageException se ? se : failed("read the logs", e);
+    }
+  }
+
+  private StorageException failed(String what, Exception e) {
+    return new StorageException(
+        "cannot " + what + " in " + db.dir().resolve(Database.FILE) + ": " + e.getMessage(), e);
+  }
+
+  private void restore() throws SQLException {
+    List<Object[]> rows = new ArrayList<>();
+    try (Statement s = meta.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT log_id, deployment_id, owner_id, epoch, high_water FROM logs"
+                    + " ORDER BY log_id")) {
+      while (r.next()) {
+        rows.add(
+            new Object[] {
+              r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5)
+            });
+      }
+    }
+    try (PreparedStatement p =
+        meta.prepareStatement(
+            "SELECT seq, ts, appended_at, stream, level, status, message FROM lines"
+                + " WHERE log_id = ? ORDER BY seq")) {
+      for (Object[] row : rows) {
+        long logId = (Long) row[0];
+        DeploymentId id = DeploymentId.of((String) row[1]);
+        long highWater = (Long) row[4];
+        List<RestoredLine> lines = new ArrayList<>();
+        p.setLong(1, logId);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            String status = r.getString(6);
+            LogLine line =
+                new LogLine(
+                    r.getLong(1),
+                    LineCodes.ofNanos(r.getLong(2)),
+                    LineCodes.stream(r.getInt(4)),
+                    LineCodes.level(r.getInt(5)),
+                    r.getString(7),
+                    status == null ? null : DeploymentStatus.fromWire(status));
+            lines.add(new RestoredLine(line, LineCodes.ofMicros(r.getLong(3))));
+          }
+        }
+        long lastWritten = lines.isEmpty() ? 0 : lines.get(lines.size() - 1).line().seq();
+        long last = Math.max(highWater, lastWritten);
+        if (last > lastWritten) {
+          log.warn(
+              "log of {}: seqs {} to {} were reserved but not written before an unclean stop;"
+                  + " they are served as a gap",
+              id,
+              lastWritten + 1,
+              last);
+        }
+        logIds.put(id, logId);
+        memory.restore(id, (String) row[2], (String) row[3], lines, last);
+      }
+    }
+  }
+
+  /** The id of {@code id}'s log row. */
+  private long logId(DeploymentId id) {
+    Long logId = logIds.get(id);
+    if (logId == null) {
+      throw new DeploymentNotFoundException(id);
+    }
+    return logId;
+  }
+
+  /** Refuses an append while the writer is failing: nothing is acknowledged that cannot be kept. */
+  private void checkWritable() {
+    SQLException f = writer.failure();
+    if (f != null) {
+      throw new StorageException(
+          "the log cannot be written in " + db.dir() + " (" + f.getMessage() + ")", f);
+    }
+  }
+
+  private void awaitDurable(DeploymentId id, long seq) {
+    if (config.fsync() != FsyncPolicy.ALWAYS) {
+      return;
+    }
+    try {
+      writer.awaitWritten(logId(id), seq, ALWAYS_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while the log was written", e);
+    }
+  }
+
+  @Override
+  public synchronized LogInfo create(DeploymentId id) {
+    return create(id, "");
+  }
+
+  @Override
+  public synchronized LogInfo create(DeploymentId id, String ownerId) {
+    LogInfo info = memory.create(id, ownerId);
+    if (logIds.containsKey(id)) {
+      return info;
+    }
+    synchronized (metaLock) {
+      insertLog(id, ownerId, info);
+    }
+    return info;
+  }
+
+  private void insertLog(DeploymentId id, String ownerId, LogInfo info) {
+    try (PreparedStatement p =
+        meta.prepareStatement(
+            "INSERT INTO logs (deployment_id, owner_id, epoch, high_water, created_at)"
+                + " VALUES (?, ?, ?, 0, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+      p.setString(1, id.value());
+      p.setString(2, ownerId);
+      p.setString(3, info.epoch());
+      p.setString(4, java.time.Instant.now().toString());
+      p.executeUpdate();
+      try (ResultSet keys = p.getGeneratedKeys()) {
+        keys.next();
+        logIds.put(id, keys.getLong(1));
+      }
+    } catch (SQLException e) {
+      memory.delete(id);
+      throw failed("create the log of " + id, e);
+    }
+  }
+
+  @Override
+  public Optional<LogInfo> info(DeploymentId id) {
+    return memory.info(id);
+  }
+
+  @Override
+  public LogLine append(DeploymentId id, LogEntry entry) {
+    checkWritable();
+    LogLine line = memory.append(id, entry);
+    awaitDurable(id, line.seq());
+    return line;
+  }
+
+  @Override
+  public AppendResult append(DeploymentId id, List<LogEntry> entries) {
+    checkWritable();
+    AppendResult r = memory.append(id, entries);
+    awaitDurable(id, r.lastSeq());
+    return r;
+  }
+
+  @Override
+  public LogLine appendStatus(DeploymentId id, DeploymentStatus status, String message) {
+    LogLine line = memory.appendStatus(id, status, message);
+    awaitDurable(id, line.seq());
+    return line;
+  }
+
+  @Override
+  public LogPage read(DeploymentId id, long after, int limit, LogFilter filter) {
+    return memory.read(id, after, limit, filter);
+  }
+
+  @Override
+  public LogPage readBefore(DeploymentId id, long before, int limit, LogFilter filter) {
+    return memory.readBefore(id, before, limit, filter);
+  }
+
+  @Override
+  public LogPage tail(DeploymentId id, int n, LogFilter filter) {
+    return memory.tail(id, n, filter);
+  }
+
+  @Override
+  public LogCursor subscribe(
+      DeploymentId id, StartPosition start, LogFilter filter, CursorListener listener) {
+    return memory.subscribe(id, start, filter, listener);
+  }
+
+  @Override
+  public long evictExpired() {
+    return memory.evictExpired();
+  }
+
+  @Override
+  public LogStoreStats stats() {
+    return memory.stats();
+  }
+
+  @Override
+  public synchronized boolean delete(DeploymentId id) {
+    Long logId = logIds.remove(id);
+    boolean existed = memory.delete(id);
+    if (logId != null) {
+      writer.enqueue(new LineWriter.DeleteLog(logId));
+      flush();
+    }
+    return existed;
+  }
+
+  /** Waits until everything appended so far is written. */
+  void flush() {
+    try {
+      writer.flush(ALWAYS_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while the log was written", e);
+    }
+  }
+
+  /** Why writes are failing, or {@code null} while they succeed. */
+  public @Nullable SQLException writeFailure() {
+    return writer.failure();
+  }
+
+  /**
+   * Ends every cursor, writes what is queued and lowers each log's high-water mark to its last seq,
+   * so that a restart continues without a gap. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    List<long[]> marks = new ArrayList<>();
+    for (Map.Entry<DeploymentId, Long> e : logIds.entrySet()) {
+      memory.info(e.getKey()).ifPresent(i -> marks.add(new long[] {e.getValue(), i.lastSeq()}));
+    }
+    memory.close();
+    for (long[] m : marks) {
+      writer.enqueue(new LineWriter.HighWater(m[0], m[1]));
+    }
+    try {
+      writer.flush(ALWAYS_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (StorageException e) {
+      log.error(
+          "closing the logs: {}; the restart serves the unwritten seqs as a gap", e.getMessage());
+    }
+    writer.close();
+  }
+
+  /** Writes the memory's changes behind it, and reserves seqs ahead of it. */
+  private final class Journal implements LogJournal {
+    @Override
+    public long reserve(DeploymentId id, long seq) {
+      long upTo = seq + RESERVE_BLOCK - 1;
+      synchronized (metaLock) {
+        try (PreparedStatement p =
+            meta.prepareStatement("UPDATE logs SET high_water = ? WHERE log_id = ?")) {
+          p.setLong(1, upTo);
+          p.setLong(2, logId(id));
+          if (p.executeUpdate() != 1) {
+            throw new DeploymentNotFoundException(id);
+          }
+        } catch (SQLException e) {
+          throw failed("reserve seqs of " + id, e);
+        }
+      }
+      return upTo;
+    }
+
+    @Override
+    public void appended(DeploymentId id, List<LogLine> lines, long appendedAtMicros) {
+      writer.enqueue(new LineWriter.Lines(logId(id), lines, appendedAtMicros));
+    }
+
+    @Override
+    public void dropped(DeploymentId id, long firstSeq) {
+      Long logId = logIds.get(id);
+      if (logId != null) {
+        writer.enqueue(new LineWriter.Drop(logId, firstSeq));
+      }
+    }
+  }
+}
