@@ -44,6 +44,8 @@ import io.coderunner.server.internal.RouteTable;
 import io.coderunner.server.internal.Runners;
 import io.coderunner.server.internal.SseHandler;
 import io.coderunner.server.internal.TokenBuckets;
+import io.coderunner.storage.DurableStorage;
+import io.coderunner.storage.StorageConfig;
 import io.coderunner.websocket.LogBroadcaster;
 import io.coderunner.websocket.WebSocketConfig;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -107,7 +109,8 @@ public final class CodeRunnerServer implements AutoCloseable {
   private final boolean generatedSecret;
   private final JwtService jwt;
   private final AccessPolicy policy = AccessPolicy.ownerOrAdmin();
-  private final InMemoryLogStore logs;
+  private final @Nullable DurableStorage storage;
+  private final LogStore logs;
   private final DeploymentStore store;
   private final DeploymentService deployments;
   private final PrometheusMeterRegistry meters;
@@ -141,8 +144,15 @@ public final class CodeRunnerServer implements AutoCloseable {
     this.generatedSecret = configured == null;
     List<UserAccount> users = users(config);
     this.jwt = jwt(config, configured == null ? randomSecret() : configured, clock);
-    this.logs = InMemoryLogStore.create(config.retention(), clock);
-    this.store = b.deploymentStore != null ? b.deploymentStore : new InMemoryDeploymentStore();
+    StorageConfig durable = config.storage();
+    this.storage = durable == null ? null : DurableStorage.open(durable, config.retention(), clock);
+    this.logs =
+        storage != null ? storage.logs() : InMemoryLogStore.create(config.retention(), clock);
+    if (b.deploymentStore != null) {
+      this.store = b.deploymentStore;
+    } else {
+      this.store = storage != null ? storage.deployments() : new InMemoryDeploymentStore();
+    }
     this.deployments = deployments(b.runner, b.demoInterval);
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meters.config().meterFilter(SystemMetrics.prometheusNaming());
@@ -442,13 +452,21 @@ public final class CodeRunnerServer implements AutoCloseable {
     return origins;
   }
 
+  /**
+   * Starts the demo's deployment: the one kept from an earlier run under a data directory (the
+   * restart marked it failed), else a new one.
+   */
   private Deployment startDemo() {
     Principal demo = new Principal("u-demo", DEMO_USER, Set.of("deployer"));
+    List<String> command = List.of(DemoRunner.COMMAND, "--realistic");
     Deployment d =
-        deployments.create(
-            demo,
-            new DeploymentSpec(
-                "shop-frontend", List.of(DemoRunner.COMMAND, "--realistic"), Map.of(), null));
+        store.all().stream()
+            .filter(x -> x.ownerId().equals(demo.id()) && x.command().equals(command))
+            .findFirst()
+            .orElseGet(
+                () ->
+                    deployments.create(
+                        demo, new DeploymentSpec("shop-frontend", command, Map.of(), null)));
     return deployments.start(demo, d.id());
   }
 
@@ -519,7 +537,8 @@ public final class CodeRunnerServer implements AutoCloseable {
   }
 
   /**
-   * The in-memory store of the deployments' logs; the server closes it on {@link #close()}.
+   * The store of the deployments' logs: durable under a {@link ServerConfig#dataDir()}, else in
+   * memory; the server closes it on {@link #close()}.
    *
    * @return the store, available before {@link #start()}
    */
@@ -622,7 +641,11 @@ public final class CodeRunnerServer implements AutoCloseable {
       r.housekeeping().shutdownNow();
     }
     health.close();
-    logs.close();
+    if (storage != null) {
+      storage.close(); // its logs too: what is queued is written, the directory unlocked
+    } else {
+      logs.close();
+    }
     systemMetrics.close();
     meters.close();
   }

@@ -8,8 +8,11 @@ import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.RetentionConfig;
 import io.coderunner.metrics.health.HealthConfig;
 import io.coderunner.server.internal.AddressRange;
+import io.coderunner.storage.FsyncPolicy;
+import io.coderunner.storage.StorageConfig;
 import io.coderunner.websocket.WebSocketConfig;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +37,9 @@ public final class ServerConfig {
   private final String host;
   private final int port;
   private final boolean demo;
+  private final @Nullable Path dataDir;
+  private final FsyncPolicy storageFsync;
+  private final Duration storageBatchInterval;
   private final Set<String> corsOrigins;
   private final Duration shutdownTimeout;
   private final int maxBodyBytes;
@@ -72,6 +78,9 @@ public final class ServerConfig {
     this.host = b.host;
     this.port = b.port;
     this.demo = b.demo;
+    this.dataDir = b.dataDir;
+    this.storageFsync = b.storageFsync;
+    this.storageBatchInterval = b.storageBatchInterval;
     this.corsOrigins = Set.copyOf(b.corsOrigins);
     this.shutdownTimeout = b.shutdownTimeout;
     this.maxBodyBytes = b.maxBodyBytes;
@@ -168,6 +177,46 @@ public final class ServerConfig {
    */
   public boolean demo() {
     return demo;
+  }
+
+  /**
+   * Where deployments and their logs are kept ({@code coderunner-storage}), or {@code null} to keep
+   * them in memory. The builder's default is {@code null}; the runnable jar's is {@code ./data}
+   * outside the demo.
+   *
+   * @return the data directory, or {@code null}
+   */
+  public @Nullable Path dataDir() {
+    return dataDir;
+  }
+
+  /**
+   * When an acknowledged log append is on the disk. Default {@link FsyncPolicy#BATCH}.
+   *
+   * @return the policy
+   */
+  public FsyncPolicy storageFsync() {
+    return storageFsync;
+  }
+
+  /**
+   * Under {@code batch} and {@code none}, the longest an acknowledged line waits to be written.
+   * Default 100 ms.
+   *
+   * @return the interval, 1 ms to 10 s
+   */
+  public Duration storageBatchInterval() {
+    return storageBatchInterval;
+  }
+
+  /**
+   * The durable storage's settings, when there is a {@link #dataDir()}.
+   *
+   * @return the storage config, or {@code null} when the stores are in memory
+   */
+  public @Nullable StorageConfig storage() {
+    Path dir = dataDir;
+    return dir == null ? null : new StorageConfig(dir, storageFsync, storageBatchInterval);
   }
 
   /**
@@ -468,6 +517,8 @@ public final class ServerConfig {
         + corsOrigins
         + ", demo="
         + demo
+        + ", dataDir="
+        + dataDir
         + '}';
   }
 
@@ -479,6 +530,9 @@ public final class ServerConfig {
         && host.equals(c.host)
         && port == c.port
         && demo == c.demo
+        && Objects.equals(dataDir, c.dataDir)
+        && storageFsync == c.storageFsync
+        && storageBatchInterval.equals(c.storageBatchInterval)
         && corsOrigins.equals(c.corsOrigins)
         && shutdownTimeout.equals(c.shutdownTimeout)
         && maxBodyBytes == c.maxBodyBytes
@@ -523,6 +577,9 @@ public final class ServerConfig {
     private String host = "127.0.0.1";
     private int port = 8080;
     private boolean demo = false;
+    private @Nullable Path dataDir;
+    private FsyncPolicy storageFsync = FsyncPolicy.BATCH;
+    private Duration storageBatchInterval = StorageConfig.DEFAULT_BATCH_INTERVAL;
     private Set<String> corsOrigins = new LinkedHashSet<>();
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int maxBodyBytes = 1 << 20;
@@ -562,6 +619,9 @@ public final class ServerConfig {
       host = c.host;
       port = c.port;
       demo = c.demo;
+      dataDir = c.dataDir;
+      storageFsync = c.storageFsync;
+      storageBatchInterval = c.storageBatchInterval;
       corsOrigins = new LinkedHashSet<>(c.corsOrigins);
       shutdownTimeout = c.shutdownTimeout;
       maxBodyBytes = c.maxBodyBytes;
@@ -713,6 +773,43 @@ public final class ServerConfig {
      */
     public Builder demo(boolean v) {
       this.demo = v;
+      return this;
+    }
+
+    /**
+     * Sets where deployments and their logs are kept; {@code null} (the default) keeps them in
+     * memory.
+     *
+     * @param v the data directory, created if missing, or {@code null}
+     * @return this builder
+     */
+    public Builder dataDir(@Nullable Path v) {
+      this.dataDir = v;
+      return this;
+    }
+
+    /**
+     * Sets when an acknowledged log append is on the disk. Default {@link FsyncPolicy#BATCH}.
+     *
+     * @param v the policy
+     * @return this builder
+     */
+    public Builder storageFsync(FsyncPolicy v) {
+      this.storageFsync = Objects.requireNonNull(v, "storage.fsync");
+      return this;
+    }
+
+    /**
+     * Sets, under {@code batch} and {@code none}, the longest an acknowledged line waits to be
+     * written. Default 100 ms.
+     *
+     * @param v 1 ms to 10 s
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is out of range
+     */
+    public Builder storageBatchInterval(Duration v) {
+      this.storageBatchInterval =
+          Ranges.check("storage.batchInterval", v, Duration.ofMillis(1), Duration.ofSeconds(10));
       return this;
     }
 

@@ -150,6 +150,8 @@ class JarIT {
                 jar.toString(),
                 "--port",
                 "0",
+                "--data-dir",
+                dir.resolve("data").toString(),
                 "--config",
                 config.toString())
             .redirectError(stderr.toFile());

@@ -10,9 +10,11 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@link Main#launch} in-process: it returns exit codes instead of exiting. */
 class MainIT {
+  @TempDir java.nio.file.Path dataDir;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -86,6 +88,7 @@ class MainIT {
         .containsPattern(
             "(?m)^sse\\.maxStreamsPerPrincipal +3  # flag --sse\\.maxStreamsPerPrincipal$")
         .containsPattern("(?m)^jwt\\.secret +\\(redacted\\)  # environment CODERUNNER_JWT_SECRET$")
+        .containsPattern("(?m)^dataDir +data  # default outside the demo$")
         .doesNotContain(new String(TestServer.SECRET, UTF_8));
     assertThat(err.toString(UTF_8))
         .contains("coderunner: warning: unknown environment variable CODERUNNER_X is ignored");
@@ -130,7 +133,9 @@ class MainIT {
                 "CODERUNNER_JWT_SECRET",
                 new String(TestServer.SECRET, UTF_8),
                 "CODERUNNER_PORT",
-                "0"),
+                "0",
+                "CODERUNNER_DATA_DIR",
+                dataDir.toString()),
             "--config",
             writeUsers());
     try (CodeRunnerServer server = l.server()) {
@@ -140,6 +145,8 @@ class MainIT {
           .isEqualTo("CodeRunner listening on http://127.0.0.1:" + server.port() + "\n");
       assertThat(server.generatedSecret()).isFalse();
       assertThat(server.demoDeployment()).isNull();
+      // Outside the demo the stores are durable, in the data directory given.
+      assertThat(dataDir.resolve("coderunner.db")).isRegularFile();
     }
   }
 

@@ -30,6 +30,15 @@ final class WsFrames implements WebSocket.Listener {
         .get(10, TimeUnit.SECONDS);
   }
 
+  /** Opens {@code ws} with {@code token} as a bearer header, on a server outside this JVM. */
+  static WebSocket open(java.net.http.HttpClient http, URI ws, String token, WsFrames frames)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    return http.newWebSocketBuilder()
+        .header("Authorization", "Bearer " + token)
+        .buildAsync(ws, frames)
+        .get(10, TimeUnit.SECONDS);
+  }
+
   /** Sends {@code text} as one frame and waits until it is sent. */
   static void send(WebSocket ws, String text)
       throws InterruptedException, ExecutionException, TimeoutException {

@@ -122,6 +122,7 @@ public final class ConfigLoader {
         case "--help", "-h" -> help = true;
         case "--version" -> version = true;
         case "--print-config" -> printConfig = true;
+        case "--data-dir" -> settings.put("dataDir", value != null ? value : next(args, ++i, name));
         case "--config", "--redis" -> {
           if (value == null) {
             value = next(args, ++i, name);
@@ -162,7 +163,8 @@ public final class ConfigLoader {
     if (!name.startsWith("-")) {
       return "";
     }
-    List<String> flags = new ArrayList<>(List.of("--config", "--redis", "--help", "--version"));
+    List<String> flags =
+        new ArrayList<>(List.of("--config", "--redis", "--help", "--version", "--data-dir"));
     flags.add("--print-config");
     for (Setting<?> s : Settings.ALL) {
       String f = s.flag();
@@ -173,6 +175,9 @@ public final class ConfigLoader {
     String near = Settings.closest(name, flags);
     return near == null ? "" : "; did you mean " + near + "?";
   }
+
+  /** Where the runnable server keeps its data outside the demo when no {@code dataDir} is set. */
+  public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
   /** The configuration from {@code flags}, {@code env} and the config file they name. */
   public static Loaded load(Flags flags, Map<String, String> env) throws ConfigException {
@@ -204,7 +209,12 @@ public final class ConfigLoader {
       apply(s, draft, e.getValue(), "flag --" + s.path(), sources);
     }
     try {
-      return new Loaded(draft.build(), sources, warnings);
+      ServerConfig config = draft.build();
+      if (config.dataDir() == null && !config.demo()) {
+        config = config.toBuilder().dataDir(DEFAULT_DATA_DIR).build();
+        sources.put("dataDir", "default outside the demo");
+      }
+      return new Loaded(config, sources, warnings);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(String.valueOf(e.getMessage()));
     }

@@ -14,6 +14,7 @@ import io.coderunner.core.deploy.InvalidSpecException;
 import io.coderunner.core.deploy.InvalidTransitionException;
 import io.coderunner.core.deploy.LimitExceededException;
 import io.coderunner.core.deploy.RunnerException;
+import io.coderunner.storage.StorageException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HttpString;
@@ -135,6 +136,16 @@ public final class Http {
     }
     if (failure instanceof InvalidTransitionException it) {
       return new ApiException(409, "Conflict", String.valueOf(it.getMessage()));
+    }
+    if (failure instanceof StorageException) {
+      // The cause (a path, the engine's words) is the operator's: the storage logs it once.
+      return new ApiException(
+          507,
+          "Insufficient Storage",
+          "the server cannot store this now: its storage refuses writes (full or failing);"
+              + " nothing of this request was acknowledged, retry later",
+          List.of(),
+          Map.of("Retry-After", "5"));
     }
     if (failure instanceof RunnerException re) {
       return new ApiException(409, "Conflict", String.valueOf(re.getMessage()));

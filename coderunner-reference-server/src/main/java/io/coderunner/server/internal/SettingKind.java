@@ -2,6 +2,7 @@ package io.coderunner.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coderunner.server.UserAccount;
+import io.coderunner.storage.FsyncPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -85,6 +86,7 @@ public abstract class SettingKind<T> {
   static final SettingKind<byte[]> SECRET = new Secret();
   static final SettingKind<Float> PERCENT = new Percent();
   static final SettingKind<Path> PATH = new PathKind();
+  static final SettingKind<FsyncPolicy> FSYNC = new Fsync();
   static final SettingKind<List<UserAccount>> USERS = new Users();
   static final SettingKind<Map<String, String>> STRING_MAP = new StringMap();
 
@@ -420,6 +422,35 @@ public abstract class SettingKind<T> {
     String format(Float value) {
       float f = value;
       return f == Math.rint(f) ? Integer.toString((int) f) : Float.toString(f);
+    }
+  }
+
+  private static final class Fsync extends SettingKind<FsyncPolicy> {
+    Fsync() {
+      super("fsync policy");
+    }
+
+    @Override
+    public String range() {
+      return "`always`, `batch` or `none`";
+    }
+
+    @Override
+    FsyncPolicy parse(String text) {
+      return FsyncPolicy.fromName(text);
+    }
+
+    @Override
+    FsyncPolicy read(JsonNode node) {
+      if (!node.isTextual()) {
+        throw new IllegalArgumentException("must be always, batch or none, was " + node);
+      }
+      return parse(node.textValue());
+    }
+
+    @Override
+    String format(FsyncPolicy value) {
+      return value.configName();
     }
   }
 

@@ -1,6 +1,7 @@
 package io.coderunner.server.internal;
 
 import static io.coderunner.server.internal.SettingKind.BOOLEAN;
+import static io.coderunner.server.internal.SettingKind.FSYNC;
 import static io.coderunner.server.internal.SettingKind.LIST;
 import static io.coderunner.server.internal.SettingKind.PATH;
 import static io.coderunner.server.internal.SettingKind.PERCENT;
@@ -50,9 +51,28 @@ public final class Settings {
           Setting.of(
               "demo",
               BOOLEAN,
-              "Run the demo: in-memory stores, users `demo` and `admin`, a deployment that keeps logging, a generated JWT secret unless one is set",
+              "Run the demo: in-memory stores (unless `dataDir` is set), users `demo` and `admin`, a deployment that keeps logging, a generated JWT secret unless one is set",
               c -> c.demo(),
               (d, v) -> d.server.demo(v)),
+          Setting.of(
+                  "dataDir",
+                  PATH,
+                  "Where deployments and their logs are kept (`--data-dir`); created if missing, locked while the server runs",
+                  c -> c.dataDir(),
+                  (d, v) -> d.server.dataDir(v))
+              .documentedDefault("`./data`; in memory with `--demo`"),
+          Setting.of(
+              "storage.fsync",
+              FSYNC,
+              "When an acknowledged log line is on the disk: `always` (fsynced before the answer), `batch` (at most `storage.batchInterval` of lines at risk), `none` (never fsynced)",
+              c -> c.storageFsync(),
+              (d, v) -> d.server.storageFsync(v)),
+          Setting.of(
+              "storage.batchInterval",
+              duration(Duration.ofMillis(1), Duration.ofSeconds(10)),
+              "Under `batch` and `none`, the longest an acknowledged line waits to be written",
+              c -> c.storageBatchInterval(),
+              (d, v) -> d.server.storageBatchInterval(v)),
           Setting.of(
               "users",
               USERS,
