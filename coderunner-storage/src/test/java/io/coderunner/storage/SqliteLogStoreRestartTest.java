@@ -21,8 +21,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -140,6 +143,8 @@ class SqliteLogStoreRestartTest {
     final Writer in;
     final BufferedReader out;
 
+    final Path stderr;
+
     Child(Path dir, FsyncPolicy policy, long intervalMillis) throws IOException {
       ProcessBuilder pb =
           new ProcessBuilder(
@@ -150,7 +155,9 @@ class SqliteLogStoreRestartTest {
               dir.toString(),
               policy.configName(),
               String.valueOf(intervalMillis));
-      pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+      stderr = Files.createTempFile("coderunner-child", ".err");
+      stderr.toFile().deleteOnExit();
+      pb.redirectError(stderr.toFile());
       process = pb.start();
       in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
       out =
@@ -173,6 +180,13 @@ class SqliteLogStoreRestartTest {
       String acked = readLine();
       assertThat(acked).startsWith("acked ");
       return Long.parseLong(acked.substring(6));
+    }
+
+    /** Closes stdin, so the child closes the storage and exits; returns its stderr. */
+    String finish() throws Exception {
+      in.close();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      return Files.readString(stderr);
     }
 
     void kill() throws InterruptedException {
@@ -262,6 +276,46 @@ class SqliteLogStoreRestartTest {
       }
       expected.add("line " + next);
       assertThat(follow(s.logs(), epoch, 5)).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aTornLastCommitIsFoundAtStartLoggedByItsSeqsAndServedAsAGap() throws Exception {
+    Path data = dir;
+    String epoch;
+    long first;
+    long acked;
+    try (Child child = new Child(data, FsyncPolicy.ALWAYS, 100)) {
+      epoch = child.readLine().substring(6);
+      first = child.append(100);
+      child.append(100);
+      acked = child.append(100);
+      child.kill();
+    }
+    // The machine died in the middle of writing the last commit: its frames in the write-ahead
+    // log are cut short. SQLite drops a commit whose frames do not check out whole.
+    Path wal = data.resolve("coderunner.db-wal");
+    assertThat(wal).isRegularFile();
+    try (FileChannel ch = FileChannel.open(wal, StandardOpenOption.WRITE)) {
+      ch.truncate(ch.size() - 1000);
+    }
+    String log;
+    try (Child child = new Child(data, FsyncPolicy.ALWAYS, 100)) {
+      assertThat(child.readLine()).isEqualTo("ready " + epoch);
+      log = child.finish();
+    }
+    try (DurableStorage s = open(FsyncPolicy.ALWAYS)) {
+      List<LogLine> kept = all(s.logs());
+      long lastKept = kept.get(kept.size() - 1).seq();
+      assertThat(lastKept).isBetween(first, acked - 1);
+      assertThat(kept).hasSize((int) lastKept);
+      assertThat(log)
+          .contains("log of app: seqs " + (lastKept + 1) + " to ")
+          .contains("were reserved but not written before an unclean stop");
+      long next = s.logs().append(APP, LogEntry.stdout("after")).seq();
+      assertThat(follow(s.logs(), epoch, lastKept - 1))
+          .containsExactly(
+              "line " + lastKept, "gap " + (lastKept + 1) + "-" + (next - 1), "line " + next);
     }
   }
 }

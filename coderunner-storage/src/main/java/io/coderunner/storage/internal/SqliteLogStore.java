@@ -32,7 +32,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * Logs kept in SQLite behind an {@link InMemoryLogStore}, which stays the hot path: appends,
  * cursors and history are the in-memory store's, and every change it journals goes to the disk
  * through one {@link LineWriter}. Seqs are reserved ahead of appends in blocks of {@value
- * #RESERVE_BLOCK}, each reservation fsynced before a seq of it is handed out; a clean close lowers
- * each log's mark to its last seq, so only an unclean stop leaves reserved seqs unwritten, and the
- * restart serves them as a gap. Opening restores every retained line into memory.
+ * #RESERVE_BLOCK}, each reservation fsynced before a seq of it is handed out, the next block in the
+ * background while the current one is used; a clean close lowers each log's mark to its last seq,
+ * so only an unclean stop leaves reserved seqs unwritten, and the restart serves them as a gap.
+ * Opening restores every retained line into memory.
  */
 public final class SqliteLogStore implements LogStore {
   private static final Logger log = LoggerFactory.getLogger(SqliteLogStore.class);
@@ -63,6 +70,14 @@ public final class SqliteLogStore implements LogStore {
   private final LineWriter writer;
   private final InMemoryLogStore memory;
   private final Map<DeploymentId, Long> logIds = new ConcurrentHashMap<>();
+  private final Map<Long, Reservation> reservations = new ConcurrentHashMap<>();
+  private final ExecutorService reserver =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "coderunner-storage-reserve");
+            t.setDaemon(true);
+            return t;
+          });
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Opens the logs of {@code db} and restores every retained line. */
@@ -144,6 +159,7 @@ public final class SqliteLogStore implements LogStore {
               last);
         }
         logIds.put(id, logId);
+        reservations.put(logId, new Reservation(highWater));
         memory.restore(id, (String) row[2], (String) row[3], lines, last);
       }
     }
@@ -316,6 +332,12 @@ public final class SqliteLogStore implements LogStore {
       memory.info(e.getKey()).ifPresent(i -> marks.add(new long[] {e.getValue(), i.lastSeq()}));
     }
     memory.close();
+    reserver.shutdown();
+    try {
+      reserver.awaitTermination(ALWAYS_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (long[] m : marks) {
       writer.enqueue(new LineWriter.HighWater(m[0], m[1]));
     }
@@ -330,24 +352,76 @@ public final class SqliteLogStore implements LogStore {
     writer.close();
   }
 
+  /** A log's durably reserved seqs, and the background write of the next block. */
+  private static final class Reservation {
+    volatile long durable;
+    @Nullable CompletableFuture<Void> pending; // guarded by this
+
+    Reservation(long durable) {
+      this.durable = durable;
+    }
+  }
+
+  /** Writes and fsyncs {@code id}'s high-water mark. */
+  private void writeMark(DeploymentId id, long logId, long upTo) {
+    synchronized (metaLock) {
+      try (PreparedStatement p =
+          meta.prepareStatement(
+              "UPDATE logs SET high_water = ? WHERE log_id = ? AND high_water < ?")) {
+        p.setLong(1, upTo);
+        p.setLong(2, logId);
+        p.setLong(3, upTo);
+        p.executeUpdate();
+      } catch (SQLException e) {
+        throw failed("reserve seqs of " + id, e);
+      }
+    }
+  }
+
   /** Writes the memory's changes behind it, and reserves seqs ahead of it. */
   private final class Journal implements LogJournal {
+    /**
+     * Hands out what is already durably reserved and writes the next block in the background, so
+     * that an append waits for a reservation only when the background one has not landed yet (the
+     * writer is behind, or the disk is failing). The durable mark runs up to two blocks ahead of
+     * the seqs handed out.
+     */
     @Override
     public long reserve(DeploymentId id, long seq) {
-      long upTo = seq + RESERVE_BLOCK - 1;
-      synchronized (metaLock) {
-        try (PreparedStatement p =
-            meta.prepareStatement("UPDATE logs SET high_water = ? WHERE log_id = ?")) {
-          p.setLong(1, upTo);
-          p.setLong(2, logId(id));
-          if (p.executeUpdate() != 1) {
-            throw new DeploymentNotFoundException(id);
-          }
-        } catch (SQLException e) {
-          throw failed("reserve seqs of " + id, e);
+      long logId = logId(id);
+      Reservation r = reservations.computeIfAbsent(logId, k -> new Reservation(0));
+      CompletableFuture<Void> pending;
+      synchronized (r) {
+        pending = r.pending;
+      }
+      if (pending != null && r.durable < seq) {
+        try {
+          pending.get(ALWAYS_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StorageException("interrupted while seqs were reserved", e);
+        } catch (ExecutionException | TimeoutException e) {
+          // the synchronous write below reports what is wrong
         }
       }
-      return upTo;
+      if (r.durable < seq) {
+        writeMark(id, logId, seq + RESERVE_BLOCK - 1);
+        r.durable = seq + RESERVE_BLOCK - 1;
+      }
+      long given = r.durable;
+      synchronized (r) {
+        if (r.pending == null || r.pending.isDone()) {
+          long ahead = given + RESERVE_BLOCK;
+          r.pending =
+              CompletableFuture.runAsync(
+                  () -> {
+                    writeMark(id, logId, ahead);
+                    r.durable = Math.max(r.durable, ahead);
+                  },
+                  reserver);
+        }
+      }
+      return given;
     }
 
     @Override
