@@ -43,6 +43,7 @@ import io.coderunner.server.internal.Passwords;
 import io.coderunner.server.internal.RouteTable;
 import io.coderunner.server.internal.Runners;
 import io.coderunner.server.internal.SseHandler;
+import io.coderunner.server.internal.StorageIndicator;
 import io.coderunner.server.internal.TokenBuckets;
 import io.coderunner.storage.DurableStorage;
 import io.coderunner.storage.StorageConfig;
@@ -260,6 +261,11 @@ public final class CodeRunnerServer implements AutoCloseable {
     HealthRegistry h = HealthRegistry.create(config.health(), Clock.systemUTC());
     h.register(LogBufferIndicator.of(logs, config.retention().globalMaxBytes()));
     h.register(ProcessRunnerIndicator.of(runnerKind, () -> Map.of("demo", config.demo())));
+    if (storage != null) {
+      StorageIndicator disk = new StorageIndicator(storage);
+      disk.bindTo(meters);
+      h.register(disk);
+    }
     hostIndicators.forEach(h::register);
     return h;
   }

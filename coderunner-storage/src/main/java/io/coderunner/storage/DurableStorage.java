@@ -73,6 +73,31 @@ public final class DurableStorage implements AutoCloseable {
   }
 
   /**
+   * What the storage takes and has left now, and whether its writes succeed. Reads the file system:
+   * call it per health check or scrape, not per request.
+   *
+   * @return the stats
+   */
+  public StorageStats stats() {
+    Path dir = db.dir();
+    long database = 0;
+    for (String name :
+        new String[] {Database.FILE, Database.FILE + "-wal", Database.FILE + "-shm"}) {
+      database += dir.resolve(name).toFile().length();
+    }
+    java.io.File volume = dir.toFile();
+    java.sql.SQLException failure = logs.writeFailure();
+    return new StorageStats(
+        dir,
+        database,
+        volume.getUsableSpace(),
+        volume.getTotalSpace(),
+        logs.pendingWrites(),
+        logs.linesWritten(),
+        failure == null ? null : String.valueOf(failure.getMessage()));
+  }
+
+  /**
    * The data directory.
    *
    * @return its absolute path

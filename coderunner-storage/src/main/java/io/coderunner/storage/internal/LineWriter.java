@@ -47,7 +47,14 @@ final class LineWriter implements AutoCloseable {
   /** The log's high-water mark, set as a clean stop leaves it. */
   record HighWater(long logId, long seq) implements Op {}
 
-  private final Connection db;
+  /** Opens the writer's connection. */
+  @FunctionalInterface
+  interface Connector {
+    Connection connect() throws SQLException;
+  }
+
+  private final Connector connector;
+  private Connection db; // the writer thread's, after the constructor
   private final FsyncPolicy policy;
   private final long intervalNanos;
   private final ReentrantLock lock = new ReentrantLock();
@@ -63,8 +70,9 @@ final class LineWriter implements AutoCloseable {
   private long rounds; // guarded by lock
   private final Thread thread;
 
-  LineWriter(Connection db, FsyncPolicy policy, Duration interval) throws SQLException {
-    this.db = db;
+  LineWriter(Connector connector, FsyncPolicy policy, Duration interval) throws SQLException {
+    this.connector = connector;
+    this.db = connector.connect();
     this.policy = policy;
     this.intervalNanos = interval.toNanos();
     db.setAutoCommit(false);
@@ -232,7 +240,7 @@ final class LineWriter implements AutoCloseable {
         }
         backoff = 0;
       } catch (SQLException e) {
-        rollback();
+        reconnect();
         lock.lock();
         try {
           if (failure == null) {
@@ -253,11 +261,26 @@ final class LineWriter implements AutoCloseable {
     }
   }
 
-  private void rollback() {
+  /**
+   * Starts the next try on a fresh connection: after some failures (a full disk) the engine rolls
+   * the transaction back on its own, and the old connection's idea of its transaction is wrong.
+   */
+  private void reconnect() {
     try {
       db.rollback();
     } catch (SQLException e) {
-      // the next round begins a new transaction anyway
+      // rolled back already, or the connection is broken: it is replaced below
+    }
+    try {
+      db.close();
+    } catch (SQLException e) {
+      // replaced below
+    }
+    try {
+      db = connector.connect();
+      db.setAutoCommit(false);
+    } catch (SQLException e) {
+      log.warn("the log writer cannot reconnect ({}); trying again", e.getMessage());
     }
   }
 
@@ -267,7 +290,10 @@ final class LineWriter implements AutoCloseable {
     long lines = 0;
     try (PreparedStatement insert =
             db.prepareStatement(
-                "INSERT INTO lines (log_id, seq, ts, appended_at, stream, level, status, message)"
+                // A round may be tried again after a failure the engine half rolled back (a full
+                // disk): every op is idempotent, so a line written twice is the same line.
+                "INSERT OR REPLACE INTO lines"
+                    + " (log_id, seq, ts, appended_at, stream, level, status, message)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         PreparedStatement drop =
             db.prepareStatement("DELETE FROM lines WHERE log_id = ? AND seq < ?");

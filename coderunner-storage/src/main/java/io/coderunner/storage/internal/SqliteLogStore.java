@@ -79,6 +79,8 @@ public final class SqliteLogStore implements LogStore {
             return t;
           });
   private final AtomicBoolean closed = new AtomicBoolean();
+  // The last reservation's failure, until one succeeds: appends are refused meanwhile too.
+  private volatile @Nullable SQLException reserveFailure;
 
   /** Opens the logs of {@code db} and restores every retained line. */
   public SqliteLogStore(Database db, StorageConfig config, RetentionConfig retention, Clock clock) {
@@ -88,8 +90,9 @@ public final class SqliteLogStore implements LogStore {
       this.meta = db.connect(Database.Sync.FULL);
       this.writer =
           new LineWriter(
-              db.connect(
-                  config.fsync() == FsyncPolicy.NONE ? Database.Sync.OFF : Database.Sync.FULL),
+              () ->
+                  db.connect(
+                      config.fsync() == FsyncPolicy.NONE ? Database.Sync.OFF : Database.Sync.FULL),
               config.fsync(),
               config.batchInterval());
     } catch (SQLException e) {
@@ -313,9 +316,22 @@ public final class SqliteLogStore implements LogStore {
     }
   }
 
-  /** Why writes are failing, or {@code null} while they succeed. */
+  /** Changes queued for the writer and not yet committed. */
+  public long pendingWrites() {
+    return writer.pending();
+  }
+
+  /** Lines the writer committed since the store opened. */
+  public long linesWritten() {
+    return writer.totals()[0];
+  }
+
+  /**
+   * Why writes are failing (the writer's or a reservation's), or {@code null} while they succeed.
+   */
   public @Nullable SQLException writeFailure() {
-    return writer.failure();
+    SQLException f = writer.failure();
+    return f != null ? f : reserveFailure;
   }
 
   /**
@@ -372,7 +388,9 @@ public final class SqliteLogStore implements LogStore {
         p.setLong(2, logId);
         p.setLong(3, upTo);
         p.executeUpdate();
+        reserveFailure = null;
       } catch (SQLException e) {
+        reserveFailure = e;
         throw failed("reserve seqs of " + id, e);
       }
     }

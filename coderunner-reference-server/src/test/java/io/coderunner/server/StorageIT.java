@@ -1,0 +1,135 @@
+package io.coderunner.server;
+
+import static io.coderunner.server.TestServer.ALICE;
+import static io.coderunner.server.TestServer.BOB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.coderunner.server.TestServer.Res;
+import io.coderunner.storage.SmallDisk;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server on a data directory: the storage's health and meters, deployments and logs across a
+ * restart of the server in this JVM, and a real full disk, which refuses ingest with a clear 507
+ * while everything acknowledged stays readable, for its owner and for other tenants.
+ */
+class StorageIT {
+  @TempDir Path tmp;
+
+  private static String thousandLines(int from) {
+    StringBuilder b = new StringBuilder("{\"lines\":[");
+    for (int i = 0; i < 1000; i++) {
+      b.append(i == 0 ? "" : ",").append("{\"message\":\"line ").append(from + i);
+      b.append(" ").append("x".repeat(100)).append("\"}");
+    }
+    return b + "]}";
+  }
+
+  private static JsonNode storageHealth(TestServer t) {
+    return t.get("/health", null).json().get("components").get("storage");
+  }
+
+  private static boolean written(TestServer t) {
+    return storageHealth(t).get("details").get("pendingWrites").asLong() == 0;
+  }
+
+  private static boolean failing(TestServer t) {
+    return storageHealth(t).get("status").asText().equals("DOWN");
+  }
+
+  @Test
+  void theDataDirectoryHasHealthAndMetersAndKeepsDeploymentsAcrossARestart() {
+    Path data = tmp.resolve("data");
+    String id;
+    String epoch;
+    try (TestServer t = new TestServer(b -> b.dataDir(data))) {
+      id = t.create(ALICE, "kept");
+      t.ingest(ALICE, id, "one", "two");
+      JsonNode storage = t.get("/health", null).json().get("components").get("storage");
+      assertThat(storage.get("status").asText()).isEqualTo("UP");
+      assertThat(storage.get("details").get("dataDir").asText())
+          .isEqualTo(data.toAbsolutePath().toString());
+      assertThat(storage.get("details").get("freeBytes").asLong()).isPositive();
+      String metrics = t.get("/metrics", null).body();
+      assertThat(metrics)
+          .contains("coderunner_storage_disk_free_bytes ")
+          .contains("coderunner_storage_database_size_bytes ")
+          .contains("coderunner_storage_writes_pending ")
+          .contains("coderunner_storage_lines_written_total ");
+      epoch = t.get("/api/deployments/" + id + "/logs", ALICE).json().get("epoch").asText();
+    }
+    try (TestServer t = new TestServer(b -> b.dataDir(data))) {
+      assertThat(t.get("/api/deployments/" + id, ALICE).json().get("name").asText())
+          .isEqualTo("kept");
+      assertThat(t.get("/api/deployments/" + id, BOB).status()).isEqualTo(404);
+      JsonNode logs = t.get("/api/deployments/" + id + "/logs", ALICE).json();
+      assertThat(logs.get("epoch").asText()).isEqualTo(epoch);
+      assertThat(logs.get("lines").findValuesAsText("message")).endsWith("one", "two");
+    }
+  }
+
+  @Test
+  void aFullDiskRefusesIngestWith507AndLosesNothingAcknowledged() throws Exception {
+    try (SmallDisk disk = SmallDisk.mount(tmp.resolve("disk"), 4);
+        TestServer t = new TestServer(b -> b.dataDir(disk.dir.resolve("data")))) {
+      String mine = t.create(ALICE, "flood");
+      String theirs = t.create(BOB, "quiet");
+      t.ingest(BOB, theirs, "bob's line");
+      Path filler = disk.fill(256 * 1024);
+      long acked = 0;
+      Res refused = null;
+      for (int i = 0; i < 100 && refused == null; i++) {
+        Res r = t.post("/api/deployments/" + mine + "/logs", ALICE, thousandLines(i * 1000));
+        if (r.status() == 202) {
+          acked = r.json().get("lastSeq").asLong();
+          // the next request comes once the writer wrote these lines or found it cannot
+          await().atMost(Duration.ofSeconds(30)).until(() -> written(t) || failing(t));
+        } else {
+          refused = r;
+        }
+      }
+      assertThat(refused).as("an ingest refused once the disk is full").isNotNull();
+      assertThat(refused.status()).isEqualTo(507);
+      assertThat(refused.header("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(refused.header("Retry-After")).isEqualTo("5");
+      assertThat(refused.json().get("title").asText()).isEqualTo("Insufficient Storage");
+      assertThat(refused.json().get("detail").asText())
+          .contains("storage refuses writes")
+          .doesNotContain(disk.dir.toString());
+      // While the disk stays full the storage is DOWN, a critical component: /health answers 503.
+      Path rest = disk.fill(0, "filler-2");
+      await().atMost(Duration.ofSeconds(30)).until(() -> t.get("/health", null).status() == 503);
+      assertThat(failing(t)).isTrue();
+      assertThat(storageHealth(t).get("details").get("writeFailure").asText()).contains("full");
+      Res stillRefused =
+          t.post("/api/deployments/" + mine + "/logs", ALICE, "{\"lines\":[{\"message\":\"x\"}]}");
+      assertThat(stillRefused.status()).isEqualTo(507);
+
+      // What was acknowledged is served, to its owner and to the other tenant alike.
+      long last = acked;
+      JsonNode tail =
+          t.get("/api/deployments/" + mine + "/logs?before=" + (last + 1) + "&limit=1", ALICE)
+              .json();
+      assertThat(tail.get("lines").get(0).get("seq").asLong()).isEqualTo(last);
+      assertThat(
+              t.get("/api/deployments/" + theirs + "/logs", BOB)
+                  .json()
+                  .get("lines")
+                  .findValuesAsText("message"))
+          .contains("bob's line");
+
+      Files.delete(filler);
+      Files.delete(rest);
+      await().atMost(Duration.ofSeconds(30)).until(() -> t.get("/health", null).status() == 200);
+      Res again = t.post("/api/deployments/" + mine + "/logs", ALICE, thousandLines(500_000));
+      assertThat(again.status()).isEqualTo(202);
+      assertThat(again.json().get("firstSeq").asLong()).isGreaterThan(last);
+    }
+  }
+}
