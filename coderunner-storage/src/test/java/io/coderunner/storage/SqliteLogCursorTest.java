@@ -5,8 +5,7 @@ import io.coderunner.core.log.LogStore;
 import io.coderunner.core.log.RetentionConfig;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,18 +15,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SqliteLogCursorTest extends LogCursorContract {
   @TempDir Path dir;
-  private final List<DurableStorage> opened = new ArrayList<>();
+  private @Nullable TempStorages storages;
 
   @Override
   protected LogStore newStore(RetentionConfig config, Clock clock) {
-    DurableStorage s =
-        DurableStorage.open(StorageConfig.of(dir.resolve("data-" + opened.size())), config, clock);
-    opened.add(s);
-    return s.logs();
+    TempStorages s = storages;
+    if (s == null) {
+      s = new TempStorages(dir);
+      storages = s;
+    }
+    return s.logs(config, clock);
   }
 
   @AfterEach
   void closeStorage() {
-    opened.forEach(DurableStorage::close);
+    if (storages != null) {
+      storages.close();
+    }
   }
 }

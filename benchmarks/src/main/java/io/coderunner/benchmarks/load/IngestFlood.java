@@ -218,25 +218,9 @@ public final class IngestFlood {
     this.options = options;
   }
 
-  public static void main(String[] args) throws Exception {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (LoadOptions.UsageException e) {
-      System.err.println("ingest-flood: " + e.getMessage());
-      System.err.print(Options.USAGE);
-      System.exit(2);
-      return;
-    }
-    int code;
-    try {
-      code = new IngestFlood(options).run();
-    } catch (Exception e) {
-      System.err.println("ingest-flood: failed: " + e);
-      e.printStackTrace();
-      code = 2;
-    }
-    System.exit(code);
+  public static void main(String[] args) {
+    ToolMain.run(
+        "ingest-flood", Options.USAGE, args, Options::parse, o -> new IngestFlood(o).run());
   }
 
   private static void log(String message) {

@@ -26,7 +26,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -75,7 +74,13 @@ public final class SdkFollow {
 
   /** The command line. */
   record Options(
-      Path serverJar, int followers, int rate, int seconds, int warmupSeconds, int batch) {
+      Path serverJar,
+      int followers,
+      int rate,
+      int seconds,
+      int warmupSeconds,
+      int batch,
+      Map<String, String> serverSettings) {
 
     static final String USAGE =
         """
@@ -87,6 +92,8 @@ public final class SdkFollow {
           --warmup W           unmeasured seconds before each phase's measurement (5; for CPU
                                figures about 30, until the tool JIT column reads about 0)
           --batch B            lines per ingest request (10)
+          --server-setting K=V a setting of the server (repeatable), such as
+                               dataDir=/tmp/cr or storage.fsync=always
           --server-jar PATH    the reference server's jar
                                (coderunner-reference-server/target/coderunner-reference-server.jar)
         Phases, back to back: raw (JDK WebSocket), sdk (CodeRunnerClient.follow), ingest only,
@@ -102,6 +109,7 @@ public final class SdkFollow {
       int seconds = 20;
       int warmup = 5;
       int batch = 10;
+      Map<String, String> settings = new java.util.LinkedHashMap<>();
       for (int i = 0; i < args.length; i++) {
         String name = args[i];
         if (name.equals("--help") || name.equals("-h")) {
@@ -118,6 +126,13 @@ public final class SdkFollow {
           case "--warmup" -> warmup = LoadOptions.intIn(name, v, 0, 3600);
           case "--batch" -> batch = LoadOptions.intIn(name, v, 1, 1000);
           case "--server-jar" -> jar = Path.of(v);
+          case "--server-setting" -> {
+            int eq = v.indexOf('=');
+            if (eq < 1) {
+              throw new LoadOptions.UsageException("--server-setting must be KEY=VALUE, was " + v);
+            }
+            settings.put(v.substring(0, eq), v.substring(eq + 1));
+          }
           default -> throw new LoadOptions.UsageException("unknown option " + name);
         }
       }
@@ -128,7 +143,7 @@ public final class SdkFollow {
         throw new LoadOptions.UsageException(
             "--rate / --batch must be at most 2000 requests a second (ingest.requestsPerSecond)");
       }
-      return new Options(jar, followers, rate, seconds, warmup, batch);
+      return new Options(jar, followers, rate, seconds, warmup, batch, Map.copyOf(settings));
     }
   }
 
@@ -156,27 +171,7 @@ public final class SdkFollow {
   }
 
   public static void main(String[] args) {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (LoadOptions.UsageException e) {
-      String message = Objects.requireNonNullElse(e.getMessage(), "");
-      if (!message.isEmpty()) {
-        System.err.println("sdk-follow: " + message);
-      }
-      System.err.print(Options.USAGE);
-      System.exit(message.isEmpty() ? 0 : 2);
-      return;
-    }
-    int code;
-    try {
-      code = new SdkFollow(options).run();
-    } catch (Exception e) {
-      System.err.println("sdk-follow: failed: " + e);
-      e.printStackTrace();
-      code = 2;
-    }
-    System.exit(code);
+    ToolMain.run("sdk-follow", Options.USAGE, args, Options::parse, o -> new SdkFollow(o).run());
   }
 
   private static void log(String message) {
@@ -190,7 +185,7 @@ public final class SdkFollow {
     try (ServerJar s =
         ServerJar.start(
             o.serverJar(),
-            Map.of(),
+            o.serverSettings(),
             Map.of(),
             List.of((jvm == null ? "-Xms1g -Xmx1g -XX:+UseG1GC" : jvm).split(" ", -1)))) {
       server = s;
@@ -347,6 +342,10 @@ public final class SdkFollow {
   private int report(Phase raw, Phase sdk, Phase ingestOnly) {
     Options o = options;
     StringBuilder b = new StringBuilder();
+    if (!o.serverSettings().isEmpty()) {
+      b.append(
+          String.format(Locale.ROOT, "%nServer settings: %s", new TreeMap<>(o.serverSettings())));
+    }
     b.append(
         String.format(
             Locale.ROOT,
@@ -459,17 +458,15 @@ public final class SdkFollow {
 
   /** Stops the server and halts with 3 after {@code seconds}, unless the run ended before. */
   private void startWatchdog(long seconds) {
-    var unused =
-        CompletableFuture.runAsync(
-            () -> {
-              System.err.println("sdk-follow: timed out after " + seconds + " s; stopping");
-              ServerJar s = server;
-              if (s != null) {
-                s.close();
-              }
-              Runtime.getRuntime().halt(3);
-            },
-            CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS));
+    ToolMain.watchdog(
+        "sdk-follow",
+        seconds,
+        () -> {
+          ServerJar s = server;
+          if (s != null) {
+            s.close();
+          }
+        });
   }
 
   // ------------------------------------------------------------------ followers

@@ -17,9 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -143,27 +140,7 @@ public final class ViewerPage {
   }
 
   public static void main(String[] args) {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (LoadOptions.UsageException e) {
-      String message = Objects.requireNonNullElse(e.getMessage(), "");
-      if (!message.isEmpty()) {
-        System.err.println("viewer-page: " + message);
-      }
-      System.err.print(Options.USAGE);
-      System.exit(message.isEmpty() ? 0 : 2);
-      return;
-    }
-    int code;
-    try {
-      code = new ViewerPage(options).run();
-    } catch (Exception e) {
-      System.err.println("viewer-page: failed: " + e);
-      e.printStackTrace();
-      code = 2;
-    }
-    System.exit(code);
+    ToolMain.run("viewer-page", Options.USAGE, args, Options::parse, o -> new ViewerPage(o).run());
   }
 
   private static void log(String message) {
@@ -332,17 +309,15 @@ public final class ViewerPage {
   }
 
   private void startWatchdog(long seconds) {
-    var unused =
-        CompletableFuture.runAsync(
-            () -> {
-              System.err.println("viewer-page: timed out after " + seconds + " s; stopping");
-              ServerJar s = server;
-              if (s != null) {
-                s.close();
-              }
-              Runtime.getRuntime().halt(3);
-            },
-            CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS));
+    ToolMain.watchdog(
+        "viewer-page",
+        seconds,
+        () -> {
+          ServerJar s = server;
+          if (s != null) {
+            s.close();
+          }
+        });
   }
 
   /** Debian's headless Chromium, one window, a fresh profile. */
