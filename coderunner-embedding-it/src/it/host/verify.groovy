@@ -28,7 +28,8 @@ check(!(tree =~ /:(test|provided)\b/).find(), 'the tree has test- or provided-sc
 // Each artifact: a module name, sources and javadoc next to it, and no logging configuration inside.
 def repo = localRepositoryPath
 ['core': 'io.coderunner.core', 'websocket': 'io.coderunner.websocket',
- 'metrics': 'io.coderunner.metrics', 'reference-server': 'io.coderunner.server'].each { name, module ->
+ 'metrics': 'io.coderunner.metrics', 'storage': 'io.coderunner.storage',
+ 'reference-server': 'io.coderunner.server'].each { name, module ->
   def dir = new File(repo, "io/coderunner/coderunner-${name}/${projectVersion}")
   def base = "coderunner-${name}-${projectVersion}"
   def jar = new File(dir, "${base}.jar")
