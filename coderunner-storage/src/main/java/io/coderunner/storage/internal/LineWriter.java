@@ -64,7 +64,8 @@ final class LineWriter implements AutoCloseable {
   private long enqueued; // guarded by lock: ops queued so far
   private long done; // guarded by lock: ops written so far
   private long flushUpTo; // guarded by lock: ops a flush waits for, written without delay
-  private @Nullable SQLException failure; // guarded by lock
+  // Written under lock; read without it by every append (checkWritable), so volatile.
+  private volatile @Nullable SQLException failure;
   private boolean closing; // guarded by lock
   private long linesWritten; // guarded by lock
   private long rounds; // guarded by lock
@@ -154,12 +155,7 @@ final class LineWriter implements AutoCloseable {
 
   /** Why the last round failed, or {@code null} while rounds succeed. */
   @Nullable SQLException failure() {
-    lock.lock();
-    try {
-      return failure;
-    } finally {
-      lock.unlock();
-    }
+    return failure;
   }
 
   /** Ops queued and not yet written. */

@@ -113,8 +113,12 @@ public final class SqliteLogStore implements LogStore {
         "cannot " + what + " in " + db.dir().resolve(Database.FILE) + ": " + e.getMessage(), e);
   }
 
+  /** A {@code logs} row. */
+  private record LogRow(
+      long logId, DeploymentId id, String ownerId, String epoch, long highWater) {}
+
   private void restore() throws SQLException {
-    List<Object[]> rows = new ArrayList<>();
+    List<LogRow> rows = new ArrayList<>();
     try (Statement s = meta.createStatement();
         ResultSet r =
             s.executeQuery(
@@ -122,19 +126,22 @@ public final class SqliteLogStore implements LogStore {
                     + " ORDER BY log_id")) {
       while (r.next()) {
         rows.add(
-            new Object[] {
-              r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5)
-            });
+            new LogRow(
+                r.getLong(1),
+                DeploymentId.of(r.getString(2)),
+                r.getString(3),
+                r.getString(4),
+                r.getLong(5)));
       }
     }
     try (PreparedStatement p =
         meta.prepareStatement(
             "SELECT seq, ts, appended_at, stream, level, status, message FROM lines"
                 + " WHERE log_id = ? ORDER BY seq")) {
-      for (Object[] row : rows) {
-        long logId = (Long) row[0];
-        DeploymentId id = DeploymentId.of((String) row[1]);
-        long highWater = (Long) row[4];
+      for (LogRow row : rows) {
+        long logId = row.logId();
+        DeploymentId id = row.id();
+        long highWater = row.highWater();
         List<RestoredLine> lines = new ArrayList<>();
         p.setLong(1, logId);
         try (ResultSet r = p.executeQuery()) {
@@ -163,7 +170,7 @@ public final class SqliteLogStore implements LogStore {
         }
         logIds.put(id, logId);
         reservations.put(logId, new Reservation(highWater));
-        memory.restore(id, (String) row[2], (String) row[3], lines, last);
+        memory.restore(id, row.ownerId(), row.epoch(), lines, last);
       }
     }
   }

@@ -229,21 +229,20 @@ public final class LogBuffer {
    * ask only when they find an empty slot.
    */
   long lostUntil(long seq) {
-    long[] ranges = lost;
-    for (int i = 0; i < ranges.length; i += 2) {
-      if (seq >= ranges[i] && seq <= ranges[i + 1]) {
-        return ranges[i + 1];
-      }
-    }
-    return 0;
+    return lostEdge(seq, 1);
   }
 
   /** The first seq of the lost range holding {@code seq}, or 0 if {@code seq} is not lost. */
   private long lostFrom(long seq) {
+    return lostEdge(seq, 0);
+  }
+
+  /** Edge {@code side} (0 first, 1 last) of the lost range holding {@code seq}, or 0. */
+  private long lostEdge(long seq, int side) {
     long[] ranges = lost;
     for (int i = 0; i < ranges.length; i += 2) {
       if (seq >= ranges[i] && seq <= ranges[i + 1]) {
-        return ranges[i];
+        return ranges[i + side];
       }
     }
     return 0;
