@@ -3,6 +3,10 @@ package io.coderunner.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coderunner.core.DeploymentId;
+import io.coderunner.core.LogEntry;
+import io.coderunner.core.LogLine;
+import io.coderunner.core.log.LogFilter;
 import io.coderunner.core.log.RetentionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +48,10 @@ class DurableStorageTest {
         rows.add(r.getInt(1) + " " + r.getString(2) + " " + r.getString(3));
       }
       assertThat(rows)
-          .containsExactly("1 deployments 2026-12-07T10:00:00Z", "2 logs 2026-12-07T10:00:00Z");
+          .containsExactly(
+              "1 deployments 2026-12-07T10:00:00Z",
+              "2 logs 2026-12-07T10:00:00Z",
+              "3 idempotency keys 2026-12-07T10:00:00Z");
     }
     // Opening again migrates nothing and keeps the history as it was.
     DurableStorage.open(StorageConfig.of(data), RetentionConfig.defaults(), Clock.systemUTC())
@@ -70,6 +77,37 @@ class DurableStorageTest {
   }
 
   @Test
+  void aDatabaseOfTheVersionBeforeIsMigratedAndKeepsItsLogs() throws Exception {
+    DeploymentId app = DeploymentId.of("app");
+    try (DurableStorage s =
+        DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK)) {
+      s.logs().create(app, "u-alice");
+      s.logs().append(app, List.of(LogEntry.stdout("kept")));
+    }
+    // Back to schema 2, as the build before idempotency keys left it.
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE ingest_keys");
+      s.execute("DELETE FROM schema_history WHERE version = 3");
+      s.execute("PRAGMA user_version = 2");
+    }
+    try (DurableStorage s =
+        DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK)) {
+      assertThat(s.logs().read(app, 0, 10, LogFilter.all()).lines())
+          .extracting(LogLine::message)
+          .containsExactly("kept");
+      assertThat(s.logs().append(app, List.of(LogEntry.stdout("x")), "k").firstSeq()).isEqualTo(2);
+      assertThat(s.logs().append(app, List.of(LogEntry.stdout("x")), "k").replayed()).isTrue();
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("PRAGMA user_version")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getInt(1)).isEqualTo(3);
+    }
+  }
+
+  @Test
   void aSchemaNewerThanThisBuildIsRefusedAndLeftAsItIs() throws Exception {
     DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK).close();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
@@ -79,7 +117,7 @@ class DurableStorageTest {
     assertThatThrownBy(
             () -> DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK))
         .isInstanceOf(StorageException.class)
-        .hasMessageContaining("holds schema version 99, newer than this build knows (2)");
+        .hasMessageContaining("holds schema version 99, newer than this build knows (3)");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("PRAGMA user_version")) {
@@ -89,7 +127,7 @@ class DurableStorageTest {
     // and the refusal released the lock: fixing the version lets it open
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
         Statement s = c.createStatement()) {
-      s.execute("PRAGMA user_version = 2");
+      s.execute("PRAGMA user_version = 3");
     }
     DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK).close();
   }

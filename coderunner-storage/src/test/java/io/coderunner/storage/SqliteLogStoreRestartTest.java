@@ -8,7 +8,9 @@ import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLevel;
 import io.coderunner.core.LogLine;
+import io.coderunner.core.MutableClock;
 import io.coderunner.core.StreamKind;
+import io.coderunner.core.log.AppendResult;
 import io.coderunner.core.log.CursorBatch;
 import io.coderunner.core.log.LogCursor;
 import io.coderunner.core.log.LogFilter;
@@ -137,6 +139,45 @@ class SqliteLogStoreRestartTest {
     }
   }
 
+  @Test
+  void idempotencyKeysComeBackWithTheirLogAndForgottenOnesStayForgotten() throws Exception {
+    MutableClock clock = MutableClock.at("2026-12-08T10:00:00Z");
+    RetentionConfig retention =
+        RetentionConfig.builder()
+            .maxIdempotencyKeys(2)
+            .idempotencyWindow(Duration.ofMinutes(10))
+            .build();
+    StorageConfig config = StorageConfig.of(dir).withFsync(FsyncPolicy.BATCH);
+    try (DurableStorage s = DurableStorage.open(config, retention, clock)) {
+      s.logs().create(APP, "u-alice");
+      s.logs().append(APP, AppendingChild.entries(3), "k1"); // 1-3, forgotten for the limit
+      s.logs().append(APP, AppendingChild.entries(3), "k2"); // 4-6
+      clock.advance(Duration.ofMinutes(5));
+      s.logs().append(APP, AppendingChild.entries(3), "k3"); // 7-9
+    }
+    try (DurableStorage s = DurableStorage.open(config, retention, clock)) {
+      assertThat(s.logs().append(APP, AppendingChild.entries(3), "k3"))
+          .isEqualTo(new AppendResult(7, 9, true));
+      assertThat(s.logs().append(APP, AppendingChild.entries(3), "k2"))
+          .isEqualTo(new AppendResult(4, 6, true));
+      assertThat(s.logs().append(APP, AppendingChild.entries(3), "k1"))
+          .isEqualTo(new AppendResult(10, 12, false));
+    }
+    clock.advance(Duration.ofMinutes(6)); // k2's window has passed while the server was down
+    try (DurableStorage s = DurableStorage.open(config, retention, clock)) {
+      assertThat(s.logs().append(APP, AppendingChild.entries(3), "k2").replayed()).isFalse();
+      assertThat(s.logs().append(APP, AppendingChild.entries(3), "k1"))
+          .isEqualTo(new AppendResult(10, 12, true));
+      assertThat(s.logs().delete(APP)).isTrue();
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
+        Statement st = c.createStatement();
+        ResultSet r = st.executeQuery("SELECT count(*) FROM ingest_keys")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getLong(1)).as("keys of a deleted log").isZero();
+    }
+  }
+
   /** The child JVM, its stdin and stdout. */
   private static final class Child implements AutoCloseable {
     final Process process;
@@ -175,7 +216,12 @@ class SqliteLogStoreRestartTest {
 
     /** Appends {@code n} lines; the seq of the last, once acknowledged. */
     long append(int n) throws IOException {
-      in.write(n + "\n");
+      return append(n, "");
+    }
+
+    /** Appends {@code n} lines with idempotency key {@code key} (none if empty). */
+    long append(int n, String key) throws IOException {
+      in.write(n + (key.isEmpty() ? "" : " " + key) + "\n");
       in.flush();
       String acked = readLine();
       assertThat(acked).startsWith("acked ");
@@ -207,11 +253,16 @@ class SqliteLogStoreRestartTest {
     try (Child child = new Child(dir, FsyncPolicy.ALWAYS, 100)) {
       epoch = child.readLine().substring(6);
       for (int i = 0; i < 50; i++) {
-        acked = child.append(97);
+        acked = child.append(97, "k" + i);
       }
       child.kill();
     }
     try (DurableStorage s = open(FsyncPolicy.ALWAYS)) {
+      // Every acknowledged append's key came back with its lines: a retry stores nothing.
+      for (int i = 0; i < 50; i++) {
+        assertThat(s.logs().append(APP, AppendingChild.entries(97), "k" + i))
+            .isEqualTo(new AppendResult(i * 97L + 1, (i + 1) * 97L, true));
+      }
       LogInfo info = s.logs().info(APP).orElseThrow();
       assertThat(info.epoch()).isEqualTo(epoch);
       List<LogLine> lines = all(s.logs());
@@ -248,11 +299,11 @@ class SqliteLogStoreRestartTest {
     String epoch;
     try (Child child = new Child(dir, FsyncPolicy.BATCH, 200)) {
       epoch = child.readLine().substring(6);
-      assertThat(child.append(10)).isEqualTo(10);
+      assertThat(child.append(10, "first")).isEqualTo(10);
       // Within a batch interval or so the ten are on the disk...
       await().atMost(Duration.ofSeconds(20)).until(() -> rowsOnDisk() == 10);
       // ...and whatever is still queued when the process is killed may be lost.
-      acked = child.append(5000);
+      acked = child.append(5000, "second");
       child.kill();
     }
     try (DurableStorage s = open(FsyncPolicy.BATCH)) {
@@ -276,6 +327,21 @@ class SqliteLogStoreRestartTest {
       }
       expected.add("line " + next);
       assertThat(follow(s.logs(), epoch, 5)).isEqualTo(expected);
+      // A key survives exactly when its lines did (one transaction): a retry of the written
+      // append is answered with its seqs, a retry of the lost one is stored again above them all.
+      boolean secondKept = kept.size() == acked;
+      assertThat(kept.size()).isIn(10, (int) acked);
+      assertThat(s.logs().append(APP, AppendingChild.entries(10), "first"))
+          .isEqualTo(new AppendResult(1, 10, true));
+      AppendResult retry = s.logs().append(APP, AppendingChild.entries(5000), "second");
+      if (secondKept) {
+        assertThat(retry).isEqualTo(new AppendResult(11, acked, true));
+      } else {
+        assertThat(retry.replayed()).isFalse();
+        assertThat(retry.firstSeq()).isGreaterThan(next);
+        assertThat(s.logs().append(APP, AppendingChild.entries(5000), "second"))
+            .isEqualTo(new AppendResult(retry.firstSeq(), retry.lastSeq(), true));
+      }
     }
   }
 

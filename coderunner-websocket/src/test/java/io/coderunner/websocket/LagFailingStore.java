@@ -110,6 +110,11 @@ final class LagFailingStore implements LogStore {
   }
 
   @Override
+  public AppendResult append(DeploymentId id, List<LogEntry> entries, String idempotencyKey) {
+    return store.append(id, entries, idempotencyKey);
+  }
+
+  @Override
   public LogLine appendStatus(DeploymentId id, DeploymentStatus status, String message) {
     return store.appendStatus(id, status, message);
   }

@@ -153,6 +153,32 @@ public final class InMemoryLogStore implements LogStore {
    */
   public LogInfo restore(
       DeploymentId id, String ownerId, String epoch, List<RestoredLine> lines, long lastSeq) {
+    return restore(id, ownerId, epoch, lines, lastSeq, List.of());
+  }
+
+  /**
+   * As {@link #restore(DeploymentId, String, String, List, long)}, with the idempotency keys the
+   * log remembered: a retry of one of those appends is answered with its seqs, as before the
+   * restart. Keys past the window or the most a log keeps are forgotten at once.
+   *
+   * @param id the deployment
+   * @param ownerId the deployment owner's {@link io.coderunner.core.Principal#id()}
+   * @param epoch the log's epoch, as it was
+   * @param lines its retained lines, in seq order
+   * @param lastSeq the last seq handed out or reserved; at least the last line's
+   * @param keys the remembered keys, in seq order
+   * @return the log's state
+   * @throws IllegalStateException if a log of {@code id} exists
+   * @throws IllegalArgumentException if {@code lines} are out of order or past {@code lastSeq}, or
+   *     a key names seqs past it
+   */
+  public LogInfo restore(
+      DeploymentId id,
+      String ownerId,
+      String epoch,
+      List<RestoredLine> lines,
+      long lastSeq,
+      List<IdempotencyRecord> keys) {
     Objects.requireNonNull(ownerId, "ownerId");
     Objects.requireNonNull(epoch, "epoch");
     ensureOpen();
@@ -175,7 +201,7 @@ public final class InMemoryLogStore implements LogStore {
     if (existing[0] != null) {
       throw new IllegalStateException("a log of " + id + " exists");
     }
-    buffer.restore(lines, lastSeq); // before the store is in use: nothing appends to it yet
+    buffer.restore(lines, lastSeq, keys); // before the store is in use: nothing appends to it yet
     return buffer.info();
   }
 
@@ -198,7 +224,13 @@ public final class InMemoryLogStore implements LogStore {
 
   @Override
   public AppendResult append(DeploymentId id, List<LogEntry> entries) {
-    return buffer(id).append(entries);
+    return buffer(id).append(entries, null);
+  }
+
+  @Override
+  public AppendResult append(DeploymentId id, List<LogEntry> entries, String idempotencyKey) {
+    IdempotencyKeys.check(Objects.requireNonNull(idempotencyKey, "idempotencyKey"));
+    return buffer(id).append(entries, idempotencyKey);
   }
 
   @Override

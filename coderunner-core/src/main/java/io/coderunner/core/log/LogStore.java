@@ -73,6 +73,27 @@ public interface LogStore extends AutoCloseable {
   AppendResult append(DeploymentId id, List<LogEntry> entries);
 
   /**
+   * As {@link #append(DeploymentId, List)}, at most once per key: when the log remembers an append
+   * with {@code idempotencyKey} and the same lines (same messages, levels, streams and timestamps),
+   * nothing is appended and that append's seqs are returned, {@linkplain AppendResult#replayed()
+   * marked replayed}; so a client that timed out may send the same lines again with the same key. A
+   * store remembers a key for {@link RetentionConfig#idempotencyWindow()}, and at most {@link
+   * RetentionConfig#maxIdempotencyKeys()} keys per log; a durable store keeps the key with the
+   * lines, so a restart forgets neither without the other. Concurrent appends with one key append
+   * once; a store that waits for the disk before an append returns waits for it on a replay too.
+   *
+   * @param id the deployment
+   * @param entries the lines to append, in order; at least one
+   * @param idempotencyKey the client's key for these lines, as {@link IdempotencyKeys#check}
+   *     accepts
+   * @return the seqs the lines took, now or when they were first appended
+   * @throws IllegalArgumentException if {@code entries} is empty or the key is malformed
+   * @throws IdempotencyKeyReusedException if the key was used for other lines; nothing is appended
+   * @throws DeploymentNotFoundException if the log does not exist
+   */
+  AppendResult append(DeploymentId id, List<LogEntry> entries, String idempotencyKey);
+
+  /**
    * Records a status change as a {@code system} line with {@code message}.
    *
    * @param id the deployment

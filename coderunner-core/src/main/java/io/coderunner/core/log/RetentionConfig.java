@@ -35,6 +35,8 @@ public final class RetentionConfig {
   private final Duration maxAge;
   private final long globalMaxBytes;
   private final int maxLineBytes;
+  private final Duration idempotencyWindow;
+  private final int maxIdempotencyKeys;
 
   private RetentionConfig(Builder b) {
     this.maxLines = b.maxLines;
@@ -42,10 +44,13 @@ public final class RetentionConfig {
     this.maxAge = b.maxAge;
     this.globalMaxBytes = b.globalMaxBytes;
     this.maxLineBytes = b.maxLineBytes;
+    this.idempotencyWindow = b.idempotencyWindow;
+    this.maxIdempotencyKeys = b.maxIdempotencyKeys;
   }
 
   /**
-   * The defaults: 100,000 lines, 64 MiB and 24 h per deployment, 512 MiB in all, 64 KiB lines.
+   * The defaults: 100,000 lines, 64 MiB and 24 h per deployment, 512 MiB in all, 64 KiB lines;
+   * idempotency keys kept 24 h, at most 10,000 per deployment.
    *
    * @return the shared default config
    */
@@ -117,6 +122,25 @@ public final class RetentionConfig {
     return maxLineBytes;
   }
 
+  /**
+   * How long a log remembers an append's idempotency key: a retry within it is answered with the
+   * first append's seqs, a retry after it is appended again.
+   *
+   * @return the window, at least 1 s
+   */
+  public Duration idempotencyWindow() {
+    return idempotencyWindow;
+  }
+
+  /**
+   * Most idempotency keys a log remembers; past it, the oldest key is forgotten first.
+   *
+   * @return the limit, 1 to 1,000,000
+   */
+  public int maxIdempotencyKeys() {
+    return maxIdempotencyKeys;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RetentionConfig that
@@ -124,12 +148,21 @@ public final class RetentionConfig {
         && maxBytes == that.maxBytes
         && maxAge.equals(that.maxAge)
         && globalMaxBytes == that.globalMaxBytes
-        && maxLineBytes == that.maxLineBytes;
+        && maxLineBytes == that.maxLineBytes
+        && idempotencyWindow.equals(that.idempotencyWindow)
+        && maxIdempotencyKeys == that.maxIdempotencyKeys;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxLines, maxBytes, maxAge, globalMaxBytes, maxLineBytes);
+    return Objects.hash(
+        maxLines,
+        maxBytes,
+        maxAge,
+        globalMaxBytes,
+        maxLineBytes,
+        idempotencyWindow,
+        maxIdempotencyKeys);
   }
 
   @Override
@@ -144,6 +177,10 @@ public final class RetentionConfig {
         + globalMaxBytes
         + ", maxLineBytes="
         + maxLineBytes
+        + ", idempotencyWindow="
+        + idempotencyWindow
+        + ", maxIdempotencyKeys="
+        + maxIdempotencyKeys
         + '}';
   }
 
@@ -160,6 +197,8 @@ public final class RetentionConfig {
     private Duration maxAge = Duration.ofHours(24);
     private long globalMaxBytes = 512L << 20;
     private int maxLineBytes = 64 << 10;
+    private Duration idempotencyWindow = Duration.ofHours(24);
+    private int maxIdempotencyKeys = 10_000;
 
     private Builder() {}
 
@@ -169,6 +208,8 @@ public final class RetentionConfig {
       this.maxAge = c.maxAge;
       this.globalMaxBytes = c.globalMaxBytes;
       this.maxLineBytes = c.maxLineBytes;
+      this.idempotencyWindow = c.idempotencyWindow;
+      this.maxIdempotencyKeys = c.maxIdempotencyKeys;
     }
 
     /**
@@ -253,6 +294,39 @@ public final class RetentionConfig {
                 + maxLineBytes);
       }
       this.maxLineBytes = maxLineBytes;
+      return this;
+    }
+
+    /**
+     * How long a log remembers an append's idempotency key. Default 24 h; at least 1 s.
+     *
+     * @param window the window
+     * @return this builder
+     * @throws IllegalArgumentException if {@code window} is under 1 s
+     * @throws NullPointerException if {@code window} is null
+     */
+    public Builder idempotencyWindow(Duration window) {
+      Objects.requireNonNull(window, "idempotencyWindow");
+      if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("idempotencyWindow must be at least 1s, was " + window);
+      }
+      this.idempotencyWindow = window;
+      return this;
+    }
+
+    /**
+     * Most idempotency keys a log remembers. Default 10,000; range 1 to 1,000,000.
+     *
+     * @param maxKeys the limit
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxKeys} is out of range
+     */
+    public Builder maxIdempotencyKeys(int maxKeys) {
+      if (maxKeys < 1 || maxKeys > 1_000_000) {
+        throw new IllegalArgumentException(
+            "maxIdempotencyKeys must be between 1 and 1000000, was " + maxKeys);
+      }
+      this.maxIdempotencyKeys = maxKeys;
       return this;
     }
 

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,15 +48,25 @@ class LogJournalTest {
     }
 
     @Override
-    public void appended(DeploymentId id, List<LogLine> appended, long appendedAtMicros) {
+    public void appended(
+        DeploymentId id,
+        List<LogLine> appended,
+        long appendedAtMicros,
+        @Nullable IdempotencyRecord key) {
       events.add(
           "appended "
               + appended.get(0).seq()
               + "-"
               + appended.get(appended.size() - 1).seq()
               + " at "
-              + appendedAtMicros);
+              + appendedAtMicros
+              + (key == null ? "" : " key " + key.key()));
       lines.addAll(appended);
+    }
+
+    @Override
+    public void forgotKeys(DeploymentId id, long firstSeq) {
+      events.add("forgot keys below " + firstSeq);
     }
 
     @Override

@@ -16,6 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -453,5 +458,134 @@ public abstract class LogStoreContract {
       assertThat(read.get(i).message()).isEqualTo("message " + i);
       assertThat(read.get(i).level()).isEqualTo(LEVELS.get(i % 5));
     }
+  }
+
+  @Test
+  void aRetryWithTheSameKeyAndLinesIsAnsweredWithTheFirstSeqsAndStoresNothing() {
+    store.create(APP);
+    store.append(APP, entries(2));
+    AppendResult first = store.append(APP, entries(3), "key-1");
+    AppendResult retry = store.append(APP, entries(3), "key-1");
+
+    assertThat(first).isEqualTo(new AppendResult(3, 5, false));
+    assertThat(retry).isEqualTo(new AppendResult(3, 5, true));
+    assertThat(store.info(APP).orElseThrow().lastSeq()).isEqualTo(5);
+    assertThat(seqs(store.read(APP, 0, 100, LogFilter.all()).lines()))
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
+    // another key, or no key, appends as usual
+    assertThat(store.append(APP, entries(3), "key-2")).isEqualTo(new AppendResult(6, 8, false));
+    assertThat(store.append(APP, entries(3))).isEqualTo(new AppendResult(9, 11));
+  }
+
+  @Test
+  void aKeyReusedForOtherLinesIsRefusedAndAppendsNothing() {
+    store.create(APP);
+    store.append(APP, List.of(LogEntry.stdout("a"), LogEntry.stdout("b")), "k");
+    Instant at = Instant.parse("2026-11-24T10:00:00Z");
+    List<List<LogEntry>> others =
+        List.of(
+            List.of(LogEntry.stdout("a")),
+            List.of(LogEntry.stdout("a"), LogEntry.stdout("c")),
+            List.of(LogEntry.stdout("a"), LogEntry.stderr("b")),
+            List.of(
+                LogEntry.stdout("a"), new LogEntry(null, StreamKind.STDOUT, LogLevel.WARN, "b")),
+            List.of(LogEntry.stdout("a"), LogEntry.stdout("b").withTimestamp(at)),
+            List.of(LogEntry.stdout("ab")));
+    for (List<LogEntry> other : others) {
+      assertThatThrownBy(() -> store.append(APP, other, "k"))
+          .isInstanceOf(IdempotencyKeyReusedException.class)
+          .hasMessageContaining("seqs 1 to 2");
+    }
+    assertThat(store.info(APP).orElseThrow().lastSeq()).isEqualTo(2);
+    assertThat(store.append(APP, List.of(LogEntry.stdout("a"), LogEntry.stdout("b")), "k"))
+        .isEqualTo(new AppendResult(1, 2, true));
+  }
+
+  @Test
+  void keysBelongToOneLog() {
+    store.create(APP);
+    store.create(OTHER);
+    store.append(OTHER, entries(4));
+    assertThat(store.append(APP, entries(1), "shared")).isEqualTo(new AppendResult(1, 1, false));
+    assertThat(store.append(OTHER, entries(2), "shared")).isEqualTo(new AppendResult(5, 6, false));
+    assertThat(store.append(APP, entries(1), "shared").replayed()).isTrue();
+  }
+
+  @Test
+  void malformedKeysAreRefusedBeforeAnythingIsAppended() {
+    store.create(APP);
+    for (String bad : List.of("", "has space", "tab\t", "é", "x".repeat(256), "new\nline")) {
+      assertThatThrownBy(() -> store.append(APP, entries(1), bad))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThat(store.append(APP, entries(1), "x".repeat(255)).firstSeq()).isEqualTo(1);
+    assertThat(store.info(APP).orElseThrow().lastSeq()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeyIsForgottenAfterItsWindowAndItsLinesAreAppendedAgain() {
+    useRetention(RetentionConfig.builder().idempotencyWindow(Duration.ofMinutes(10)).build());
+    store.create(APP);
+    store.append(APP, entries(2), "k");
+    clock.advance(Duration.ofMinutes(9));
+    assertThat(store.append(APP, entries(2), "k").replayed()).isTrue();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(store.append(APP, entries(2), "k")).isEqualTo(new AppendResult(3, 4, false));
+  }
+
+  @Test
+  void aLogRemembersAtMostItsLimitOfKeysAndForgetsTheOldestFirst() {
+    useRetention(RetentionConfig.builder().maxIdempotencyKeys(3).build());
+    store.create(APP);
+    for (int i = 1; i <= 5; i++) {
+      store.append(APP, entries(1), "k" + i);
+    }
+    assertThat(store.append(APP, entries(1), "k5").replayed()).isTrue();
+    assertThat(store.append(APP, entries(1), "k3").replayed()).isTrue();
+    assertThat(store.append(APP, entries(1), "k1")).isEqualTo(new AppendResult(6, 6, false));
+  }
+
+  @Test
+  void aKeyOutlivesTheRetentionOfItsLines() {
+    useRetention(RetentionConfig.builder().maxLines(10).build());
+    store.create(APP);
+    store.append(APP, entries(5), "early");
+    store.append(APP, entries(20));
+    assertThat(store.read(APP, 0, 100, LogFilter.all()).firstAvailable()).isEqualTo(16);
+    assertThat(store.append(APP, entries(5), "early")).isEqualTo(new AppendResult(1, 5, true));
+  }
+
+  @Test
+  void concurrentAppendsWithOneKeyAppendOnce() throws Exception {
+    store.create(APP);
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<AppendResult>> results = new ArrayList<>();
+      for (int round = 0; round < 50; round++) {
+        String key = "race-" + round;
+        results.clear();
+        CountDownLatch go = new CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+          results.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return store.append(APP, entries(3), key);
+                  }));
+        }
+        go.countDown();
+        List<AppendResult> answers = new ArrayList<>();
+        for (Future<AppendResult> f : results) {
+          answers.add(f.get(30, TimeUnit.SECONDS));
+        }
+        long stored = answers.stream().filter(a -> !a.replayed()).count();
+        assertThat(stored).as("round %d", round).isEqualTo(1);
+        assertThat(answers.stream().map(a -> a.firstSeq()).distinct()).hasSize(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.info(APP).orElseThrow().lastSeq()).isEqualTo(150);
   }
 }

@@ -1,6 +1,7 @@
 package io.coderunner.storage.internal;
 
 import io.coderunner.core.LogLine;
+import io.coderunner.core.log.IdempotencyRecord;
 import io.coderunner.storage.FsyncPolicy;
 import io.coderunner.storage.StorageException;
 import java.sql.Connection;
@@ -35,8 +36,13 @@ final class LineWriter implements AutoCloseable {
   /** What a round writes, in queue order. */
   sealed interface Op {}
 
-  /** Lines of one log, in seq order. */
-  record Lines(long logId, List<LogLine> lines, long appendedAtMicros) implements Op {}
+  /** Lines of one log, in seq order, and the idempotency key they were appended with, if any. */
+  record Lines(
+      long logId, List<LogLine> lines, long appendedAtMicros, @Nullable IdempotencyRecord key)
+      implements Op {}
+
+  /** The log forgot the keys of appends that started below {@code firstSeq}. */
+  record ForgetKeys(long logId, long firstSeq) implements Op {}
 
   /** Retention dropped the log's lines below {@code firstSeq}. */
   record Drop(long logId, long firstSeq) implements Op {}
@@ -148,6 +154,16 @@ final class LineWriter implements AutoCloseable {
         }
         changed.awaitNanos(left);
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Line {@code seq} of {@code logId} is on the disk already: a restore read it back. */
+  void restored(long logId, long seq) {
+    lock.lock();
+    try {
+      written.merge(logId, seq, Math::max);
     } finally {
       lock.unlock();
     }
@@ -295,6 +311,15 @@ final class LineWriter implements AutoCloseable {
             db.prepareStatement("DELETE FROM lines WHERE log_id = ? AND seq < ?");
         PreparedStatement deleteLines = db.prepareStatement("DELETE FROM lines WHERE log_id = ?");
         PreparedStatement deleteLog = db.prepareStatement("DELETE FROM logs WHERE log_id = ?");
+        PreparedStatement insertKey =
+            db.prepareStatement(
+                "INSERT OR REPLACE INTO ingest_keys"
+                    + " (log_id, key, fingerprint, first_seq, last_seq, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)");
+        PreparedStatement forgetKeys =
+            db.prepareStatement("DELETE FROM ingest_keys WHERE log_id = ? AND first_seq < ?");
+        PreparedStatement deleteKeys =
+            db.prepareStatement("DELETE FROM ingest_keys WHERE log_id = ?");
         PreparedStatement highWater =
             db.prepareStatement("UPDATE logs SET high_water = ? WHERE log_id = ?")) {
       for (Op op : round) {
@@ -312,7 +337,21 @@ final class LineWriter implements AutoCloseable {
             lines++;
           }
           insert.executeBatch();
+          IdempotencyRecord k = l.key();
+          if (k != null) {
+            insertKey.setLong(1, l.logId());
+            insertKey.setString(2, k.key());
+            insertKey.setString(3, k.fingerprint());
+            insertKey.setLong(4, k.firstSeq());
+            insertKey.setLong(5, k.lastSeq());
+            insertKey.setLong(6, LineCodes.micros(k.createdAt()));
+            insertKey.executeUpdate();
+          }
           last.put(l.logId(), l.lines().get(l.lines().size() - 1).seq());
+        } else if (op instanceof ForgetKeys f) {
+          forgetKeys.setLong(1, f.logId());
+          forgetKeys.setLong(2, f.firstSeq());
+          forgetKeys.executeUpdate();
         } else if (op instanceof Drop d) {
           drop.setLong(1, d.logId());
           drop.setLong(2, d.firstSeq());
@@ -320,6 +359,8 @@ final class LineWriter implements AutoCloseable {
         } else if (op instanceof DeleteLog d) {
           deleteLines.setLong(1, d.logId());
           deleteLines.executeUpdate();
+          deleteKeys.setLong(1, d.logId());
+          deleteKeys.executeUpdate();
           deleteLog.setLong(1, d.logId());
           deleteLog.executeUpdate();
         } else if (op instanceof HighWater h) {

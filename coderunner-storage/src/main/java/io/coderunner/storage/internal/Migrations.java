@@ -46,7 +46,18 @@ final class Migrations {
                   "CREATE TABLE lines (log_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
                       + " ts INTEGER NOT NULL, appended_at INTEGER NOT NULL,"
                       + " stream INTEGER NOT NULL, level INTEGER NOT NULL, status TEXT,"
-                      + " message TEXT NOT NULL, PRIMARY KEY (log_id, seq)) WITHOUT ROWID")));
+                      + " message TEXT NOT NULL, PRIMARY KEY (log_id, seq)) WITHOUT ROWID")),
+          new Migration(
+              3,
+              "idempotency keys",
+              List.of(
+                  // The key of an append, written in the transaction of its lines; created_at in
+                  // epoch microseconds. Forgotten by seq: keys are made in seq order per log.
+                  "CREATE TABLE ingest_keys (log_id INTEGER NOT NULL, key TEXT NOT NULL,"
+                      + " fingerprint TEXT NOT NULL, first_seq INTEGER NOT NULL,"
+                      + " last_seq INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+                      + " PRIMARY KEY (log_id, key)) WITHOUT ROWID",
+                  "CREATE INDEX ingest_keys_by_seq ON ingest_keys (log_id, first_seq)")));
 
   private Migrations() {}
 

@@ -7,6 +7,7 @@ import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLine;
 import io.coderunner.core.log.AppendResult;
 import io.coderunner.core.log.CursorListener;
+import io.coderunner.core.log.IdempotencyRecord;
 import io.coderunner.core.log.InMemoryLogStore;
 import io.coderunner.core.log.LogCursor;
 import io.coderunner.core.log.LogFilter;
@@ -135,9 +136,13 @@ public final class SqliteLogStore implements LogStore {
       }
     }
     try (PreparedStatement p =
-        meta.prepareStatement(
-            "SELECT seq, ts, appended_at, stream, level, status, message FROM lines"
-                + " WHERE log_id = ? ORDER BY seq")) {
+            meta.prepareStatement(
+                "SELECT seq, ts, appended_at, stream, level, status, message FROM lines"
+                    + " WHERE log_id = ? ORDER BY seq");
+        PreparedStatement k =
+            meta.prepareStatement(
+                "SELECT key, fingerprint, first_seq, last_seq, created_at FROM ingest_keys"
+                    + " WHERE log_id = ? ORDER BY first_seq")) {
       for (LogRow row : rows) {
         long logId = row.logId();
         DeploymentId id = row.id();
@@ -168,9 +173,23 @@ public final class SqliteLogStore implements LogStore {
               lastWritten + 1,
               last);
         }
+        List<IdempotencyRecord> keys = new ArrayList<>();
+        k.setLong(1, logId);
+        try (ResultSet r = k.executeQuery()) {
+          while (r.next()) {
+            keys.add(
+                new IdempotencyRecord(
+                    r.getString(1),
+                    r.getString(2),
+                    r.getLong(3),
+                    r.getLong(4),
+                    LineCodes.ofMicros(r.getLong(5))));
+          }
+        }
         logIds.put(id, logId);
+        writer.restored(logId, lastWritten); // a replayed key's lines need no wait
         reservations.put(logId, new Reservation(highWater));
-        memory.restore(id, row.ownerId(), row.epoch(), lines, last);
+        memory.restore(id, row.ownerId(), row.epoch(), lines, last, keys);
       }
     }
   }
@@ -261,6 +280,14 @@ public final class SqliteLogStore implements LogStore {
     checkWritable();
     AppendResult r = memory.append(id, entries);
     awaitDurable(id, r.lastSeq());
+    return r;
+  }
+
+  @Override
+  public AppendResult append(DeploymentId id, List<LogEntry> entries, String idempotencyKey) {
+    checkWritable();
+    AppendResult r = memory.append(id, entries, idempotencyKey);
+    awaitDurable(id, r.lastSeq()); // a replay too: the first append may still be on its way
     return r;
   }
 
@@ -450,8 +477,20 @@ public final class SqliteLogStore implements LogStore {
     }
 
     @Override
-    public void appended(DeploymentId id, List<LogLine> lines, long appendedAtMicros) {
-      writer.enqueue(new LineWriter.Lines(logId(id), lines, appendedAtMicros));
+    public void appended(
+        DeploymentId id,
+        List<LogLine> lines,
+        long appendedAtMicros,
+        @Nullable IdempotencyRecord key) {
+      writer.enqueue(new LineWriter.Lines(logId(id), lines, appendedAtMicros, key));
+    }
+
+    @Override
+    public void forgotKeys(DeploymentId id, long firstSeq) {
+      Long logId = logIds.get(id);
+      if (logId != null) {
+        writer.enqueue(new LineWriter.ForgetKeys(logId, firstSeq));
+      }
     }
 
     @Override

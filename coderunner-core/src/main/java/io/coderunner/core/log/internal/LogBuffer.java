@@ -9,6 +9,9 @@ import io.coderunner.core.log.AppendResult;
 import io.coderunner.core.log.CursorListener;
 import io.coderunner.core.log.CursorOpening;
 import io.coderunner.core.log.EndReason;
+import io.coderunner.core.log.IdempotencyKeyReusedException;
+import io.coderunner.core.log.IdempotencyKeys;
+import io.coderunner.core.log.IdempotencyRecord;
 import io.coderunner.core.log.LogFilter;
 import io.coderunner.core.log.LogInfo;
 import io.coderunner.core.log.LogJournal;
@@ -23,7 +26,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -128,6 +134,10 @@ public final class LogBuffer {
   // retained range: their slots are empty, and readers report them as a gap. Set by restore only.
   private volatile long[] lost = NO_LOST;
 
+  // Idempotency keys of recent appends, oldest (lowest seqs) first; guarded by lock. Created by
+  // the first keyed append, so a log that never sees a key pays nothing.
+  private @Nullable LinkedHashMap<String, IdempotencyRecord> keys;
+
   private long retainedBytes; // guarded by lock
   private long appendedBytes; // guarded by lock
   private @Nullable EndReason closed; // guarded by lock
@@ -161,12 +171,22 @@ public final class LogBuffer {
    * Rebuilds a log from durable storage: {@code lines} in seq order, up to {@code lastSeq}. Every
    * seq from the first line's to {@code lastSeq} without a line is lost, and served as a gap. The
    * journal is told nothing of what is restored; its next reservation is asked for {@code lastSeq +
-   * 1}. Retention applies at once, as to an append (the limits may have changed since).
+   * 1}. Retention applies at once, as to an append (the limits may have changed since), and to the
+   * restored idempotency keys too: those it forgets, the journal is told of.
    */
-  public void restore(List<RestoredLine> lines, long lastSeq) {
+  public void restore(
+      List<RestoredLine> lines, long lastSeq, List<IdempotencyRecord> restoredKeys) {
     long delta;
     lock.lock();
     try {
+      for (IdempotencyRecord k : restoredKeys) {
+        if (k.lastSeq() > lastSeq) {
+          throw new IllegalArgumentException(
+              "key " + k.key() + " names seqs past lastSeq " + lastSeq + " of " + id);
+        }
+        keyMap().put(k.key(), k);
+      }
+      forgetKeys(epochMicros(clock.instant()));
       if (!lines.isEmpty()) {
         FIRST_SEQ.setRelease(this, lines.get(0).line().seq());
       } else {
@@ -275,6 +295,52 @@ public final class LogBuffer {
     }
   }
 
+  private Map<String, IdempotencyRecord> keyMap() {
+    LinkedHashMap<String, IdempotencyRecord> k = keys;
+    if (k == null) {
+      k = new LinkedHashMap<>();
+      keys = k;
+    }
+    return k;
+  }
+
+  /**
+   * Forgets the keys whose window passed, and the oldest past the most a log keeps, and tells the
+   * journal; under lock. Keys are held in seq order, so the forgotten ones are a prefix.
+   */
+  private void forgetKeys(long nowMicros) {
+    LinkedHashMap<String, IdempotencyRecord> k = keys;
+    if (k == null || k.isEmpty()) {
+      return;
+    }
+    long windowMicros = config.idempotencyWindow().toNanos() / 1000;
+    long forgotUpTo = 0;
+    Iterator<IdempotencyRecord> it = k.values().iterator();
+    while (it.hasNext()) {
+      IdempotencyRecord r = it.next();
+      if (k.size() <= config.maxIdempotencyKeys()
+          && epochMicros(r.createdAt()) > nowMicros - windowMicros) {
+        break;
+      }
+      it.remove();
+      forgotUpTo = r.lastSeq();
+    }
+    LogJournal j = journal;
+    if (j != null && forgotUpTo > 0) {
+      j.forgotKeys(id, forgotUpTo + 1);
+    }
+  }
+
+  /** How many idempotency keys the log remembers now. */
+  public int keyCount() {
+    lock.lock();
+    try {
+      return keys == null ? 0 : keys.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Tells the journal that retention moved the first seq, if it did since {@code before}. */
   private void journalDropped(long before) {
     LogJournal j = journal;
@@ -338,7 +404,7 @@ public final class LogBuffer {
       long firstBefore = (long) FIRST_SEQ.get(this);
       delta = store(line, now);
       if (journal != null) {
-        journal.appended(id, List.of(line), now);
+        journal.appended(id, List.of(line), now, null);
       }
       delta -= evictForRetention(seq);
       if (((seq - 1) & CHUNK_MASK) == 0) {
@@ -354,11 +420,17 @@ public final class LogBuffer {
     return line;
   }
 
-  public AppendResult append(List<LogEntry> entries) {
+  /**
+   * Appends {@code entries} as one run of seqs. With a {@code key}, an earlier append with the same
+   * key and the same lines is answered again instead (nothing is appended), and one with other
+   * lines is refused.
+   */
+  public AppendResult append(List<LogEntry> entries, @Nullable String key) {
     int n = entries.size();
     if (n == 0) {
       throw new IllegalArgumentException("entries must not be empty");
     }
+    String fingerprint = key == null ? null : IdempotencyKeys.fingerprint(entries);
     // Everything that can be done without the lock is done before it.
     String[] messages = new String[n];
     Instant[] stamps = new Instant[n];
@@ -373,12 +445,32 @@ public final class LogBuffer {
     long first;
     long last;
     long delta = 0;
+    IdempotencyRecord record = null;
     lock.lock();
     try {
       ensureOpen();
+      if (key != null && fingerprint != null) {
+        forgetKeys(now);
+        IdempotencyRecord seen = keys == null ? null : keys.get(key);
+        if (seen != null) {
+          if (!seen.fingerprint().equals(fingerprint)) {
+            throw new IdempotencyKeyReusedException(
+                "the idempotency key was used for other lines (seqs "
+                    + seen.firstSeq()
+                    + " to "
+                    + seen.lastSeq()
+                    + ")");
+          }
+          return seen.replay();
+        }
+      }
       first = (long) LAST_SEQ.get(this) + 1;
       last = first + n - 1;
       reserveUpTo(last);
+      if (key != null && fingerprint != null) {
+        record = new IdempotencyRecord(key, fingerprint, first, last, stampNow);
+        keyMap().put(key, record);
+      }
       long firstBefore = (long) FIRST_SEQ.get(this);
       LogLine[] stored = journal == null ? null : new LogLine[n];
       for (int i = 0; i < n; i++) {
@@ -390,7 +482,7 @@ public final class LogBuffer {
         }
       }
       if (journal != null && stored != null) {
-        journal.appended(id, Arrays.asList(stored), now);
+        journal.appended(id, Arrays.asList(stored), now, record);
       }
       delta -= evictForRetention(last);
       if (((first - 1) >>> CHUNK_SHIFT) != ((last - 1) >>> CHUNK_SHIFT)
@@ -493,8 +585,10 @@ public final class LogBuffer {
         return 0;
       }
       long firstBefore = (long) FIRST_SEQ.get(this);
-      freed = evictExpiredLocked((long) LAST_SEQ.get(this), epochMicros(clock.instant()));
+      long now = epochMicros(clock.instant());
+      freed = evictExpiredLocked((long) LAST_SEQ.get(this), now);
       journalDropped(firstBefore);
+      forgetKeys(now);
     } finally {
       lock.unlock();
     }
