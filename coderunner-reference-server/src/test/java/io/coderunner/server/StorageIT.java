@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * while everything acknowledged stays readable, for its owner and for other tenants.
  */
 class StorageIT {
+  private static final String KEY = "Idempotency-Key";
+  private static final String KEYED = "{\"lines\":[{\"message\":\"three\"}]}";
+
   @TempDir Path tmp;
 
   private static String thousandLines(int from) {
@@ -48,9 +51,12 @@ class StorageIT {
     Path data = tmp.resolve("data");
     String id;
     String epoch;
+    Res keyed;
     try (TestServer t = new TestServer(b -> b.dataDir(data))) {
       id = t.create(ALICE, "kept");
       t.ingest(ALICE, id, "one", "two");
+      keyed = t.call("POST", "/api/deployments/" + id + "/logs", ALICE, KEYED, KEY, "k-1");
+      assertThat(keyed.status()).isEqualTo(202);
       JsonNode storage = t.get("/health", null).json().get("components").get("storage");
       assertThat(storage.get("status").asText()).isEqualTo("UP");
       assertThat(storage.get("details").get("dataDir").asText())
@@ -70,7 +76,14 @@ class StorageIT {
       assertThat(t.get("/api/deployments/" + id, BOB).status()).isEqualTo(404);
       JsonNode logs = t.get("/api/deployments/" + id + "/logs", ALICE).json();
       assertThat(logs.get("epoch").asText()).isEqualTo(epoch);
-      assertThat(logs.get("lines").findValuesAsText("message")).endsWith("one", "two");
+      assertThat(logs.get("lines").findValuesAsText("message")).endsWith("one", "two", "three");
+      // the key came back with the log: a retry after the restart is stored once
+      Res retry = t.call("POST", "/api/deployments/" + id + "/logs", ALICE, KEYED, KEY, "k-1");
+      assertThat(retry.status()).isEqualTo(202);
+      assertThat(retry.json()).isEqualTo(keyed.json());
+      assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+      assertThat(t.get("/api/deployments/" + id + "/logs", ALICE).json().get("lines").size())
+          .isEqualTo(logs.get("lines").size());
     }
   }
 

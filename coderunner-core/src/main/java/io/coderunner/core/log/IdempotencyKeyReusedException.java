@@ -9,12 +9,37 @@ import io.coderunner.core.CodeRunnerException;
 public final class IdempotencyKeyReusedException extends CodeRunnerException {
   private static final long serialVersionUID = 1L;
 
+  private final long firstSeq;
+  private final long lastSeq;
+
   /**
    * Creates the exception.
    *
-   * @param message what was refused
+   * @param firstSeq the first seq of the lines the key was first used for
+   * @param lastSeq the last seq of those lines
    */
-  public IdempotencyKeyReusedException(String message) {
-    super(message);
+  public IdempotencyKeyReusedException(long firstSeq, long lastSeq) {
+    super(
+        "the idempotency key was used for other lines (seqs " + firstSeq + " to " + lastSeq + ")");
+    this.firstSeq = firstSeq;
+    this.lastSeq = lastSeq;
+  }
+
+  /**
+   * The first seq of the lines the key was first used for.
+   *
+   * @return the seq
+   */
+  public long firstSeq() {
+    return firstSeq;
+  }
+
+  /**
+   * The last seq of the lines the key was first used for.
+   *
+   * @return the seq
+   */
+  public long lastSeq() {
+    return lastSeq;
   }
 }

@@ -14,6 +14,7 @@ import io.coderunner.core.deploy.InvalidSpecException;
 import io.coderunner.core.deploy.InvalidTransitionException;
 import io.coderunner.core.deploy.LimitExceededException;
 import io.coderunner.core.deploy.RunnerException;
+import io.coderunner.core.log.IdempotencyKeyReusedException;
 import io.coderunner.storage.StorageException;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -146,6 +147,16 @@ public final class Http {
               + " nothing of this request was acknowledged, retry later",
           List.of(),
           Map.of("Retry-After", "5"));
+    }
+    if (failure instanceof IdempotencyKeyReusedException reused) {
+      return new ApiException(
+          422,
+          "Unprocessable Content",
+          "the Idempotency-Key was used before for other lines, which took seqs "
+              + reused.firstSeq()
+              + " to "
+              + reused.lastSeq()
+              + "; send new lines with a new key");
     }
     if (failure instanceof RunnerException re) {
       return new ApiException(409, "Conflict", String.valueOf(re.getMessage()));

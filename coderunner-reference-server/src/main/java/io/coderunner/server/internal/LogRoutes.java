@@ -9,6 +9,7 @@ import io.coderunner.core.Principal;
 import io.coderunner.core.StreamKind;
 import io.coderunner.core.deploy.DeploymentService;
 import io.coderunner.core.log.AppendResult;
+import io.coderunner.core.log.IdempotencyKeys;
 import io.coderunner.core.log.LogFilter;
 import io.coderunner.core.log.LogInfo;
 import io.coderunner.core.log.LogPage;
@@ -17,6 +18,7 @@ import io.coderunner.server.internal.RouteTable.Access;
 import io.coderunner.server.internal.RouteTable.Call;
 import io.coderunner.server.internal.RouteTable.Reply;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.io.BufferedOutputStream;
@@ -39,6 +41,8 @@ import org.jspecify.annotations.Nullable;
 public final class LogRoutes {
   static final int MAX_INGEST_LINES = 1000;
   static final int MAX_SEARCH_SEQS = 100_000;
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final String REPLAYED = "Idempotent-Replayed";
 
   private final DeploymentService deployments;
   private final LogStore logs;
@@ -244,10 +248,35 @@ public final class LogRoutes {
         }
       }
     }
+    String key = idempotencyKey(c, errors);
     errors.check();
     ingestBudget.chargeLines(p.id(), c.bodyLength(), entries.size());
-    AppendResult r = logs.append(id, entries);
-    return Reply.of(202, Map.of("firstSeq", r.firstSeq(), "lastSeq", r.lastSeq()));
+    AppendResult r = key == null ? logs.append(id, entries) : logs.append(id, entries, key);
+    return new Reply(
+        202,
+        new Appended(r.firstSeq(), r.lastSeq()),
+        r.replayed() ? Map.of(REPLAYED, "true") : Map.of());
+  }
+
+  /** The answer to an ingest, in this field order. */
+  record Appended(long firstSeq, long lastSeq) {}
+
+  /** The request's {@code Idempotency-Key}, or {@code null} if it sent none. */
+  private static @Nullable String idempotencyKey(Call c, Requests.Errors errors) {
+    HeaderValues values = c.exchange().getRequestHeaders().get(IDEMPOTENCY_KEY);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      errors.add(IDEMPOTENCY_KEY, "must be sent once");
+      return null;
+    }
+    try {
+      return IdempotencyKeys.check(values.getFirst());
+    } catch (IllegalArgumentException e) {
+      errors.add(IDEMPOTENCY_KEY, String.valueOf(e.getMessage()));
+      return null;
+    }
   }
 
   private static @Nullable LogEntry entry(JsonNode node, String prefix, Requests.Errors errors) {

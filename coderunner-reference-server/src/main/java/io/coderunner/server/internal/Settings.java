@@ -244,6 +244,18 @@ public final class Settings {
               c -> c.retention().maxLineBytes(),
               (d, v) -> d.retention.maxLineBytes(v)),
           Setting.of(
+              "retention.idempotencyWindow",
+              duration(Duration.ofSeconds(1), null),
+              "How long a deployment's log remembers an ingest's `Idempotency-Key`: a retry within it is answered with the first request's seqs",
+              c -> c.retention().idempotencyWindow(),
+              (d, v) -> d.retention.idempotencyWindow(v)),
+          Setting.of(
+              "retention.maxIdempotencyKeys",
+              integer(1, 1_000_000),
+              "Most `Idempotency-Key`s a deployment's log remembers; past it the oldest is forgotten first",
+              c -> c.retention().maxIdempotencyKeys(),
+              (d, v) -> d.retention.maxIdempotencyKeys(v)),
+          Setting.of(
               "follow.maxBatchLines",
               integer(1, 100_000),
               "Most lines in one `logs` frame or event-stream write",

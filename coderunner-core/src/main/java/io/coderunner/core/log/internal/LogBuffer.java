@@ -454,12 +454,7 @@ public final class LogBuffer {
         IdempotencyRecord seen = keys == null ? null : keys.get(key);
         if (seen != null) {
           if (!seen.fingerprint().equals(fingerprint)) {
-            throw new IdempotencyKeyReusedException(
-                "the idempotency key was used for other lines (seqs "
-                    + seen.firstSeq()
-                    + " to "
-                    + seen.lastSeq()
-                    + ")");
+            throw new IdempotencyKeyReusedException(seen.firstSeq(), seen.lastSeq());
           }
           return seen.replay();
         }
