@@ -294,6 +294,30 @@ class CliIT {
   }
 
   @Test
+  void anIngestBatchWhoseAnswerIsLostIsSentAgainAndStoredOnce() throws Exception {
+    DeploymentId id =
+        alice.create(new DeploymentSpec("answer-lost", List.of("sh"), Map.of(), null)).id();
+    try (TcpProxy proxy = new TcpProxy().target(server.port())) {
+      proxy.cutAtNextAnswer(); // the first batch is stored; the command hears a reset
+      Run ingest =
+          run(
+              Map.of(
+                  "CODERUNNER_URL",
+                  "http://127.0.0.1:" + proxy.port(),
+                  "CODERUNNER_TOKEN",
+                  server.jwt().issue(ALICE).token()),
+              "one\ntwo\nthree\n",
+              "ingest",
+              id.value());
+      assertThat(ingest.code()).as(ingest.err()).isZero();
+      assertThat(ingest.err()).contains("ingested 3 lines (seqs 2 to 4)");
+    }
+    assertThat(alice.logs(id, HistoryQuery.first()).lines())
+        .extracting(LogLine::message)
+        .containsExactly("deployment created by alice", "one", "two", "three");
+  }
+
+  @Test
   void ingestSendsStandardInputInOrderAndLogsReadsItBack() throws Exception {
     DeploymentId id =
         alice.create(new DeploymentSpec("ingested", List.of("sh"), Map.of(), null)).id();

@@ -43,8 +43,10 @@ public class ApiException extends ClientException {
       case 404 -> new NotFoundException(problem);
       case 409 -> new ConflictException(problem);
       case 413 -> new PayloadTooLargeException(problem);
+      case 422 -> new UnprocessableContentException(problem);
       case 429 -> new RateLimitedException(problem);
       case 503 -> new ServiceUnavailableException(problem);
+      case 507 -> new InsufficientStorageException(problem);
       default -> new ApiException(problem);
     };
   }

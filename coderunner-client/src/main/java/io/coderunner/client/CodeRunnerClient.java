@@ -17,6 +17,7 @@ import io.coderunner.core.delivery.DeliveryStats;
 import io.coderunner.core.deploy.DeploymentPage;
 import io.coderunner.core.deploy.DeploymentSpec;
 import io.coderunner.core.log.AppendResult;
+import io.coderunner.core.log.IdempotencyKeys;
 import io.coderunner.core.protocol.SubscribeFilter;
 import io.coderunner.core.protocol.WireTime;
 import java.net.URI;
@@ -27,9 +28,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
@@ -64,9 +67,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Errors: an error answer is an {@link ApiException} of the subclass that names its status,
  * carrying the whole problem; no answer at all is a {@link TransportException}. Before either, a
  * call is retried as {@link Builder#retry(Backoff)} allows: any call on a connect failure (nothing
- * was sent), {@code GET}, {@code PUT} and {@code DELETE} on 503 or a broken connection, any call on
- * 429 whose {@code Retry-After} is within {@link Builder#maxRetryAfter(Duration)}, and a 401 once
- * with a new token when the token source yields a different one.
+ * was sent), {@code GET}, {@code PUT}, {@code DELETE} and an ingest (which carries an idempotency
+ * key) on 503 or a broken connection, an ingest on 507 too, any call on 429 whose {@code
+ * Retry-After} is within {@link Builder#maxRetryAfter(Duration)}, and a 401 once with a new token
+ * when the token source yields a different one.
  */
 public final class CodeRunnerClient implements AutoCloseable {
   private static final Set<Integer> OK = Set.of(200);
@@ -471,8 +475,10 @@ public final class CodeRunnerClient implements AutoCloseable {
 
   /**
    * Appends lines to a deployment's log as one contiguous run of seqs: {@code POST
-   * /api/deployments/{id}/logs}. Not retried after it may have been sent (a retry could store the
-   * lines twice).
+   * /api/deployments/{id}/logs}, with a new random {@code Idempotency-Key}. Because of the key, the
+   * call is retried like a {@code PUT}: after a broken-off connection, a 503 or a 507, the same
+   * lines go again with the same key, and the server stores them once and answers with the seqs
+   * they first took.
    *
    * @param id the deployment
    * @param lines 1 to 1,000 lines; a line without a timestamp gets the time of arrival
@@ -486,15 +492,59 @@ public final class CodeRunnerClient implements AutoCloseable {
   }
 
   /**
-   * As {@link #ingest}, without blocking.
+   * As {@link #ingest(DeploymentId, List)}, with the caller's idempotency key: to send the same
+   * lines again after this client gave up, or from another process, and have them stored once.
+   *
+   * @param id the deployment
+   * @param lines 1 to 1,000 lines
+   * @param idempotencyKey 1 to 255 visible ASCII characters, new for each batch of lines
+   * @return the seqs they got, now or when the key was first used; {@link AppendResult#replayed()}
+   *     says which
+   * @throws IllegalArgumentException if the key is malformed (nothing is sent)
+   * @throws UnprocessableContentException if the key was used before for other lines
+   */
+  public AppendResult ingest(DeploymentId id, List<LogEntry> lines, String idempotencyKey) {
+    return Transport.join(ingestAsync(id, lines, idempotencyKey));
+  }
+
+  /**
+   * As {@link #ingest(DeploymentId, List)}, without blocking.
    *
    * @param id the deployment
    * @param lines the lines
    * @return the seqs they got
    */
   public CompletableFuture<AppendResult> ingestAsync(DeploymentId id, List<LogEntry> lines) {
-    return call("POST", path(id, "/logs"), Json.ingest(lines), true, ACCEPTED)
-        .thenApply(a -> Json.appendResult(Json.parse(a.body())));
+    return ingestAsync(id, lines, UUID.randomUUID().toString());
+  }
+
+  /**
+   * As {@link #ingest(DeploymentId, List, String)}, without blocking.
+   *
+   * @param id the deployment
+   * @param lines the lines
+   * @param idempotencyKey the key
+   * @return the seqs they got
+   * @throws IllegalArgumentException if the key is malformed (nothing is sent)
+   */
+  public CompletableFuture<AppendResult> ingestAsync(
+      DeploymentId id, List<LogEntry> lines, String idempotencyKey) {
+    IdempotencyKeys.check(Objects.requireNonNull(idempotencyKey, "idempotencyKey"));
+    return call(
+            "POST",
+            path(id, "/logs"),
+            Json.ingest(lines),
+            true,
+            ACCEPTED,
+            Map.of(Transport.IDEMPOTENCY_KEY, idempotencyKey))
+        .thenApply(
+            a ->
+                Json.appendResult(
+                    Json.parse(a.body()),
+                    a.headers()
+                        .firstValue("Idempotent-Replayed")
+                        .map("true"::equalsIgnoreCase)
+                        .orElse(false)));
   }
 
   // ------------------------------------------------------------------ following
@@ -716,10 +766,21 @@ public final class CodeRunnerClient implements AutoCloseable {
 
   private CompletableFuture<Transport.Answer> call(
       String method, String path, byte @Nullable [] body, boolean auth, Set<Integer> ok) {
+    return call(method, path, body, auth, ok, Map.of());
+  }
+
+  private CompletableFuture<Transport.Answer> call(
+      String method,
+      String path,
+      byte @Nullable [] body,
+      boolean auth,
+      Set<Integer> ok,
+      Map<String, String> headers) {
     if (closed.get()) {
       return CompletableFuture.failedFuture(new ClientException("the client is closed"));
     }
-    return transport.send(new Transport.Call(method, path.substring(1), body, auth, ok), a -> a);
+    return transport.send(
+        new Transport.Call(method, path.substring(1), body, auth, ok, headers), a -> a);
   }
 
   private Deployment deployment(Transport.Answer a) {

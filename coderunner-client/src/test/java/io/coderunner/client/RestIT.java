@@ -20,6 +20,8 @@ import io.coderunner.core.deploy.DeploymentPage;
 import io.coderunner.core.deploy.DeploymentSpec;
 import io.coderunner.core.log.AppendResult;
 import io.coderunner.core.protocol.SubscribeFilter;
+import io.coderunner.server.TcpProxy;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -196,6 +198,50 @@ class RestIT {
     assertThat(alice.logs(id, HistoryQuery.first()).next())
         .as("a refused ingest stored nothing")
         .isEqualTo(r.lastSeq() + 1);
+  }
+
+  @Test
+  void anIngestWhoseAnswerIsLostIsSentAgainWithItsKeyAndStoredOnce() {
+    DeploymentId id = alice.create(spec("answer-lost")).id();
+    try (TcpProxy proxy = new TcpProxy().target(server.uri().getPort());
+        CodeRunnerClient viaProxy =
+            CodeRunnerClient.builder()
+                .baseUri(URI.create("http://127.0.0.1:" + proxy.port()))
+                .token(server.token(ALICE))
+                .retry(new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 3))
+                .build()) {
+      proxy.cutAtNextAnswer(); // the server stores the lines; the client hears a reset
+      AppendResult r =
+          viaProxy.ingest(id, List.of(LogEntry.stdout("sent once"), LogEntry.stdout("or twice")));
+      assertThat(r.replayed()).as("the retry was answered from the key").isTrue();
+      HistoryPage page = alice.logs(id, HistoryQuery.first());
+      assertThat(page.lines())
+          .extracting(LogLine::message)
+          .containsExactly("deployment created by alice", "sent once", "or twice");
+      assertThat(page.lines().get(1).seq()).isEqualTo(r.firstSeq());
+    }
+  }
+
+  @Test
+  void anIngestWithTheCallersKeyIsStoredOnceAndAKeyForOtherLinesIsRefused() {
+    DeploymentId id = alice.create(spec("keyed")).id();
+    List<LogEntry> batch = List.of(LogEntry.stdout("a"), LogEntry.stderr("b"));
+    AppendResult first = alice.ingest(id, batch, "agent-7:batch-42");
+    AppendResult again = alice.ingest(id, batch, "agent-7:batch-42");
+    assertThat(first.replayed()).isFalse();
+    assertThat(again).isEqualTo(new AppendResult(first.firstSeq(), first.lastSeq(), true));
+    assertThatThrownBy(() -> alice.ingest(id, List.of(LogEntry.stdout("c")), "agent-7:batch-42"))
+        .isInstanceOfSatisfying(
+            UnprocessableContentException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(422);
+              assertThat(e.problem().detail())
+                  .contains("seqs " + first.firstSeq() + " to " + first.lastSeq());
+            });
+    assertThatThrownBy(() -> alice.ingest(id, batch, "has space"))
+        .as("a malformed key is refused before anything is sent")
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(alice.logs(id, HistoryQuery.first()).next()).isEqualTo(first.lastSeq() + 1);
   }
 
   @Test

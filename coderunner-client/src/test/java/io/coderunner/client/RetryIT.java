@@ -33,6 +33,8 @@ class RetryIT {
           + "\"workingDir\":null,\"status\":\"created\",\"createdAt\":\"2026-12-07T10:00:00Z\","
           + "\"updatedAt\":\"2026-12-07T10:00:00Z\"}";
 
+  private static final String APPENDED = "{\"firstSeq\":7,\"lastSeq\":8}";
+
   private final ManualScheduler scheduler = new ManualScheduler();
   private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 4);
   private final Deque<int[]> script = new ArrayDeque<>(); // {status, retryAfterSeconds or -1}
@@ -53,12 +55,17 @@ class RetryIT {
         ex -> {
           int[] next;
           synchronized (script) {
-            seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath());
+            String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
+            seen.add(
+                ex.getRequestMethod()
+                    + " "
+                    + ex.getRequestURI().getPath()
+                    + (key == null ? "" : " key=" + key));
             next = script.isEmpty() ? new int[] {200, -1} : script.poll();
           }
           byte[] body =
               (next[0] < 300
-                      ? DEPLOYMENT
+                      ? (ex.getRequestURI().getPath().endsWith("/logs") ? APPENDED : DEPLOYMENT)
                       : "{\"type\":\"about:blank\",\"title\":\"t\",\"status\":" + next[0] + "}")
                   .getBytes(StandardCharsets.UTF_8);
           ex.getResponseHeaders()
@@ -116,6 +123,41 @@ class RetryIT {
       assertThat(drive(start)).isEmpty();
       assertThatThrownBy(start::join).hasCauseInstanceOf(ServiceUnavailableException.class);
       assertThat(seen).as("a POST is sent once").hasSize(1);
+    }
+  }
+
+  @Test
+  void anIngestCarriesAKeySoA503OrA507IsSentAgainWithTheSameKey() throws Exception {
+    URI base = stub();
+    try (CodeRunnerClient c = client(base)) {
+      script.add(new int[] {503, -1});
+      script.add(new int[] {507, 2});
+      script.add(new int[] {202, -1});
+      CompletableFuture<io.coderunner.core.log.AppendResult> sent =
+          c.ingestAsync(
+              DeploymentId.of("d-1"), List.of(io.coderunner.core.LogEntry.stdout("kept once")));
+      assertThat(drive(sent))
+          .as("the backoff's 50 ms, then the 507's Retry-After of 2 s, longer than its 100 ms")
+          .containsExactly(Duration.ofMillis(50), Duration.ofSeconds(2));
+      assertThat(sent.get().firstSeq()).isEqualTo(7);
+      assertThat(seen).hasSize(3);
+      String key = seen.get(0).substring(seen.get(0).indexOf(" key=") + 5);
+      assertThat(key).matches("[0-9a-f-]{36}");
+      assertThat(seen).containsOnly("POST /api/deployments/d-1/logs key=" + key);
+
+      // each call is a new batch, with a new key
+      seen.clear();
+      script.add(new int[] {202, -1});
+      c.ingest(DeploymentId.of("d-1"), List.of(io.coderunner.core.LogEntry.stdout("next")));
+      assertThat(seen).hasSize(1).first().asString().doesNotContain(key);
+
+      // a 507 on a call without a key is not sent again
+      seen.clear();
+      script.add(new int[] {507, 0});
+      CompletableFuture<io.coderunner.core.Deployment> start = c.startAsync(DeploymentId.of("d-1"));
+      assertThat(drive(start)).isEmpty();
+      assertThatThrownBy(start::join).hasCauseInstanceOf(InsufficientStorageException.class);
+      assertThat(seen).hasSize(1);
     }
   }
 

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP proxy on a loopback port for tests that need the network between a client and the server to
@@ -22,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
   private final Object holding = new Object();
   private volatile int targetPort;
   private volatile boolean refusing;
+  private final AtomicBoolean cutAtAnswer = new AtomicBoolean();
   private long accepted; // guarded by holding
   private long heldBelow; // guarded by holding: connections numbered below it are held
 
@@ -65,6 +67,14 @@ public final class TcpProxy implements AutoCloseable {
       heldBelow = 0;
       holding.notifyAll();
     }
+  }
+
+  /**
+   * Cuts the connection that next carries bytes from the server, before passing them on: the server
+   * has handled the request, and the client never hears its answer.
+   */
+  public void cutAtNextAnswer() {
+    cutAtAnswer.set(true);
   }
 
   /** Closes every open connection, both sides, without a goodbye. */
@@ -112,12 +122,12 @@ public final class TcpProxy implements AutoCloseable {
       }
       open.add(client);
       open.add(server);
-      pump(number, client, server);
-      pump(number, server, client);
+      pump(number, client, server, false);
+      pump(number, server, client, true);
     }
   }
 
-  private void pump(long number, Socket from, Socket to) {
+  private void pump(long number, Socket from, Socket to, boolean fromServer) {
     Thread t =
         new Thread(
             () -> {
@@ -126,6 +136,11 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) >= 0; ) {
                   awaitRelease(number);
+                  if (fromServer && cutAtAnswer.compareAndSet(true, false)) {
+                    from.setSoLinger(true, 0);
+                    to.setSoLinger(true, 0);
+                    break; // both closed below, with a reset
+                  }
                   out.write(buf, 0, n);
                   out.flush();
                 }

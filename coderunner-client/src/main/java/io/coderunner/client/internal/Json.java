@@ -159,8 +159,8 @@ public final class Json {
         text(n, "epoch"));
   }
 
-  public static AppendResult appendResult(JsonNode n) {
-    return new AppendResult(n.path("firstSeq").asLong(), n.path("lastSeq").asLong());
+  public static AppendResult appendResult(JsonNode n, boolean replayed) {
+    return new AppendResult(n.path("firstSeq").asLong(), n.path("lastSeq").asLong(), replayed);
   }
 
   public static Health health(JsonNode n) {

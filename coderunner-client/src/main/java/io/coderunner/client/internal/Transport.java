@@ -14,6 +14,7 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,16 +33,37 @@ import org.jspecify.annotations.Nullable;
  * scheduler, never on a caller's thread.
  */
 public final class Transport {
-  /** A call: the method, the path under the base URI, an optional JSON body. */
+  /** The header that makes a {@code POST} safe to send again: the server stores it once. */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  /** A call: the method, the path under the base URI, an optional JSON body, extra headers. */
   @SuppressWarnings("ArrayRecordComponent") // built once per call and never compared
   public record Call(
-      String method, String path, byte @Nullable [] body, boolean authenticated, Set<Integer> ok) {
-    /** Whether sending it twice does what sending it once does. */
+      String method,
+      String path,
+      byte @Nullable [] body,
+      boolean authenticated,
+      Set<Integer> ok,
+      Map<String, String> headers) {
+    public Call(
+        String method,
+        String path,
+        byte @Nullable [] body,
+        boolean authenticated,
+        Set<Integer> ok) {
+      this(method, path, body, authenticated, ok, Map.of());
+    }
+
+    /**
+     * Whether sending it twice does what sending it once does: the idempotent methods, and a call
+     * with an idempotency key.
+     */
     boolean idempotent() {
       return method.equals("GET")
           || method.equals("PUT")
           || method.equals("DELETE")
-          || method.equals("HEAD");
+          || method.equals("HEAD")
+          || headers.containsKey(IDEMPOTENCY_KEY);
     }
 
     String name() {
@@ -159,7 +181,8 @@ public final class Transport {
       if (status == 429 && asked != null && asked.compareTo(maxRetryAfter) <= 0) {
         return later(asked, () -> attempt(call, n + 1, renewed));
       }
-      if (status == 503 && call.idempotent()) {
+      // 507: the server's disk refused the write and asks for a later try, which a key keeps safe
+      if ((status == 503 || status == 507) && call.idempotent()) {
         Duration wait = retry.delay(n, random);
         if (asked != null && asked.compareTo(maxRetryAfter) <= 0 && asked.compareTo(wait) > 0) {
           wait = asked;
@@ -187,6 +210,7 @@ public final class Transport {
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
+    call.headers().forEach(b::header);
     return b.build();
   }
 
