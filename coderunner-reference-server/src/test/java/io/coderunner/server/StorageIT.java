@@ -123,6 +123,29 @@ class StorageIT {
       Res stillRefused =
           t.post("/api/deployments/" + mine + "/logs", ALICE, "{\"lines\":[{\"message\":\"x\"}]}");
       assertThat(stillRefused.status()).isEqualTo(507);
+      Res keyedRefused =
+          t.call("POST", "/api/deployments/" + mine + "/logs", ALICE, KEYED, KEY, "after-full");
+      assertThat(keyedRefused.status()).isEqualTo(507);
+      // A deployment write is refused the same way once it needs space (a small one may still
+      // fit in pages the database has), and changes nothing.
+      String env = "{\"A\":\"" + "a".repeat(30_000) + "\",\"B\":\"" + "b".repeat(30_000) + "\"}";
+      Res create = null;
+      int listed = 0;
+      for (int i = 0; i < 60; i++) {
+        listed = t.get("/api/deployments?limit=1000", ALICE).json().get("items").size();
+        create =
+            t.post(
+                "/api/deployments",
+                ALICE,
+                "{\"name\":\"big-" + i + "\",\"command\":[\"app\"],\"env\":" + env + "}");
+        if (create.status() != 201) {
+          break;
+        }
+      }
+      assertThat(create.status()).isEqualTo(507);
+      assertThat(create.header("Retry-After")).isEqualTo("5");
+      assertThat(t.get("/api/deployments?limit=1000", ALICE).json().get("items").size())
+          .isEqualTo(listed);
 
       // What was acknowledged is served, to its owner and to the other tenant alike.
       long last = acked;
@@ -143,6 +166,15 @@ class StorageIT {
       Res again = t.post("/api/deployments/" + mine + "/logs", ALICE, thousandLines(500_000));
       assertThat(again.status()).isEqualTo(202);
       assertThat(again.json().get("firstSeq").asLong()).isGreaterThan(last);
+      // The keyed request refused while the disk was full is stored once when it is sent again.
+      Res retried =
+          t.call("POST", "/api/deployments/" + mine + "/logs", ALICE, KEYED, KEY, "after-full");
+      Res replayed =
+          t.call("POST", "/api/deployments/" + mine + "/logs", ALICE, KEYED, KEY, "after-full");
+      assertThat(retried.status()).isEqualTo(202);
+      assertThat(retried.header("Idempotent-Replayed")).isNull();
+      assertThat(replayed.json()).isEqualTo(retried.json());
+      assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
     }
   }
 }

@@ -21,6 +21,7 @@ public final class OpenApi {
       String summary,
       boolean auth,
       List<String> query,
+      List<String> headers,
       String body,
       Map<String, String> responses) {}
 
@@ -42,14 +43,14 @@ public final class OpenApi {
     ops.add(
         op("POST", "/api/deployments", "deployments", "Create a deployment", true)
             .body(DEPLOYMENT_SPEC)
-            .codes("201", "400", "401", "403", "413"));
+            .codes("201", "400", "401", "403", "413", "507"));
     ops.add(
         op("GET", "/api/deployments/{id}", "deployments", "Read a deployment", true)
             .codes("200", "401", "404"));
     ops.add(
         op("PUT", "/api/deployments/{id}", "deployments", "Replace a deployment", true)
             .body(DEPLOYMENT_SPEC)
-            .codes("200", "400", "401", "403", "404", "409"));
+            .codes("200", "400", "401", "403", "404", "409", "507"));
     ops.add(
         op(
                 "DELETE",
@@ -57,7 +58,7 @@ public final class OpenApi {
                 "deployments",
                 "Delete a deployment and its log",
                 true)
-            .codes("204", "401", "403", "404", "409"));
+            .codes("204", "401", "403", "404", "409", "507"));
     for (String action : List.of("start", "stop", "restart")) {
       ops.add(
           op(
@@ -68,7 +69,7 @@ public final class OpenApi {
                       + action.substring(1)
                       + " the deployment",
                   true)
-              .codes("202", "401", "403", "404", "409"));
+              .codes("202", "401", "403", "404", "409", "507"));
     }
     ops.add(
         op("GET", "/api/deployments/{id}/logs", "logs", "A page of log history", true)
@@ -95,7 +96,8 @@ public final class OpenApi {
     ops.add(
         op("POST", "/api/deployments/{id}/logs", "logs", "Append lines from an agent", true)
             .body("#/components/schemas/IngestRequest")
-            .codes("202", "400", "401", "403", "404", "413"));
+            .header(LogRoutes.IDEMPOTENCY_KEY)
+            .codes("202", "400", "401", "403", "404", "413", "422", "429", "507"));
     ops.add(
         op(
                 "GET",
@@ -178,6 +180,11 @@ public final class OpenApi {
         params.add(
             Map.of(
                 "name", q, "in", "query", "required", false, "schema", Map.of("type", "string")));
+      }
+      for (String h : o.headers()) {
+        params.add(
+            Map.of(
+                "name", h, "in", "header", "required", false, "schema", Map.of("type", "string")));
       }
       if (!params.isEmpty()) {
         operation.put("parameters", params);
@@ -308,8 +315,10 @@ public final class OpenApi {
           Map.entry("404", "Not found (also for another owner's deployment)"),
           Map.entry("409", "The deployment's status does not allow this"),
           Map.entry("413", "Body too large"),
+          Map.entry("422", "The Idempotency-Key was used before for other lines"),
           Map.entry("429", "Too many requests; see Retry-After"),
-          Map.entry("503", "Down or shutting down"));
+          Map.entry("503", "Down or shutting down"),
+          Map.entry("507", "The server's storage refuses writes; see Retry-After"));
 
   private static final class OpBuilder {
     private final String method;
@@ -318,6 +327,7 @@ public final class OpenApi {
     private final String summary;
     private final boolean auth;
     private List<String> query = List.of();
+    private List<String> headers = List.of();
     private String body = "";
 
     OpBuilder(String method, String path, String tag, String summary, boolean auth) {
@@ -330,6 +340,11 @@ public final class OpenApi {
 
     OpBuilder query(String... names) {
       this.query = List.of(names);
+      return this;
+    }
+
+    OpBuilder header(String... names) {
+      this.headers = List.of(names);
       return this;
     }
 
@@ -346,7 +361,7 @@ public final class OpenApi {
       if (auth && !responses.containsKey("429")) {
         responses.put("429", DESCRIPTIONS.get("429"));
       }
-      return new Op(method, path, tag, summary, auth, query, body, responses);
+      return new Op(method, path, tag, summary, auth, query, headers, body, responses);
     }
   }
 }
