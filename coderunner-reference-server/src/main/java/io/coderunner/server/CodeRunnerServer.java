@@ -253,7 +253,14 @@ public final class CodeRunnerServer implements AutoCloseable {
       runner = new DemoRunner(runner, demoInterval);
     }
     return DeploymentService.create(
-        store, logs, runner, policy, clock, config.runner().stopGrace(), config.deploymentLimits());
+        store,
+        logs,
+        runner,
+        policy,
+        clock,
+        config.runner().stopGrace(),
+        config.deploymentLimits(),
+        config.deploymentsOnRestart());
   }
 
   private HealthRegistry health(String runnerKind, List<HealthIndicator> hostIndicators) {
@@ -460,7 +467,7 @@ public final class CodeRunnerServer implements AutoCloseable {
 
   /**
    * Starts the demo's deployment: the one kept from an earlier run under a data directory (the
-   * restart marked it failed), else a new one.
+   * restart marked it failed, or started it again), else a new one.
    */
   private Deployment startDemo() {
     Principal demo = new Principal("u-demo", DEMO_USER, Set.of("deployer"));
@@ -473,7 +480,9 @@ public final class CodeRunnerServer implements AutoCloseable {
                 () ->
                     deployments.create(
                         demo, new DeploymentSpec("shop-frontend", command, Map.of(), null)));
-    return deployments.start(demo, d.id());
+    Deployment current = deployments.get(demo, d.id());
+    // With deployments.onRestart = start, the restart has started it again already.
+    return current.status().isActive() ? current : deployments.start(demo, d.id());
   }
 
   private void evict() {

@@ -3,6 +3,7 @@ package io.coderunner.server;
 import io.coderunner.core.Ranges;
 import io.coderunner.core.auth.JwtConfig;
 import io.coderunner.core.deploy.DeploymentLimits;
+import io.coderunner.core.deploy.DeploymentService;
 import io.coderunner.core.deploy.LocalRunnerConfig;
 import io.coderunner.core.follow.FollowConfig;
 import io.coderunner.core.log.RetentionConfig;
@@ -40,6 +41,7 @@ public final class ServerConfig {
   private final @Nullable Path dataDir;
   private final FsyncPolicy storageFsync;
   private final Duration storageBatchInterval;
+  private final DeploymentService.OnRestart deploymentsOnRestart;
   private final Set<String> corsOrigins;
   private final Duration shutdownTimeout;
   private final int maxBodyBytes;
@@ -81,6 +83,7 @@ public final class ServerConfig {
     this.dataDir = b.dataDir;
     this.storageFsync = b.storageFsync;
     this.storageBatchInterval = b.storageBatchInterval;
+    this.deploymentsOnRestart = b.deploymentsOnRestart;
     this.corsOrigins = Set.copyOf(b.corsOrigins);
     this.shutdownTimeout = b.shutdownTimeout;
     this.maxBodyBytes = b.maxBodyBytes;
@@ -207,6 +210,16 @@ public final class ServerConfig {
    */
   public Duration storageBatchInterval() {
     return storageBatchInterval;
+  }
+
+  /**
+   * What a start does with a deployment that was active when the server stopped: mark it failed
+   * (the default) or start it again.
+   *
+   * @return the choice
+   */
+  public DeploymentService.OnRestart deploymentsOnRestart() {
+    return deploymentsOnRestart;
   }
 
   /**
@@ -533,6 +546,7 @@ public final class ServerConfig {
         && Objects.equals(dataDir, c.dataDir)
         && storageFsync == c.storageFsync
         && storageBatchInterval.equals(c.storageBatchInterval)
+        && deploymentsOnRestart == c.deploymentsOnRestart
         && corsOrigins.equals(c.corsOrigins)
         && shutdownTimeout.equals(c.shutdownTimeout)
         && maxBodyBytes == c.maxBodyBytes
@@ -580,6 +594,8 @@ public final class ServerConfig {
     private @Nullable Path dataDir;
     private FsyncPolicy storageFsync = FsyncPolicy.BATCH;
     private Duration storageBatchInterval = StorageConfig.DEFAULT_BATCH_INTERVAL;
+    private DeploymentService.OnRestart deploymentsOnRestart =
+        DeploymentService.OnRestart.MARK_FAILED;
     private Set<String> corsOrigins = new LinkedHashSet<>();
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int maxBodyBytes = 1 << 20;
@@ -622,6 +638,7 @@ public final class ServerConfig {
       dataDir = c.dataDir;
       storageFsync = c.storageFsync;
       storageBatchInterval = c.storageBatchInterval;
+      deploymentsOnRestart = c.deploymentsOnRestart;
       corsOrigins = new LinkedHashSet<>(c.corsOrigins);
       shutdownTimeout = c.shutdownTimeout;
       maxBodyBytes = c.maxBodyBytes;
@@ -810,6 +827,18 @@ public final class ServerConfig {
     public Builder storageBatchInterval(Duration v) {
       this.storageBatchInterval =
           Ranges.check("storage.batchInterval", v, Duration.ofMillis(1), Duration.ofSeconds(10));
+      return this;
+    }
+
+    /**
+     * Sets what a start does with a deployment that was active when the server stopped. Default
+     * {@link DeploymentService.OnRestart#MARK_FAILED}.
+     *
+     * @param v mark it failed, or start it again
+     * @return this builder
+     */
+    public Builder deploymentsOnRestart(DeploymentService.OnRestart v) {
+      this.deploymentsOnRestart = Objects.requireNonNull(v, "deployments.onRestart");
       return this;
     }
 

@@ -205,12 +205,67 @@ class RestartIT {
     }
   }
 
+  /** The live processes of process group {@code pgid}, read from /proc. */
+  private static List<Long> group(long pgid) throws IOException {
+    List<Long> members = new ArrayList<>();
+    try (var procs = java.nio.file.Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        String stat;
+        try {
+          stat = java.nio.file.Files.readString(p.resolve("stat"));
+        } catch (IOException e) {
+          continue; // gone meanwhile
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
+        if (!f[0].equals("Z") && Long.parseLong(f[2]) == pgid) {
+          members.add(Long.parseLong(name));
+        }
+      }
+    }
+    return members;
+  }
+
+  private static List<String> messages(Jar jar, String id) throws Exception {
+    List<String> messages = new ArrayList<>();
+    jar.get("/api/deployments/" + id + "/logs?limit=10000")
+        .get("lines")
+        .forEach(l -> messages.add(l.get("message").asText()));
+    return messages;
+  }
+
   @Test
-  void aKillUnderAlwaysLosesNoAcknowledgedLineAndReusesNoSeq() throws Exception {
+  void aKillUnderAlwaysLosesNoAcknowledgedLineReusesNoSeqAndLeavesNoProcessRunning()
+      throws Exception {
     String id;
     String epoch;
+    String orphan;
+    long pid;
+    long again;
+    List<Long> left;
     long acked = 0;
-    try (Jar jar = new Jar("--storage.fsync", "always")) {
+    try (Jar jar = new Jar("--storage.fsync", "always", "--runner.allowedCommands", "sh")) {
+      HttpResponse<String> started =
+          jar.post(
+              "/api/deployments",
+              jar.token,
+              "{\"name\":\"forks\",\"command\":[\"sh\",\"-c\","
+                  + "\"sleep 600 & sleep 600 & echo up; wait\"]}");
+      orphan = TestServer.JSON.readTree(started.body()).get("id").asText();
+      assertThat(jar.post("/api/deployments/" + orphan + "/start", jar.token, "").statusCode())
+          .isEqualTo(202);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> messages(jar, orphan).contains("up"));
+      String running =
+          messages(jar, orphan).stream()
+              .filter(m -> m.startsWith("running (pid "))
+              .findFirst()
+              .get();
+      pid = Long.parseLong(running.replaceAll("\\D", ""));
       HttpResponse<String> created =
           jar.post("/api/deployments", jar.token, "{\"name\":\"steady\",\"command\":[\"app\"]}");
       id = TestServer.JSON.readTree(created.body()).get("id").asText();
@@ -219,8 +274,40 @@ class RestartIT {
       }
       epoch = jar.get("/api/deployments/" + id + "/logs?limit=1").get("epoch").asText();
       jar.kill();
+      // SIGKILL leaves the deployment's processes running: the shell and its two sleeps.
+      left = group(pid);
+      assertThat(left).hasSize(3).contains(pid);
     }
-    try (Jar jar = new Jar("--storage.fsync", "always")) {
+    try (Jar jar =
+        new Jar(
+            "--storage.fsync",
+            "always",
+            "--runner.allowedCommands",
+            "sh",
+            "--deployments.onRestart",
+            "start")) {
+      // Found by their recorded group and start time, and stopped before anything starts.
+      assertThat(group(pid)).isEmpty();
+      List<String> forks = messages(jar, orphan);
+      assertThat(forks)
+          .containsSubsequence(
+              "failed: the server stopped while it was running",
+              "stopped 3 processes left running from before the server stopped (pid " + pid + ")",
+              "starting");
+      // ...and, as configured, started again: a new process, in a group of its own.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> messages(jar, orphan).stream().filter("up"::equals).count() == 2);
+      assertThat(jar.get("/api/deployments/" + orphan).get("status").asText()).isEqualTo("running");
+      again =
+          Long.parseLong(
+              messages(jar, orphan).stream()
+                  .filter(m -> m.startsWith("running (pid "))
+                  .reduce((a, b) -> b)
+                  .orElseThrow()
+                  .replaceAll("\\D", ""));
+      assertThat(again).isNotEqualTo(pid);
+      assertThat(group(again)).hasSize(3);
       JsonNode history = jar.get("/api/deployments/" + id + "/logs?limit=10000");
       assertThat(history.get("epoch").asText()).isEqualTo(epoch);
       List<Long> seqs = new ArrayList<>();
@@ -246,5 +333,8 @@ class RestartIT {
       assertThat(messages).contains("failed: the server stopped while it was running");
       jar.stop();
     }
+    // A clean stop stops the new process and its group: nothing is left for the next start.
+    assertThat(group(again)).isEmpty();
+    assertThat(left).noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
   }
 }

@@ -51,7 +51,8 @@ class DurableStorageTest {
           .containsExactly(
               "1 deployments 2026-12-07T10:00:00Z",
               "2 logs 2026-12-07T10:00:00Z",
-              "3 idempotency keys 2026-12-07T10:00:00Z");
+              "3 idempotency keys 2026-12-07T10:00:00Z",
+              "4 processes 2026-12-07T10:00:00Z");
     }
     // Opening again migrates nothing and keeps the history as it was.
     DurableStorage.open(StorageConfig.of(data), RetentionConfig.defaults(), Clock.systemUTC())
@@ -87,8 +88,9 @@ class DurableStorageTest {
     // Back to schema 2, as the build before idempotency keys left it.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
         Statement s = c.createStatement()) {
+      s.execute("DROP TABLE processes");
       s.execute("DROP TABLE ingest_keys");
-      s.execute("DELETE FROM schema_history WHERE version = 3");
+      s.execute("DELETE FROM schema_history WHERE version >= 3");
       s.execute("PRAGMA user_version = 2");
     }
     try (DurableStorage s =
@@ -103,7 +105,7 @@ class DurableStorageTest {
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("PRAGMA user_version")) {
       assertThat(r.next()).isTrue();
-      assertThat(r.getInt(1)).isEqualTo(3);
+      assertThat(r.getInt(1)).isEqualTo(4);
     }
   }
 
@@ -117,7 +119,7 @@ class DurableStorageTest {
     assertThatThrownBy(
             () -> DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK))
         .isInstanceOf(StorageException.class)
-        .hasMessageContaining("holds schema version 99, newer than this build knows (3)");
+        .hasMessageContaining("holds schema version 99, newer than this build knows (4)");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery("PRAGMA user_version")) {
@@ -127,7 +129,7 @@ class DurableStorageTest {
     // and the refusal released the lock: fixing the version lets it open
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("coderunner.db"));
         Statement s = c.createStatement()) {
-      s.execute("PRAGMA user_version = 3");
+      s.execute("PRAGMA user_version = 4");
     }
     DurableStorage.open(StorageConfig.of(dir), RetentionConfig.defaults(), CLOCK).close();
   }

@@ -7,6 +7,7 @@ import io.coderunner.core.DeploymentId;
 import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.deploy.DeploymentStore;
 import io.coderunner.core.deploy.DeploymentStoreContract;
+import io.coderunner.core.deploy.ProcessRecord;
 import io.coderunner.core.log.RetentionConfig;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -80,5 +81,19 @@ class SqliteDeploymentStoreTest extends DeploymentStoreContract {
 
     assertThat(store.all()).containsExactly(started, b);
     assertThat(store.countOwnedBy("u-bob")).isEqualTo(1);
+  }
+
+  @Test
+  void theProcessOfARunningDeploymentSurvivesAReopenAndAnEndedOneDoesNot() {
+    ProcessRecord running =
+        new ProcessRecord(
+            DeploymentId.of("a"), 31337, Instant.parse("2026-12-08T10:00:00.12Z"), true);
+    store.processStarted(running);
+    store.processStarted(new ProcessRecord(DeploymentId.of("b"), 42, Instant.EPOCH, false));
+    store.processEnded(DeploymentId.of("b"));
+
+    storage.close();
+    store = newStore();
+    assertThat(store.processes()).containsExactly(running);
   }
 }

@@ -38,6 +38,21 @@ public interface DeploymentRunner extends AutoCloseable {
    */
   boolean isRunning(DeploymentId id);
 
+  /**
+   * Stops what is left of a process that an earlier runner started and never saw end, as after the
+   * server was killed: SIGTERM to whatever of it still runs (the process, its descendants and, for
+   * a process group, every member started since), then SIGKILL to what remains after {@code grace}.
+   * A process that only has the same pid (it started at another time) is left alone. Blocks until
+   * they are gone or were killed. The default stops nothing.
+   *
+   * @param process what the earlier runner recorded
+   * @param grace how long between SIGTERM and SIGKILL
+   * @return how many processes were still running and were stopped
+   */
+  default int reap(ProcessRecord process, Duration grace) {
+    return 0;
+  }
+
   /** Stops every process (SIGTERM, then SIGKILL after the runner's grace) and waits for them. */
   @Override
   void close();

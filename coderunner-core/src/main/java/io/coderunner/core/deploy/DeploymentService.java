@@ -13,7 +13,10 @@ import io.coderunner.core.log.LogStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * <p>A new service adopts what its store already holds: a deployment without a log in the log store
  * gets an empty one, and one that was active (its process belonged to an earlier service) becomes
  * {@link DeploymentStatus#FAILED} with a line saying the server stopped while it was, say, {@code
- * running}.
+ * running}, and, with {@link OnRestart#START_AGAIN}, is then started again. Processes the earlier
+ * service recorded ({@link DeploymentStore#processes()}) and never saw end, as when the server was
+ * killed, are stopped through {@link DeploymentRunner#reap} first, with a line saying how many;
+ * this waits for them, up to the stop grace and a SIGKILL.
  *
  * <p>Create one per application and share it; it is thread-safe and starts no threads (the runner
  * reports on its own). {@link #close()} stops every running process through the runner.
@@ -52,6 +58,15 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
   private final Clock clock;
   private final Duration stopGrace;
   private final DeploymentLimits limits;
+  private final OnRestart onRestart;
+
+  /** What a new service does with a deployment that was active when the earlier one stopped. */
+  public enum OnRestart {
+    /** It stays failed, with a line saying the server stopped while it was active. */
+    MARK_FAILED,
+    /** It is marked failed, with that line, and then started again. */
+    START_AGAIN
+  }
 
   /**
    * Each deployment's changes are serialized on one of these, chosen by its id: a fixed set, so
@@ -93,7 +108,8 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
       AccessPolicy policy,
       Clock clock,
       Duration stopGrace,
-      DeploymentLimits limits) {
+      DeploymentLimits limits,
+      OnRestart onRestart) {
     this.store = store;
     this.logs = logs;
     this.runner = runner;
@@ -101,6 +117,7 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
     this.clock = clock;
     this.stopGrace = stopGrace;
     this.limits = limits;
+    this.onRestart = onRestart;
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new Object();
     }
@@ -113,21 +130,65 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
    * line saying why.
    */
   private void adoptStored() {
+    Map<DeploymentId, ProcessRecord> left = new HashMap<>();
+    for (ProcessRecord p : store.processes()) {
+      left.put(p.deploymentId(), p);
+    }
+    List<Deployment> resume = new ArrayList<>();
     for (Deployment d : store.all()) {
       if (logs.info(d.id()).isEmpty()) {
         logs.create(d.id(), d.ownerId());
       }
-      if (d.status().isActive()) {
-        synchronized (lock(d.id())) {
-          var unused =
+      synchronized (lock(d.id())) {
+        if (d.status().isActive()) {
+          d =
               transition(
                   d,
                   DeploymentStatus.FAILED,
                   "adopt",
                   "failed: the server stopped while it was " + d.status().wireName());
+          if (onRestart == OnRestart.START_AGAIN) {
+            resume.add(d);
+          }
+        }
+        ProcessRecord p = left.remove(d.id());
+        if (p != null) {
+          reapLeftovers(d.id(), p);
         }
       }
     }
+    for (ProcessRecord p : left.values()) { // of deployments deleted since
+      reapLeftovers(p.deploymentId(), p);
+    }
+    for (Deployment d : resume) {
+      synchronized (lock(d.id())) {
+        try {
+          var unused = launch(d, "adopt", null);
+        } catch (RuntimeException e) {
+          log.warn("deployment {}: could not start it again: {}", d.id(), e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Stops what an earlier service's process left running, and says so in its log. */
+  private void reapLeftovers(DeploymentId id, ProcessRecord process) {
+    int stopped = runner.reap(process, stopGrace);
+    if (stopped > 0 && logs.info(id).isPresent()) {
+      logs.append(
+          id,
+          new LogEntry(
+              null,
+              io.coderunner.core.StreamKind.SYSTEM,
+              io.coderunner.core.LogLevel.WARN,
+              "stopped "
+                  + stopped
+                  + (stopped == 1 ? " process" : " processes")
+                  + " left running from before the server stopped (pid "
+                  + process.pid()
+                  + ")"));
+    }
+    store.processEnded(id);
   }
 
   /**
@@ -175,6 +236,34 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
       Clock clock,
       Duration stopGrace,
       DeploymentLimits limits) {
+    return create(store, logs, runner, policy, clock, stopGrace, limits, OnRestart.MARK_FAILED);
+  }
+
+  /**
+   * A service over these parts, which treats a deployment that was active when the earlier service
+   * stopped as {@code onRestart} says.
+   *
+   * @param store where deployments are kept
+   * @param logs where each deployment's log is created, appended to and deleted
+   * @param runner what runs the commands
+   * @param policy who may create, read and change which deployment
+   * @param clock stamps {@code createdAt}, {@code updatedAt} and status changes
+   * @param stopGrace how long a stopped process gets between SIGTERM and SIGKILL; 0 to 10 minutes
+   * @param limits what one owner, and everyone together, may hold
+   * @param onRestart whether a deployment that was active stays failed or starts again
+   * @return a new service
+   * @throws IllegalArgumentException if {@code stopGrace} is negative or longer than 10 minutes
+   * @throws NullPointerException if any argument is null
+   */
+  public static DeploymentService create(
+      DeploymentStore store,
+      LogStore logs,
+      DeploymentRunner runner,
+      AccessPolicy policy,
+      Clock clock,
+      Duration stopGrace,
+      DeploymentLimits limits,
+      OnRestart onRestart) {
     Objects.requireNonNull(stopGrace, "stopGrace");
     if (stopGrace.isNegative() || stopGrace.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException(
@@ -187,7 +276,8 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
         Objects.requireNonNull(policy, "policy"),
         Objects.requireNonNull(clock, "clock"),
         stopGrace,
-        Objects.requireNonNull(limits, "limits"));
+        Objects.requireNonNull(limits, "limits"),
+        Objects.requireNonNull(onRestart, "onRestart"));
   }
 
   /**
@@ -644,6 +734,26 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
     }
 
     @Override
+    public void started(ProcessRecord process) {
+      synchronized (lock(id)) {
+        if (current.get(id) != this) {
+          return;
+        }
+        try {
+          store.processStarted(process);
+        } catch (RuntimeException e) {
+          log.warn(
+              "deployment {}: could not record its process (pid {}); a restart after a crash"
+                  + " will not find it: {}",
+              id,
+              process.pid(),
+              e.toString());
+        }
+      }
+      started(process.pid());
+    }
+
+    @Override
     public void started(long pid) {
       synchronized (lock(id)) {
         if (current.get(id) != this) {
@@ -671,6 +781,11 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
       synchronized (lock(id)) {
         if (!current.remove(id, this)) {
           return;
+        }
+        try {
+          store.processEnded(id);
+        } catch (RuntimeException e) {
+          log.warn("deployment {}: could not record that its process ended: {}", id, e.toString());
         }
         Deployment d = store.find(id).orElse(null);
         if (d == null) {

@@ -57,6 +57,31 @@ public interface DeploymentStore extends DeploymentLookup {
   boolean delete(DeploymentId id);
 
   /**
+   * Keeps {@code process} as the one running for its deployment, replacing any before it, until
+   * {@link #processEnded}. A durable store makes it durable before it returns. The default keeps
+   * nothing: a store that does not outlive the process has no use for it.
+   *
+   * @param process what the runner started
+   */
+  default void processStarted(ProcessRecord process) {}
+
+  /**
+   * Forgets the process of {@code id}: it ended, or what was left of it was stopped.
+   *
+   * @param id the deployment
+   */
+  default void processEnded(DeploymentId id) {}
+
+  /**
+   * The processes kept and not ended: after a restart, those an earlier service never saw end.
+   *
+   * @return them, in deployment id order
+   */
+  default List<ProcessRecord> processes() {
+    return List.of();
+  }
+
+  /**
    * How many deployments {@code ownerId} has. The default pages through {@link #list}.
    *
    * @param ownerId the owner's {@link io.coderunner.core.Principal#id()}

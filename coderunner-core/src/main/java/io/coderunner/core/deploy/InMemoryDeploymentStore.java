@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /** A {@link DeploymentStore} in this JVM's heap; lost when the process ends. Thread-safe. */
 public final class InMemoryDeploymentStore implements DeploymentStore {
+  private final ConcurrentSkipListMap<DeploymentId, ProcessRecord> processes =
+      new ConcurrentSkipListMap<>();
   private final ConcurrentSkipListMap<DeploymentId, Deployment> deployments =
       new ConcurrentSkipListMap<>();
 
@@ -58,5 +60,21 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
   @Override
   public boolean delete(DeploymentId id) {
     return deployments.remove(id) != null;
+  }
+
+  /** Kept for a service created again on this store in the same JVM. */
+  @Override
+  public void processStarted(ProcessRecord process) {
+    processes.put(process.deploymentId(), process);
+  }
+
+  @Override
+  public void processEnded(DeploymentId id) {
+    processes.remove(id);
+  }
+
+  @Override
+  public List<ProcessRecord> processes() {
+    return List.copyOf(processes.values());
   }
 }

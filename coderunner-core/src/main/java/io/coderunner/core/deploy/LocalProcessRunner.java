@@ -6,6 +6,7 @@ import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLevel;
 import io.coderunner.core.StreamKind;
 import io.coderunner.core.deploy.internal.Executables;
+import io.coderunner.core.deploy.internal.Leftovers;
 import io.coderunner.core.deploy.internal.LevelParser;
 import io.coderunner.core.deploy.internal.LineSplitter;
 import java.io.File;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,6 +191,49 @@ public final class LocalProcessRunner implements DeploymentRunner {
     return runs.containsKey(id);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Found by the recorded pid and start time, the process's descendants, and, with process
+   * groups, every process of its group (read from {@code /proc} on Linux).
+   */
+  @Override
+  public int reap(ProcessRecord record, Duration grace) {
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(grace, "grace");
+    Set<ProcessHandle> left = Leftovers.of(record);
+    if (left.isEmpty()) {
+      return 0;
+    }
+    log.warn(
+        "deployment {}: stopping {} processes left running by an earlier server (pids {})",
+        record.deploymentId(),
+        left.size(),
+        left.stream().map(h -> Long.toString(h.pid())).toList());
+    left.forEach(ProcessHandle::destroy);
+    if (!awaitGone(left, grace)) {
+      left.forEach(ProcessHandle::destroyForcibly);
+      if (!awaitGone(left, Duration.ofSeconds(5))) {
+        log.warn("deployment {}: some processes outlived SIGKILL", record.deploymentId());
+      }
+    }
+    return left.size();
+  }
+
+  private static boolean awaitGone(Set<ProcessHandle> processes, Duration within) {
+    CompletableFuture<?>[] exits =
+        processes.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(exits).get(within.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      return processes.stream().noneMatch(ProcessHandle::isAlive);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   @Override
   public void close() {
     List<Run> stopping;
@@ -305,7 +350,13 @@ public final class LocalProcessRunner implements DeploymentRunner {
     /** Reports the start, reads both streams, waits for the end and reports it. */
     private void monitor() {
       try {
-        listener.started(process.pid());
+        Optional<Instant> startedAt = process.info().startInstant();
+        if (startedAt.isPresent()) {
+          listener.started(
+              new ProcessRecord(id, process.pid(), startedAt.get(), config.processGroups()));
+        } else {
+          listener.started(process.pid()); // the system does not say: nothing to reap by later
+        }
       } catch (RuntimeException e) {
         log.warn("deployment {}: listener failed on start", id, e);
       }

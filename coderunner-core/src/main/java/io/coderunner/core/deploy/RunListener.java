@@ -12,6 +12,16 @@ public interface RunListener {
   void started(long pid);
 
   /**
+   * The process is running, with what the operating system knows of it; a runner that knows the
+   * process's start time calls this instead of {@link #started(long)}. The default calls that.
+   *
+   * @param process its pid, start time and process group
+   */
+  default void started(ProcessRecord process) {
+    started(process.pid());
+  }
+
+  /**
    * One line of its output, already tagged with its stream and level.
    *
    * @param entry the line, without a trailing newline

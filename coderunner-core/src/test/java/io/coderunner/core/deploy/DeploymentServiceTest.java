@@ -360,6 +360,14 @@ class DeploymentServiceTest {
   private static final class ScriptedRunner implements DeploymentRunner {
     final List<RunListener> listeners = new ArrayList<>();
     final Set<DeploymentId> live = new java.util.HashSet<>();
+    final List<ProcessRecord> reaped = new ArrayList<>();
+    int leftPerProcess;
+
+    @Override
+    public int reap(ProcessRecord process, Duration grace) {
+      reaped.add(process);
+      return leftPerProcess;
+    }
 
     @Override
     public void start(Deployment deployment, RunListener listener) {
@@ -430,6 +438,90 @@ class DeploymentServiceTest {
       assertThat(fresh.read(idle.id(), 0, 10, LogFilter.all()).lines()).isEmpty();
       second.start(ALICE, busy.id());
       assertThat(second.get(ALICE, busy.id()).status()).isEqualTo(DeploymentStatus.STARTING);
+    }
+  }
+
+  @Test
+  void aSecondServiceStopsWhatTheFirstOnesProcessesLeftAndSaysSo() {
+    ScriptedRunner scripted = new ScriptedRunner();
+    DeploymentService first =
+        DeploymentService.create(
+            store, logs, scripted, AccessPolicy.ownerOrAdmin(), Clock.systemUTC(), Duration.ZERO);
+    Deployment busy = first.create(ALICE, spec("true"));
+    Deployment done = first.create(ALICE, spec("true"));
+    ProcessRecord busyProcess =
+        new ProcessRecord(busy.id(), 1234, java.time.Instant.parse("2026-12-08T10:00:00Z"), true);
+    first.start(ALICE, busy.id());
+    scripted.listeners.get(0).started(busyProcess);
+    first.start(ALICE, done.id());
+    scripted
+        .listeners
+        .get(1)
+        .started(new ProcessRecord(done.id(), 99, busyProcess.startedAt(), true));
+    scripted.listeners.get(1).exited(0, false);
+    assertThat(store.processes()).as("an ended process is forgotten").containsExactly(busyProcess);
+
+    // The first service dies without stopping anything; the second one finds the record.
+    ScriptedRunner later = new ScriptedRunner();
+    later.leftPerProcess = 2;
+    try (InMemoryLogStore fresh = InMemoryLogStore.create()) {
+      DeploymentService.create(
+          store,
+          fresh,
+          later,
+          AccessPolicy.ownerOrAdmin(),
+          Clock.systemUTC(),
+          Duration.ofSeconds(3));
+      assertThat(later.reaped).containsExactly(busyProcess);
+      assertThat(store.processes()).isEmpty();
+      assertThat(fresh.read(busy.id(), 0, 10, LogFilter.all()).lines())
+          .extracting(LogLine::message)
+          .containsExactly(
+              "failed: the server stopped while it was running",
+              "stopped 2 processes left running from before the server stopped (pid 1234)");
+      assertThat(fresh.read(done.id(), 0, 10, LogFilter.all()).lines()).isEmpty();
+    }
+  }
+
+  @Test
+  void withStartAgainADeploymentThatWasActiveIsStartedAfterItsLeftoversAreStopped() {
+    ScriptedRunner scripted = new ScriptedRunner();
+    DeploymentService first =
+        DeploymentService.create(
+            store, logs, scripted, AccessPolicy.ownerOrAdmin(), Clock.systemUTC(), Duration.ZERO);
+    Deployment busy = first.create(ALICE, spec("true"));
+    Deployment idle = first.create(ALICE, spec("true"));
+    first.start(ALICE, busy.id());
+    scripted
+        .listeners
+        .get(0)
+        .started(
+            new ProcessRecord(
+                busy.id(), 1234, java.time.Instant.parse("2026-12-08T10:00:00Z"), true));
+
+    ScriptedRunner later = new ScriptedRunner();
+    later.leftPerProcess = 1;
+    try (InMemoryLogStore fresh = InMemoryLogStore.create()) {
+      DeploymentService second =
+          DeploymentService.create(
+              store,
+              fresh,
+              later,
+              AccessPolicy.ownerOrAdmin(),
+              Clock.systemUTC(),
+              Duration.ZERO,
+              DeploymentLimits.defaults(),
+              DeploymentService.OnRestart.START_AGAIN);
+      assertThat(later.reaped).hasSize(1);
+      assertThat(later.listeners).as("started again, after the reaping").hasSize(1);
+      assertThat(second.get(ALICE, busy.id()).status()).isEqualTo(DeploymentStatus.STARTING);
+      assertThat(second.get(ALICE, idle.id()).status()).isEqualTo(DeploymentStatus.CREATED);
+      assertThat(fresh.read(busy.id(), 0, 10, LogFilter.all()).lines())
+          .extracting(LogLine::message)
+          .containsExactly(
+              "failed: the server stopped while it was running",
+              "stopped 1 process left running from before the server stopped (pid 1234)",
+              "starting");
     }
   }
 

@@ -223,4 +223,21 @@ public abstract class DeploymentStoreContract {
     assertThat(store.find(id).orElseThrow().updatedAt())
         .isEqualTo(NOW.plusSeconds((long) threads * each));
   }
+
+  @Test
+  void aProcessIsKeptUntilItEndsAndANewOneReplacesIt() {
+    ProcessRecord first =
+        new ProcessRecord(
+            DeploymentId.of("b"), 4242, Instant.parse("2026-12-08T10:00:00.01Z"), true);
+    ProcessRecord other = new ProcessRecord(DeploymentId.of("a"), 77, NOW, false);
+    store.processStarted(first);
+    store.processStarted(other);
+    assertThat(store.processes()).containsExactly(other, first);
+    ProcessRecord second = new ProcessRecord(DeploymentId.of("b"), 4343, NOW.plusSeconds(5), true);
+    store.processStarted(second);
+    assertThat(store.processes()).containsExactly(other, second);
+    store.processEnded(DeploymentId.of("b"));
+    store.processEnded(DeploymentId.of("never-ran"));
+    assertThat(store.processes()).containsExactly(other);
+  }
 }

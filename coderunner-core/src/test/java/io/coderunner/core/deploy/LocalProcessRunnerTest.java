@@ -511,4 +511,69 @@ class LocalProcessRunnerTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("runner is closed");
   }
+
+  /** Processes of {@code pgid}'s group now, read from /proc. */
+  private static List<Long> groupMembers(long pgid) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> io.coderunner.core.deploy.internal.LeftoversAccess.group(p.pid()) == pgid)
+        .map(ProcessHandle::pid)
+        .toList();
+  }
+
+  @Test
+  void aStartedProcessIsRecordedWithItsStartTimeAndGroup() throws Exception {
+    RecordingListener listener = run(shell("sleep 600"));
+    ProcessRecord p = listener.process.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(p.pid()).isEqualTo(listener.pid.get());
+    assertThat(p.processGroup()).isTrue();
+    assertThat(p.startedAt())
+        .isEqualTo(ProcessHandle.of(p.pid()).orElseThrow().info().startInstant().orElseThrow());
+  }
+
+  @Test
+  void anotherRunnerReapsWhatIsLeftOfARecordedProcessGroupIncludingItsBackgroundChildren()
+      throws Exception {
+    RecordingListener listener = run(shell("sleep 600 & sleep 600 & echo up; wait"));
+    ProcessRecord p = listener.process.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> groupMembers(p.pid()).size() >= 3);
+    List<Long> members = groupMembers(p.pid());
+
+    // A runner that never saw the process (as in a server started after a SIGKILL) finds the
+    // whole group by the record alone.
+    try (LocalProcessRunner later = LocalProcessRunner.create(runner.config())) {
+      assertThat(later.reap(p, Duration.ofSeconds(5))).isEqualTo(members.size());
+    }
+    assertThat(members).noneMatch(LocalProcessRunnerTest::alive);
+    assertThat(groupMembers(p.pid())).isEmpty();
+    assertThat(exit(listener).value()).as("killed by SIGTERM").isEqualTo(143);
+  }
+
+  @Test
+  void aProcessThatIgnoresSigtermIsKilledAfterTheGrace() throws Exception {
+    RecordingListener listener = run(shell("trap '' TERM; echo up; while :; do sleep 1; done"));
+    ProcessRecord p = listener.process.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> listener.messages().contains("up"));
+    try (LocalProcessRunner later = LocalProcessRunner.create(runner.config())) {
+      assertThat(later.reap(p, Duration.ofMillis(200))).isGreaterThanOrEqualTo(1);
+    }
+    assertThat(alive(p.pid())).isFalse();
+    assertThat(exit(listener).value()).as("SIGKILL").isEqualTo(137);
+  }
+
+  @Test
+  void aRecordWhosePidNowBelongsToAnotherProcessReapsNothing() throws Exception {
+    RecordingListener listener = run(shell("sleep 600"));
+    ProcessRecord real = listener.process.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    ProcessRecord stale =
+        new ProcessRecord(
+            real.deploymentId(), real.pid(), real.startedAt().minus(Duration.ofHours(1)), true);
+    try (LocalProcessRunner later = LocalProcessRunner.create(runner.config())) {
+      assertThat(later.reap(stale, Duration.ofSeconds(1))).isZero();
+      assertThat(alive(real.pid())).as("someone else's process is left alone").isTrue();
+      // A record of a process that is gone reaps nothing either.
+      runner.stop(real.deploymentId(), Duration.ZERO);
+      exit(listener);
+      assertThat(later.reap(real, Duration.ofSeconds(1))).isZero();
+    }
+  }
 }

@@ -14,7 +14,14 @@ final class RecordingListener implements RunListener {
 
   private final List<Event> events = new ArrayList<>();
   final CompletableFuture<Long> pid = new CompletableFuture<>();
+  final CompletableFuture<ProcessRecord> process = new CompletableFuture<>();
   final CompletableFuture<Event> exit = new CompletableFuture<>();
+
+  @Override
+  public synchronized void started(ProcessRecord process) {
+    this.process.complete(process);
+    started(process.pid());
+  }
 
   @Override
   public synchronized void started(long pid) {

@@ -6,6 +6,7 @@ import io.coderunner.core.LogEntry;
 import io.coderunner.core.LogLevel;
 import io.coderunner.core.StreamKind;
 import io.coderunner.core.deploy.DeploymentRunner;
+import io.coderunner.core.deploy.ProcessRecord;
 import io.coderunner.core.deploy.RunListener;
 import io.coderunner.core.deploy.RunnerException;
 import java.time.Duration;
@@ -121,6 +122,12 @@ public final class DemoRunner implements DeploymentRunner {
   @Override
   public boolean isRunning(DeploymentId id) {
     return runs.containsKey(id) || delegate.isRunning(id);
+  }
+
+  /** The demo's own runs are threads, gone with the server: only the delegate's can be left. */
+  @Override
+  public int reap(ProcessRecord process, Duration grace) {
+    return delegate.reap(process, grace);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.coderunner.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.coderunner.core.deploy.DeploymentService;
 import io.coderunner.server.UserAccount;
 import io.coderunner.storage.FsyncPolicy;
 import java.nio.charset.StandardCharsets;
@@ -87,6 +88,7 @@ public abstract class SettingKind<T> {
   static final SettingKind<Float> PERCENT = new Percent();
   static final SettingKind<Path> PATH = new PathKind();
   static final SettingKind<FsyncPolicy> FSYNC = new Fsync();
+  static final SettingKind<DeploymentService.OnRestart> ON_RESTART = new OnRestartKind();
   static final SettingKind<List<UserAccount>> USERS = new Users();
   static final SettingKind<Map<String, String>> STRING_MAP = new StringMap();
 
@@ -451,6 +453,39 @@ public abstract class SettingKind<T> {
     @Override
     String format(FsyncPolicy value) {
       return value.configName();
+    }
+  }
+
+  private static final class OnRestartKind extends SettingKind<DeploymentService.OnRestart> {
+    OnRestartKind() {
+      super("choice");
+    }
+
+    @Override
+    public String range() {
+      return "`failed` or `start`";
+    }
+
+    @Override
+    DeploymentService.OnRestart parse(String text) {
+      return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "failed" -> DeploymentService.OnRestart.MARK_FAILED;
+        case "start" -> DeploymentService.OnRestart.START_AGAIN;
+        default -> throw new IllegalArgumentException("must be failed or start, was " + text);
+      };
+    }
+
+    @Override
+    DeploymentService.OnRestart read(JsonNode node) {
+      if (!node.isTextual()) {
+        throw new IllegalArgumentException("must be failed or start, was " + node);
+      }
+      return parse(node.textValue());
+    }
+
+    @Override
+    String format(DeploymentService.OnRestart value) {
+      return value == DeploymentService.OnRestart.START_AGAIN ? "start" : "failed";
     }
   }
 

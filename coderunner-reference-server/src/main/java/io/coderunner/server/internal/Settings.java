@@ -3,6 +3,7 @@ package io.coderunner.server.internal;
 import static io.coderunner.server.internal.SettingKind.BOOLEAN;
 import static io.coderunner.server.internal.SettingKind.FSYNC;
 import static io.coderunner.server.internal.SettingKind.LIST;
+import static io.coderunner.server.internal.SettingKind.ON_RESTART;
 import static io.coderunner.server.internal.SettingKind.PATH;
 import static io.coderunner.server.internal.SettingKind.PERCENT;
 import static io.coderunner.server.internal.SettingKind.SECRET;
@@ -73,6 +74,12 @@ public final class Settings {
               "Under `batch` and `none`, the longest an acknowledged line waits to be written",
               c -> c.storageBatchInterval(),
               (d, v) -> d.server.storageBatchInterval(v)),
+          Setting.of(
+              "deployments.onRestart",
+              ON_RESTART,
+              "A deployment that was active when the server stopped is marked failed with a line saying so; `start` then starts it again. Processes a killed server left running are stopped first either way",
+              c -> c.deploymentsOnRestart(),
+              (d, v) -> d.server.deploymentsOnRestart(v)),
           Setting.of(
               "users",
               USERS,

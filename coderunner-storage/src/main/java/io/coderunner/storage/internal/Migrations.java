@@ -57,7 +57,15 @@ final class Migrations {
                       + " fingerprint TEXT NOT NULL, first_seq INTEGER NOT NULL,"
                       + " last_seq INTEGER NOT NULL, created_at INTEGER NOT NULL,"
                       + " PRIMARY KEY (log_id, key)) WITHOUT ROWID",
-                  "CREATE INDEX ingest_keys_by_seq ON ingest_keys (log_id, first_seq)")));
+                  "CREATE INDEX ingest_keys_by_seq ON ingest_keys (log_id, first_seq)")),
+          new Migration(
+              4,
+              "processes",
+              List.of(
+                  // The process a runner started for a deployment, while it runs: found again by
+                  // pid and start time (ISO-8601) after a crash, and stopped.
+                  "CREATE TABLE processes (deployment_id TEXT PRIMARY KEY, pid INTEGER NOT NULL,"
+                      + " started_at TEXT NOT NULL, process_group INTEGER NOT NULL) WITHOUT ROWID")));
 
   private Migrations() {}
 

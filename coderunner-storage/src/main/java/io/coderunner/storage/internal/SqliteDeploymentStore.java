@@ -8,6 +8,7 @@ import io.coderunner.core.DeploymentStatus;
 import io.coderunner.core.deploy.DeploymentPage;
 import io.coderunner.core.deploy.DeploymentStore;
 import io.coderunner.core.deploy.InMemoryDeploymentStore;
+import io.coderunner.core.deploy.ProcessRecord;
 import io.coderunner.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * returns. All of them are also held in memory (an {@link InMemoryDeploymentStore}, loaded when the
  * store opens), which answers every read: a deployment platform reads its deployments on every
  * request and writes them on a status change. Writes take one lock, write the row, then the memory;
- * a write the database refuses changes neither.
+ * a write the database refuses changes neither. The process each running deployment has is kept in
+ * {@code processes} the same way, so that a server started after a crash can stop what is left of
+ * it.
  */
 public final class SqliteDeploymentStore implements DeploymentStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +56,19 @@ public final class SqliteDeploymentStore implements DeploymentStore {
                       + " updated_at FROM deployments")) {
         while (r.next()) {
           memory.insert(read(r));
+        }
+      }
+      try (Statement s = connection.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT deployment_id, pid, started_at, process_group FROM processes")) {
+        while (r.next()) {
+          memory.processStarted(
+              new ProcessRecord(
+                  DeploymentId.of(r.getString(1)),
+                  r.getLong(2),
+                  Instant.parse(r.getString(3)),
+                  r.getInt(4) != 0));
         }
       }
     } catch (SQLException | IOException e) {
@@ -142,6 +158,46 @@ public final class SqliteDeploymentStore implements DeploymentStore {
     } finally {
       writes.unlock();
     }
+  }
+
+  @Override
+  public void processStarted(ProcessRecord process) {
+    writes.lock();
+    try (PreparedStatement p =
+        connection.prepareStatement(
+            "INSERT OR REPLACE INTO processes (deployment_id, pid, started_at, process_group)"
+                + " VALUES (?, ?, ?, ?)")) {
+      p.setString(1, process.deploymentId().value());
+      p.setLong(2, process.pid());
+      p.setString(3, process.startedAt().toString());
+      p.setInt(4, process.processGroup() ? 1 : 0);
+      p.executeUpdate();
+      memory.processStarted(process);
+    } catch (SQLException e) {
+      throw failed("record the process of " + process.deploymentId(), e);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  @Override
+  public void processEnded(DeploymentId id) {
+    writes.lock();
+    try (PreparedStatement p =
+        connection.prepareStatement("DELETE FROM processes WHERE deployment_id = ?")) {
+      p.setString(1, id.value());
+      p.executeUpdate();
+      memory.processEnded(id);
+    } catch (SQLException e) {
+      throw failed("forget the process of " + id, e);
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  @Override
+  public List<ProcessRecord> processes() {
+    return memory.processes();
   }
 
   @Override
