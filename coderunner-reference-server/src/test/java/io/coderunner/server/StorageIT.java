@@ -11,6 +11,7 @@ import io.coderunner.storage.SmallDisk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,6 +146,7 @@ class StorageIT {
       assertThat(create.status()).isEqualTo(507);
       assertThat(create.header("Retry-After")).isEqualTo("5");
       assertThat(t.get("/api/deployments?limit=1000", ALICE).json().get("items").size())
+          .as(t.get("/api/deployments?limit=1000", ALICE).body())
           .isEqualTo(listed);
 
       // What was acknowledged is served, to its owner and to the other tenant alike.
@@ -175,6 +177,115 @@ class StorageIT {
       assertThat(retried.header("Idempotent-Replayed")).isNull();
       assertThat(replayed.json()).isEqualTo(retried.json());
       assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+    }
+  }
+
+  /** The highest seq of {@code id}'s log committed in the database file now, read beside it. */
+  private static long committed(Path data, String id) throws Exception {
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:file:" + data.resolve("coderunner.db") + "?mode=ro");
+        java.sql.PreparedStatement p =
+            c.prepareStatement(
+                "SELECT coalesce(max(seq), 0) FROM lines WHERE log_id ="
+                    + " (SELECT log_id FROM logs WHERE deployment_id = ?)")) {
+      p.setString(1, id);
+      try (java.sql.ResultSet r = p.executeQuery()) {
+        return r.next() ? r.getLong(1) : 0;
+      }
+    }
+  }
+
+  @Test
+  void underAlwaysEvery202FollowsTheCommitOfItsLinesAndUnderBatchItDoesNot() throws Exception {
+    Path data = tmp.resolve("always");
+    try (TestServer t =
+        new TestServer(
+            b -> b.dataDir(data).storageFsync(io.coderunner.storage.FsyncPolicy.ALWAYS))) {
+      String id = t.create(ALICE, "durable");
+      for (int i = 0; i < 20; i++) {
+        Res r = t.post("/api/deployments/" + id + "/logs", ALICE, thousandLines(i * 1000));
+        assertThat(r.status()).isEqualTo(202);
+        long last = r.json().get("lastSeq").asLong();
+        // With the 202 in hand, another connection already finds the lines committed (and, with
+        // synchronous=FULL, the write-ahead log fsynced: SQLite commits no other way).
+        assertThat(committed(data, id)).as("request %d", i).isGreaterThanOrEqualTo(last);
+      }
+    }
+    // The control: under batch with a long interval, the 202 comes before the commit.
+    Path later = tmp.resolve("batch");
+    try (TestServer t =
+        new TestServer(
+            b ->
+                b.dataDir(later)
+                    .storageFsync(io.coderunner.storage.FsyncPolicy.BATCH)
+                    .storageBatchInterval(Duration.ofSeconds(10)))) {
+      String id = t.create(ALICE, "written-behind");
+      Res r = t.post("/api/deployments/" + id + "/logs", ALICE, thousandLines(0));
+      assertThat(r.status()).isEqualTo(202);
+      assertThat(committed(later, id)).isLessThan(r.json().get("lastSeq").asLong());
+    }
+  }
+
+  @Test
+  void aDiskTurnedReadOnlyGets507AndDownHealthKeepsWhatWasAcknowledgedAndServesItAfterARepair()
+      throws Exception {
+    try (io.coderunner.storage.ReadOnlyDisk disk =
+        io.coderunner.storage.ReadOnlyDisk.mount(tmp.resolve("ext4"), 32)) {
+      Path data = disk.dir.resolve("data");
+      String mine;
+      String theirs;
+      long acked;
+      try (TestServer t =
+          new TestServer(
+              b -> b.dataDir(data).storageFsync(io.coderunner.storage.FsyncPolicy.ALWAYS))) {
+        mine = t.create(ALICE, "on-a-failing-disk");
+        theirs = t.create(BOB, "bystander");
+        t.ingest(BOB, theirs, "bob's line");
+        acked =
+            t.post("/api/deployments/" + mine + "/logs", ALICE, thousandLines(0))
+                .json()
+                .get("lastSeq")
+                .asLong();
+        disk.failReadOnly();
+        for (int i = 0; i < 3; i++) {
+          Res refused = t.post("/api/deployments/" + mine + "/logs", ALICE, thousandLines(5000));
+          assertThat(refused.status()).as("ingest %d on the read-only disk", i).isEqualTo(507);
+          assertThat(refused.header("Retry-After")).isEqualTo("5");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> t.get("/health", null).status() == 503);
+        assertThat(storageHealth(t).get("details").get("writeFailure").asText())
+            .containsIgnoringCase("read");
+        // What was acknowledged is served, to both tenants.
+        assertThat(
+                t.get(
+                        "/api/deployments/" + mine + "/logs?before=" + (acked + 1) + "&limit=1",
+                        ALICE)
+                    .json()
+                    .get("lines")
+                    .get(0)
+                    .get("seq")
+                    .asLong())
+            .isEqualTo(acked);
+        assertThat(
+                t.get("/api/deployments/" + theirs + "/logs", BOB)
+                    .json()
+                    .get("lines")
+                    .findValuesAsText("message"))
+            .contains("bob's line");
+      }
+      disk.repair();
+      try (TestServer t = new TestServer(b -> b.dataDir(data))) {
+        JsonNode page = t.get("/api/deployments/" + mine + "/logs?limit=10000", ALICE).json();
+        List<Long> seqs = new java.util.ArrayList<>();
+        page.get("lines").forEach(l -> seqs.add(l.get("seq").asLong()));
+        assertThat(seqs).contains(acked);
+        assertThat(seqs.subList(0, (int) acked))
+            .isEqualTo(java.util.stream.LongStream.rangeClosed(1, acked).boxed().toList());
+        Res again = t.post("/api/deployments/" + mine + "/logs", ALICE, thousandLines(9000));
+        assertThat(again.status()).isEqualTo(202);
+        assertThat(t.get("/health", null).status()).isEqualTo(200);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.coderunner.storage;
 
+import io.coderunner.core.CodeRunnerException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * newer version, or the disk refused a write (full, read-only, failing). The message says which and
  * names the directory.
  */
-public class StorageException extends RuntimeException {
+public class StorageException extends CodeRunnerException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -15,7 +16,10 @@ public class StorageException extends RuntimeException {
    * @param cause the engine's or the file system's error, if any
    */
   public StorageException(String message, @Nullable Throwable cause) {
-    super(message, cause);
+    super(message);
+    if (cause != null) {
+      initCause(cause);
+    }
   }
 
   /**

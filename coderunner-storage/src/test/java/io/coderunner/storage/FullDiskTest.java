@@ -93,4 +93,69 @@ class FullDiskTest {
       }
     }
   }
+
+  @Test
+  void aDiskTurnedReadOnlyRefusesWritesKeepsEveryAcknowledgedLineAndIsReadAfterARepair()
+      throws Exception {
+    RetentionConfig retention = RetentionConfig.defaults();
+    long acked = 0;
+    try (ReadOnlyDisk disk = ReadOnlyDisk.mount(tmp.resolve("ext4"), 32)) {
+      StorageConfig config =
+          new StorageConfig(disk.dir.resolve("data"), FsyncPolicy.ALWAYS, Duration.ofMillis(10));
+      try (DurableStorage s = DurableStorage.open(config, retention, Clock.systemUTC())) {
+        LogStore logs = s.logs();
+        logs.create(APP, "u-alice");
+        for (int i = 0; i < 4; i++) {
+          acked = logs.append(APP, batch(i * 500)).lastSeq();
+        }
+        disk.failReadOnly();
+
+        // The append that meets the read-only disk is not acknowledged, nor any after it.
+        StorageException refused = null;
+        for (int i = 0; i < 3; i++) {
+          try {
+            logs.append(APP, batch(10_000 + i * 500));
+          } catch (StorageException e) {
+            refused = e;
+          }
+          assertThat(refused).as("append %d on the read-only disk", i).isNotNull();
+          refused = null;
+        }
+        assertThat(s.stats().writeFailure()).isNotNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () ->
+                    s.deployments()
+                        .insert(
+                            new io.coderunner.core.Deployment(
+                                APP,
+                                "app",
+                                "u-alice",
+                                List.of("sh"),
+                                java.util.Map.of(),
+                                null,
+                                io.coderunner.core.DeploymentStatus.CREATED,
+                                java.time.Instant.EPOCH,
+                                java.time.Instant.EPOCH)))
+            .isInstanceOf(StorageException.class);
+        assertThat(s.deployments().all()).isEmpty();
+        // Readers are unaffected. (The lines of the first refused append were taken before the
+        // disk refused them: they are served, though never acknowledged.)
+        assertThat(logs.read(APP, 0, 10_000, LogFilter.all()).lines())
+            .extracting(LogLine::seq)
+            .startsWith(1L, 2L)
+            .contains(acked);
+      } // the close cannot write either: it says so and lets go of the directory
+
+      disk.repair();
+      try (DurableStorage s = DurableStorage.open(config, retention, Clock.systemUTC())) {
+        List<LogLine> kept = s.logs().read(APP, 0, 10_000, LogFilter.all()).lines();
+        assertThat(kept).hasSizeGreaterThanOrEqualTo((int) acked);
+        assertThat(kept.subList(0, (int) acked))
+            .extracting(LogLine::seq)
+            .isEqualTo(java.util.stream.LongStream.rangeClosed(1, acked).boxed().toList());
+        assertThat(kept.get((int) acked - 1).message()).startsWith("line 1999 ");
+        assertThat(s.logs().append(APP, batch(0)).firstSeq()).isGreaterThan(acked);
+      }
+    }
+  }
 }

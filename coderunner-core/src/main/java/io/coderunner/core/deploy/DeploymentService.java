@@ -338,10 +338,29 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
             DeploymentStatus.CREATED,
             now,
             now);
-    store.insert(d);
+    // The log first: a store that refuses it (a full disk) has made nothing, and a deployment
+    // never exists without its log.
     logs.create(d.id(), d.ownerId());
-    logs.appendStatus(
-        d.id(), DeploymentStatus.CREATED, "deployment created by " + owner.username());
+    try {
+      store.insert(d);
+    } catch (RuntimeException e) {
+      try {
+        logs.delete(d.id());
+      } catch (RuntimeException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
+    }
+    try {
+      logs.appendStatus(
+          d.id(), DeploymentStatus.CREATED, "deployment created by " + owner.username());
+    } catch (RuntimeException e) {
+      // The deployment is stored; its first line is taken and written once the store can.
+      log.warn(
+          "deployment {}: created, but its first log line is not stored yet: {}",
+          d.id(),
+          e.toString());
+    }
     publish(DeploymentEvent.Kind.CREATED, d);
     return d;
   }

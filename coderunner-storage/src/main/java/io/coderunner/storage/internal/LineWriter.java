@@ -73,6 +73,7 @@ final class LineWriter implements AutoCloseable {
   // Written under lock; read without it by every append (checkWritable), so volatile.
   private volatile @Nullable SQLException failure;
   private boolean closing; // guarded by lock
+  private boolean abandoned; // guarded by lock: closing while failing; what is queued is dropped
   private long linesWritten; // guarded by lock
   private long rounds; // guarded by lock
   private final Thread thread;
@@ -202,7 +203,10 @@ final class LineWriter implements AutoCloseable {
       lock.lock();
       try {
         while (true) {
-          if (closing && queue.isEmpty()) {
+          if (closing && (queue.isEmpty() || abandoned)) {
+            if (!queue.isEmpty()) {
+              log.error("the log writer stops with {} operations it could not write", queue.size());
+            }
             return;
           }
           long now = System.nanoTime();
@@ -381,12 +385,16 @@ final class LineWriter implements AutoCloseable {
     return last;
   }
 
-  /** Writes what is queued, then stops the thread. */
+  /**
+   * Writes what is queued, then stops the thread. A writer that is failing (the disk refuses
+   * writes) is given up on: what it could not write is dropped, and it was never acknowledged.
+   */
   @Override
   public void close() {
     lock.lock();
     try {
       closing = true;
+      abandoned = failure != null;
       changed.signalAll();
     } finally {
       lock.unlock();

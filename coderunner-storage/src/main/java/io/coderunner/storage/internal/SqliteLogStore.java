@@ -36,8 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,6 +60,7 @@ public final class SqliteLogStore implements LogStore {
   static final int RESERVE_BLOCK = 4096;
 
   private static final Duration ALWAYS_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_WHILE_FAILING = Duration.ofSeconds(3);
 
   private final Database db;
   private final StorageConfig config;
@@ -72,16 +72,26 @@ public final class SqliteLogStore implements LogStore {
   private final InMemoryLogStore memory;
   private final Map<DeploymentId, Long> logIds = new ConcurrentHashMap<>();
   private final Map<Long, Reservation> reservations = new ConcurrentHashMap<>();
-  private final ExecutorService reserver =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "coderunner-storage-reserve");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledThreadPoolExecutor reserver = reserver();
   private final AtomicBoolean closed = new AtomicBoolean();
   // The last reservation's failure, until one succeeds: appends are refused meanwhile too.
   private volatile @Nullable SQLException reserveFailure;
+  // A failed reservation is tried again every second, so that the failure clears once the disk
+  // takes writes again even if no append asks for seqs.
+  private final AtomicBoolean retryingReservation = new AtomicBoolean();
+
+  private static ScheduledThreadPoolExecutor reserver() {
+    ScheduledThreadPoolExecutor e =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "coderunner-storage-reserve");
+              t.setDaemon(true);
+              return t;
+            });
+    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    return e;
+  }
 
   /** Opens the logs of {@code db} and restores every retained line. */
   public SqliteLogStore(Database db, StorageConfig config, RetentionConfig retention, Clock clock) {
@@ -335,7 +345,9 @@ public final class SqliteLogStore implements LogStore {
     boolean existed = memory.delete(id);
     if (logId != null) {
       writer.enqueue(new LineWriter.DeleteLog(logId));
-      flush();
+      if (writer.failure() == null) {
+        flush();
+      } // else it is written once the disk takes writes again, with what is queued before it
     }
     return existed;
   }
@@ -392,7 +404,8 @@ public final class SqliteLogStore implements LogStore {
       writer.enqueue(new LineWriter.HighWater(m[0], m[1]));
     }
     try {
-      writer.flush(ALWAYS_TIMEOUT);
+      // A writer that is failing gets a few more tries, not the full wait.
+      writer.flush(writer.failure() == null ? ALWAYS_TIMEOUT : CLOSE_WHILE_FAILING);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (StorageException e) {
@@ -425,8 +438,40 @@ public final class SqliteLogStore implements LogStore {
         reserveFailure = null;
       } catch (SQLException e) {
         reserveFailure = e;
+        retryReservation(id, logId, upTo);
         throw failed("reserve seqs of " + id, e);
       }
+    }
+  }
+
+  /** Tries the failed reservation again in a second, and again, until it is written. */
+  private void retryReservation(DeploymentId id, long logId, long upTo) {
+    if (closed.get() || !retryingReservation.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      var unused =
+          reserver.schedule(
+              () -> {
+                retryingReservation.set(false);
+                if (closed.get() || !logIds.containsKey(id)) {
+                  return;
+                }
+                try {
+                  writeMark(id, logId, upTo);
+                  Reservation r = reservations.get(logId);
+                  if (r != null) {
+                    r.durable = Math.max(r.durable, upTo);
+                  }
+                  log.info("seqs of {} can be reserved again", id);
+                } catch (StorageException e) {
+                  // writeMark scheduled the next try
+                }
+              },
+              1,
+              TimeUnit.SECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      retryingReservation.set(false); // closing
     }
   }
 
