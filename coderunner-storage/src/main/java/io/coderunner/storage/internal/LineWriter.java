@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
@@ -68,6 +69,8 @@ final class LineWriter implements AutoCloseable {
   private final ArrayDeque<Op> queue = new ArrayDeque<>(); // guarded by lock
   private final Map<Long, Long> written = new HashMap<>(); // guarded by lock: last seq written
   private long enqueued; // guarded by lock: ops queued so far
+  // Lines queued and not yet written: written under lock, read without it by every append.
+  private final AtomicLong pendingLines = new AtomicLong();
   private long done; // guarded by lock: ops written so far
   private long flushUpTo; // guarded by lock: ops a flush waits for, written without delay
   // Written under lock; read without it by every append (checkWritable), so volatile.
@@ -96,6 +99,9 @@ final class LineWriter implements AutoCloseable {
       boolean wasEmpty = queue.isEmpty();
       queue.add(op);
       enqueued++;
+      if (op instanceof Lines l) {
+        pendingLines.addAndGet(l.lines().size());
+      }
       // The writer sleeps while nothing is queued: the first op wakes it to start its interval.
       if (wasEmpty || policy == FsyncPolicy.ALWAYS || op instanceof DeleteLog) {
         changed.signalAll();
@@ -129,6 +135,43 @@ final class LineWriter implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Waits until fewer than {@code maxLines} lines are queued: an appender faster than the disk is
+   * held to the disk's pace instead of growing the queue without bound.
+   *
+   * @throws StorageException if the writer is failing, or {@code timeout} passed
+   */
+  void awaitRoom(long maxLines, Duration timeout) throws InterruptedException {
+    if (pendingLines.get() < maxLines) {
+      return; // the append path's usual case, without the lock
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (pendingLines.get() >= maxLines) {
+        SQLException f = failure;
+        if (f != null) {
+          throw new StorageException("cannot write the log: " + f.getMessage(), f);
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new StorageException(
+              "the log writer is behind: " + pendingLines.get() + " lines queued for " + timeout);
+        }
+        flushUpTo = Math.max(flushUpTo, enqueued); // no need to wait out the batch interval
+        changed.signalAll();
+        changed.awaitNanos(left);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Lines queued and not yet written. */
+  long pendingLines() {
+    return pendingLines.get();
   }
 
   /**
@@ -242,7 +285,9 @@ final class LineWriter implements AutoCloseable {
         lock.lock();
         try {
           for (int i = 0; i < round.size(); i++) {
-            queue.poll();
+            if (queue.poll() instanceof Lines l) {
+              pendingLines.addAndGet(-l.lines().size());
+            }
           }
           done += round.size();
           last.forEach((k, v) -> written.merge(k, v, Math::max));

@@ -60,6 +60,10 @@ public final class SqliteLogStore implements LogStore {
   static final int RESERVE_BLOCK = 4096;
 
   private static final Duration ALWAYS_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Lines queued for the writer past which appends wait for it: about a second of its work. */
+  public static final int MAX_QUEUED_LINES = 200_000;
+
   private static final Duration CLOSE_WHILE_FAILING = Duration.ofSeconds(3);
 
   private final Database db;
@@ -213,12 +217,22 @@ public final class SqliteLogStore implements LogStore {
     return logId;
   }
 
-  /** Refuses an append while the writer is failing: nothing is acknowledged that cannot be kept. */
+  /**
+   * Refuses an append while the writer is failing: nothing is acknowledged that cannot be kept. And
+   * holds it while {@value #MAX_QUEUED_LINES} lines wait for the writer, so that appends faster
+   * than the disk go at the disk's pace and the queue stays bounded.
+   */
   private void checkWritable() {
     SQLException f = writer.failure();
     if (f != null) {
       throw new StorageException(
           "the log cannot be written in " + db.dir() + " (" + f.getMessage() + ")", f);
+    }
+    try {
+      writer.awaitRoom(MAX_QUEUED_LINES, ALWAYS_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted while the log writer caught up", e);
     }
   }
 
@@ -365,6 +379,11 @@ public final class SqliteLogStore implements LogStore {
   /** Changes queued for the writer and not yet committed. */
   public long pendingWrites() {
     return writer.pending();
+  }
+
+  /** Lines queued for the writer and not yet committed. */
+  public long queuedLines() {
+    return writer.pendingLines();
   }
 
   /** Lines the writer committed since the store opened. */
