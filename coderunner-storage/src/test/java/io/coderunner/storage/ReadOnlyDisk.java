@@ -1,14 +1,11 @@
 package io.coderunner.storage;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real disk that turns read-only under the storage, as a disk does after an I/O error: an ext4
@@ -38,13 +35,14 @@ public final class ReadOnlyDisk implements AutoCloseable {
     try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
       f.setLength((long) mebibytes << 20);
     }
-    run("mkfs.ext4", "-q", "-F", image.toString());
-    String device = run("losetup", "--find", "--show", image.toString()).trim();
+    RootCommands.run("mkfs.ext4", "-q", "-F", image.toString());
+    String device = RootCommands.run("losetup", "--find", "--show", image.toString()).trim();
     try {
-      run("blockdev", "--setrw", device); // a loop device may keep a read-only flag from before
-      run("mount", "-o", "errors=remount-ro", device, dir.toString());
+      RootCommands.run(
+          "blockdev", "--setrw", device); // a loop device may keep a read-only flag from before
+      RootCommands.run("mount", "-o", "errors=remount-ro", device, dir.toString());
     } catch (IOException | AssertionError e) {
-      run("losetup", "-d", device);
+      RootCommands.run("losetup", "-d", device);
       throw e;
     }
     return new ReadOnlyDisk(dir, image, device);
@@ -77,28 +75,9 @@ public final class ReadOnlyDisk implements AutoCloseable {
 
   /** Unmounts, checks and repairs the file system, and mounts it again, writable. */
   public void repair() throws IOException {
-    run("umount", dir.toString());
-    runAllowing(1, "e2fsck", "-f", "-y", device); // 1: errors were corrected
-    run("mount", "-o", "errors=remount-ro", device, dir.toString());
-  }
-
-  private static String run(String... command) throws IOException {
-    return runAllowing(0, command);
-  }
-
-  private static String runAllowing(int alsoOk, String... command) throws IOException {
-    Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
-    assertThat(p.exitValue())
-        .as(String.join(" ", command) + " (needs root, a loop device and e2fsprogs): " + out)
-        .isIn(0, alsoOk);
-    return out;
+    RootCommands.run("umount", dir.toString());
+    RootCommands.run(1, "e2fsck", "-f", "-y", device); // 1: errors were corrected
+    RootCommands.run("mount", "-o", "errors=remount-ro", device, dir.toString());
   }
 
   @Override
@@ -107,7 +86,7 @@ public final class ReadOnlyDisk implements AutoCloseable {
     for (String[] step :
         new String[][] {{"umount", "-l", dir.toString()}, {"losetup", "-d", device}}) {
       try {
-        run(step);
+        RootCommands.run(step);
       } catch (IOException | AssertionError e) {
         failed.add(String.join(" ", step) + ": " + e.getMessage());
       }

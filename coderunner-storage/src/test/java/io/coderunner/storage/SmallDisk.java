@@ -1,12 +1,8 @@
 package io.coderunner.storage;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real, small file system: a tmpfs of a few MiB mounted on a temporary directory (this needs
@@ -24,7 +20,8 @@ public final class SmallDisk implements AutoCloseable {
   /** Mounts a tmpfs of {@code mebibytes} on {@code dir}, created if missing. */
   public static SmallDisk mount(Path dir, int mebibytes) throws IOException {
     Files.createDirectories(dir);
-    run("mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m", "tmpfs", dir.toString());
+    RootCommands.run(
+        "mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m", "tmpfs", dir.toString());
     return new SmallDisk(dir);
   }
 
@@ -50,23 +47,8 @@ public final class SmallDisk implements AutoCloseable {
     return filler;
   }
 
-  private static void run(String... command) throws IOException {
-    Process p = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    try {
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
-    assertThat(p.exitValue())
-        .as(String.join(" ", command) + " (needs root, as CI runs): " + out)
-        .isZero();
-  }
-
   @Override
   public void close() throws IOException {
-    run("umount", "-l", dir.toString());
+    RootCommands.run("umount", "-l", dir.toString());
   }
 }
