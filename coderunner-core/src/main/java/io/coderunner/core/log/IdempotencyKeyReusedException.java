@@ -9,7 +9,10 @@ import io.coderunner.core.CodeRunnerException;
 public final class IdempotencyKeyReusedException extends CodeRunnerException {
   private static final long serialVersionUID = 1L;
 
+  /** The first seq of the lines the key was first used for. */
   private final long firstSeq;
+
+  /** The last seq of those lines. */
   private final long lastSeq;
 
   /**
