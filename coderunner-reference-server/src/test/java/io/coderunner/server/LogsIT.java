@@ -126,6 +126,25 @@ class LogsIT {
   }
 
   @Test
+  void aBodyDeclaredFarOverTheLimitIsAnswered413BeforeItIsSent() throws Exception {
+    try (RawHttp raw = RawHttp.connect("127.0.0.1", t.server.port())) {
+      // Only the headers: the server answers without waiting for (or reading) 9 MiB.
+      raw.send(
+          "POST /api/deployments/"
+              + id
+              + "/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              + t.token(ALICE)
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + (9 << 20)
+              + "\r\n\r\n");
+      RawHttp.Response r = raw.read();
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(r.header("Connection")).isEqualToIgnoringCase("close");
+    }
+    assertThat(t.get("/api/deployments/" + id, ALICE).status()).isEqualTo(200);
+  }
+
+  @Test
   void ingestNeedsTheDeployerRoleAndOwnership() {
     String body = "{\"lines\":[{\"message\":\"x\"}]}";
     assertThat(t.post("/api/deployments/" + id + "/logs", CAROL, body).status()).isEqualTo(403);

@@ -134,6 +134,13 @@ public final class RouteTable {
   private final JwtService jwt;
   private final TokenBuckets apiLimit;
   private final int maxBodyBytes;
+
+  /**
+   * A body declared over the limit but at most this long is read and dropped before the 413, so
+   * that the client gets the answer; a longer one is answered and the connection closed at once.
+   */
+  static final long MAX_DRAINED_BYTES = 8L << 20;
+
   private final Duration bodyTimeout;
   private final HttpServerMetrics metrics;
 
@@ -363,7 +370,8 @@ public final class RouteTable {
         exchange.dispatch(() -> run(exchange, NO_BODY));
         return;
       }
-      if (declared > maxBodyBytes) {
+      boolean tooLarge = declared > maxBodyBytes;
+      if (tooLarge && declared > MAX_DRAINED_BYTES) {
         refuse(exchange, ApiException.tooLarge(maxBodyBytes));
         return;
       }
@@ -385,6 +393,24 @@ public final class RouteTable {
                   bodyTimeout.toMillis(),
                   TimeUnit.MILLISECONDS);
       Receiver receiver = exchange.getRequestReceiver();
+      if (tooLarge) {
+        // Read what the client sends and drop it, then answer: closing with its body unread
+        // would reset the connection, and the client might never see the 413.
+        receiver.receivePartialBytes(
+            (ex, chunk, last) -> {
+              if (last && settled.compareAndSet(false, true)) {
+                timer.remove();
+                refuse(ex, ApiException.tooLarge(maxBodyBytes));
+              }
+            },
+            (ex, failure) -> {
+              if (settled.compareAndSet(false, true)) {
+                timer.remove();
+                refuse(ex, ApiException.tooLarge(maxBodyBytes));
+              }
+            });
+        return;
+      }
       receiver.setMaxBufferSize(maxBodyBytes);
       receiver.receiveFullBytes(
           (ex, body) -> {
