@@ -754,29 +754,31 @@ public final class DeploymentService implements DeploymentFeed, AutoCloseable {
 
     @Override
     public void started(ProcessRecord process) {
-      synchronized (lock(id)) {
-        if (current.get(id) != this) {
-          return;
-        }
-        try {
-          store.processStarted(process);
-        } catch (RuntimeException e) {
-          log.warn(
-              "deployment {}: could not record its process (pid {}); a restart after a crash"
-                  + " will not find it: {}",
-              id,
-              process.pid(),
-              e.toString());
-        }
-      }
-      started(process.pid());
+      running(process.pid(), process);
     }
 
     @Override
     public void started(long pid) {
+      running(pid, null);
+    }
+
+    /** Records the process, when the runner says what it is, and marks the deployment running. */
+    private void running(long pid, @Nullable ProcessRecord process) {
       synchronized (lock(id)) {
         if (current.get(id) != this) {
           return;
+        }
+        if (process != null) {
+          try {
+            store.processStarted(process);
+          } catch (RuntimeException e) {
+            log.warn(
+                "deployment {}: could not record its process (pid {}); a restart after a crash"
+                    + " will not find it: {}",
+                id,
+                pid,
+                e.toString());
+          }
         }
         store
             .find(id)

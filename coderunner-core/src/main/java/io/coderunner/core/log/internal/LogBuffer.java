@@ -331,16 +331,6 @@ public final class LogBuffer {
     }
   }
 
-  /** How many idempotency keys the log remembers now. */
-  public int keyCount() {
-    lock.lock();
-    try {
-      return keys == null ? 0 : keys.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /** Tells the journal that retention moved the first seq, if it did since {@code before}. */
   private void journalDropped(long before) {
     LogJournal j = journal;
